@@ -1,0 +1,1 @@
+"""Data sources, cleaning, corpora on disk and token shards."""

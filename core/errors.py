@@ -1,0 +1,9 @@
+"""One exception type for mistakes a user can fix.
+
+The CLI and the app print a `UserError` as a one-line message instead of a traceback, so every
+check of user input (configs, paths, checkpoints, data) raises this and nothing else.
+"""
+
+
+class UserError(Exception):
+    """A problem with the user's input or environment, explained in words they can act on."""
