@@ -1,0 +1,239 @@
+"""Typed configuration for models, training runs and data sources, read from YAML.
+
+Configs are plain dataclasses so that the CLI, the app and the tests share one definition. YAML is
+checked strictly on the way in — an unknown key, a wrong type or an impossible value raises a
+`UserError` naming the file and the key — because a typo that is silently ignored costs a user a
+whole training run.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from core.errors import UserError
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+T = TypeVar("T")
+
+
+@dataclass
+class ModelConfig:
+    """Shape of the GPT; `vocab_size` is taken from the tokenizer when a run starts."""
+
+    n_layer: int = 6
+    n_head: int = 6
+    n_embd: int = 384
+    context_length: int = 256
+    vocab_size: int = 8000
+    dropout: float = 0.0
+
+    def validate(self, where: str) -> None:
+        for name in ("n_layer", "n_head", "n_embd", "context_length", "vocab_size"):
+            if getattr(self, name) < 1:
+                raise UserError(f"{where}: {name} must be at least 1, got {getattr(self, name)}")
+        if self.n_embd % self.n_head:
+            raise UserError(f"{where}: n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})")
+        if self.vocab_size > 65535:
+            raise UserError(f"{where}: vocab_size {self.vocab_size} does not fit the uint16 token files")
+        if not 0.0 <= self.dropout < 1.0:
+            raise UserError(f"{where}: dropout must be in [0, 1), got {self.dropout}")
+
+
+STAGES = ("language", "code")
+
+
+@dataclass
+class TrainConfig:
+    """One training run. Stage "language" trains from scratch on English; stage "code" starts
+    from a language checkpoint (`init_from`) unless `from_scratch` asks for a code-only baseline."""
+
+    stage: str = "language"
+    run_name: str = "language"
+    model: str = "cpu"
+    tokenizer: str = "default"
+    english_corpus: str = "installed"
+    code_corpus: str = "installed"
+    init_from: str | None = None
+    from_scratch: bool = False
+    learning_rate: float = 3e-4
+    min_lr_ratio: float = 0.1
+    warmup_steps: int = 50
+    num_steps: int = 1000
+    batch_size: int = 16
+    grad_accum_steps: int = 1
+    weight_decay: float = 0.1
+    beta1: float = 0.9
+    beta2: float = 0.95
+    grad_clip: float = 1.0
+    eval_interval: int = 100
+    eval_batches: int = 10
+    log_interval: int = 10
+    replay_fraction: float = 0.0
+    seed: int = 1337
+    device: str = "auto"
+
+    def validate(self, where: str) -> None:
+        if self.stage not in STAGES:
+            raise UserError(f"{where}: stage must be one of {', '.join(STAGES)}, got {self.stage!r}")
+        if not self.run_name or "/" in self.run_name or self.run_name.startswith("."):
+            raise UserError(f"{where}: run_name must be a plain folder name, got {self.run_name!r}")
+        for name in ("num_steps", "batch_size", "grad_accum_steps", "eval_interval", "eval_batches",
+                     "log_interval"):
+            if getattr(self, name) < 1:
+                raise UserError(f"{where}: {name} must be at least 1, got {getattr(self, name)}")
+        if self.warmup_steps < 0:
+            raise UserError(f"{where}: warmup_steps must be 0 or more, got {self.warmup_steps}")
+        if not 0.0 < self.learning_rate < 1.0:
+            raise UserError(f"{where}: learning_rate must be in (0, 1), got {self.learning_rate}")
+        for name in ("min_lr_ratio", "replay_fraction"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise UserError(f"{where}: {name} must be in [0, 1], got {getattr(self, name)}")
+        if self.replay_fraction and self.stage != "code":
+            raise UserError(f"{where}: replay_fraction mixes English into stage 'code' only")
+        if self.grad_clip < 0 or self.weight_decay < 0:
+            raise UserError(f"{where}: grad_clip and weight_decay must be 0 or more")
+        if self.device not in ("auto", "cpu", "cuda", "mps") and not self.device.startswith("cuda:"):
+            raise UserError(f"{where}: device must be auto, cpu, cuda, cuda:N or mps, got {self.device!r}")
+
+
+@dataclass
+class SourceSpec:
+    """A named data source from configs/datasets.yaml (or built on the fly for local files).
+
+    `kind` picks the reader: "hub" and "local" go through `datasets.load_dataset`; "installed_docs",
+    "installed_scripts", "tldr" and "curated" read this machine or the project itself."""
+
+    kind: str
+    description: str = ""
+    license: str = "unknown"
+    path: str | None = None
+    config_name: str | None = None
+    data_dir: str | None = None
+    split: str = "train"
+    column: str = "text"
+    filter: dict[str, str] = field(default_factory=dict)
+    format: str = "plain"
+    group_rows: int = 1
+    gated: bool = False
+
+    def validate(self, where: str) -> None:
+        kinds = ("hub", "local", "installed_docs", "installed_scripts", "tldr", "curated")
+        if self.kind not in kinds:
+            raise UserError(f"{where}: kind must be one of {', '.join(kinds)}, got {self.kind!r}")
+        if self.kind in ("hub", "local") and not self.path:
+            raise UserError(f"{where}: a {self.kind} source needs a path")
+        if self.format not in ("plain", "tiny_codes"):
+            raise UserError(f"{where}: format must be plain or tiny_codes, got {self.format!r}")
+        if self.group_rows < 1:
+            raise UserError(f"{where}: group_rows must be at least 1")
+
+
+def _type_ok(value: Any, annotation: Any) -> bool:
+    """Check a YAML value against a dataclass field annotation (the few shapes configs use)."""
+    if annotation is Any:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(_type_ok(value, arg) for arg in typing.get_args(annotation))
+    if annotation is type(None):
+        return value is None
+    if origin is dict:
+        key_type, value_type = typing.get_args(annotation)
+        return isinstance(value, dict) and all(
+            _type_ok(k, key_type) and _type_ok(v, value_type) for k, v in value.items())
+    if annotation is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, annotation)
+
+
+def from_dict(cls: type[T], data: Any, where: str) -> T:
+    """Build dataclass `cls` from a mapping, rejecting unknown keys, wrong types and bad values."""
+    if not isinstance(data, dict):
+        raise UserError(f"{where}: expected a mapping of keys to values, got {type(data).__name__}")
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    for key, value in data.items():
+        if key not in names:
+            close = difflib.get_close_matches(str(key), names, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(names)}"
+            raise UserError(f"{where}: unknown key {key!r}{hint}")
+        if not _type_ok(value, hints[key]):
+            raise UserError(f"{where}: {key} has the wrong type: {value!r}")
+    required = [f.name for f in dataclasses.fields(cls)
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    missing = [name for name in required if name not in data]
+    if missing:
+        raise UserError(f"{where}: missing required key(s): {', '.join(missing)}")
+    coerced = {k: float(v) if hints[k] is float else v for k, v in data.items()}
+    obj = cls(**coerced)
+    validate = getattr(obj, "validate", None)
+    if validate:
+        validate(where)
+    return obj
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a YAML file, turning a missing file or a syntax error into a `UserError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read config file {path}: {exc}") from None
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise UserError(f"{path} is not valid YAML: {exc}") from None
+
+
+def model_presets(path: str | Path = CONFIG_DIR / "models.yaml") -> dict[str, ModelConfig]:
+    """The named model sizes (micro … medium) from configs/models.yaml."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping of preset names to model shapes")
+    return {name: from_dict(ModelConfig, shape, f"{path}: {name}") for name, shape in data.items()}
+
+
+def model_preset(name: str, path: str | Path = CONFIG_DIR / "models.yaml") -> ModelConfig:
+    presets = model_presets(path)
+    if name not in presets:
+        raise UserError(f"unknown model size {name!r}; choose one of {', '.join(presets)}")
+    return presets[name]
+
+
+def load_train_config(path: str | Path, overrides: dict[str, Any] | None = None) -> TrainConfig:
+    """Read a stage config (configs/language.yaml, configs/code.yaml) and apply CLI/app overrides."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping of keys to values")
+    merged = {**data, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    return from_dict(TrainConfig, merged, str(path))
+
+
+def save_train_config(config: TrainConfig, path: str | Path) -> None:
+    Path(path).write_text(yaml.safe_dump(dataclasses.asdict(config), sort_keys=False), encoding="utf-8")
+
+
+def data_sources(path: str | Path = CONFIG_DIR / "datasets.yaml") -> dict[str, dict[str, SourceSpec]]:
+    """Named sources per domain ("english", "code") from configs/datasets.yaml."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected domains english and code")
+    sources: dict[str, dict[str, SourceSpec]] = {}
+    for domain, named in data.items():
+        if domain not in ("english", "code") or not isinstance(named, dict):
+            raise UserError(f"{path}: top-level keys must be english and code, each a mapping")
+        sources[domain] = {name: from_dict(SourceSpec, spec, f"{path}: {domain}.{name}")
+                           for name, spec in named.items()}
+    return sources
