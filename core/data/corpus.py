@@ -1,0 +1,169 @@
+"""A corpus on disk: cleaned, de-duplicated documents split into train/val, with a manifest.
+
+Every source (hub, local files, this machine, tldr, curated) ends here, so cleaning and splitting
+happen once and the same way for all. The split is decided by a hash of each document's text, not
+by its position, so it is deterministic, independent of download order, and a document never moves
+between train and val when a corpus is rebuilt with a larger limit.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from core.atomic import replace_dir, temporary_sibling
+from core.data.streaming import END_OF_TEXT
+from core.errors import UserError
+
+ProgressCallback = Callable[[int, int | None], None]
+
+
+@dataclass
+class SplitStats:
+    documents: int = 0
+    bytes: int = 0
+
+
+@dataclass
+class Manifest:
+    name: str
+    domain: str
+    source: str
+    license: str
+    created: str
+    documents: int
+    bytes: int
+    train: SplitStats
+    val: SplitStats
+    val_fraction: float
+    rejected: dict[str, int] = field(default_factory=dict)
+    limits: dict[str, int | None] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, corpus_dir: Path) -> "Manifest":
+        path = Path(corpus_dir) / "manifest.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data["train"], data["val"] = SplitStats(**data["train"]), SplitStats(**data["val"])
+            return cls(**data)
+        except FileNotFoundError:
+            raise UserError(f"no corpus at {corpus_dir}: download or build it first "
+                            f"(`python -m core download ...`)") from None
+        except (ValueError, TypeError, KeyError) as exc:
+            raise UserError(f"{path} is corrupt ({exc}); rebuild the corpus") from None
+
+
+def clean_document(text: str) -> str:
+    """Normalise line endings and trim blank edges — nothing that changes what a script means."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip() + "\n"
+
+
+def is_validation(text: str, val_fraction: float) -> bool:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < val_fraction
+
+
+def read_documents(corpus_dir: Path, split: str) -> Iterator[str]:
+    """The documents of one split, in file order."""
+    path = Path(corpus_dir) / f"{split}.jsonl"
+    if not path.exists():
+        raise UserError(f"corpus split missing: {path}; rebuild the corpus")
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)["text"]
+
+
+def _write_jsonl(handle, text: str) -> int:
+    handle.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+    return len(text.encode("utf-8"))
+
+
+def build_corpus(documents: Iterable[str], out_dir: Path, *, domain: str, source: str,
+                 license: str, max_docs: int | None = None, max_bytes: int | None = None,
+                 max_doc_bytes: int = 1_000_000, val_fraction: float = 0.05,
+                 on_progress: ProgressCallback | None = None, show_progress: bool = True) -> Manifest:
+    """Clean, de-duplicate and split `documents` into `out_dir`, written atomically.
+
+    Reading stops as soon as `max_docs` documents or `max_bytes` bytes are kept, so a streaming
+    source downloads no more than that. A corpus that ends up empty raises a `UserError` and
+    leaves any earlier corpus at `out_dir` untouched."""
+    if not 0.0 < val_fraction < 1.0:
+        raise UserError(f"val_fraction must be between 0 and 1, got {val_fraction}")
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp_dir = temporary_sibling(out_dir)
+    seen: set[bytes] = set()
+    rejected = {"empty": 0, "too_large": 0, "binary": 0, "duplicate": 0}
+    stats = {"train": SplitStats(), "val": SplitStats()}
+    kept_bytes = 0
+    bar = tqdm(total=max_docs, desc=f"{domain}/{out_dir.name}", unit="doc", disable=not show_progress)
+    try:
+        with (tmp_dir / "train.jsonl").open("w", encoding="utf-8") as train, \
+                (tmp_dir / "val.jsonl").open("w", encoding="utf-8") as val:
+            for raw in documents:
+                text = clean_document(raw)
+                size = len(text.encode("utf-8"))
+                if not text.strip():
+                    rejected["empty"] += 1
+                    continue
+                if size > max_doc_bytes:
+                    rejected["too_large"] += 1
+                    continue
+                if "\x00" in text or END_OF_TEXT in text:
+                    rejected["binary"] += 1
+                    continue
+                digest = hashlib.sha256(text.encode("utf-8")).digest()
+                if digest in seen:
+                    rejected["duplicate"] += 1
+                    continue
+                seen.add(digest)
+                split = "val" if is_validation(text, val_fraction) else "train"
+                _write_jsonl(val if split == "val" else train, text)
+                stats[split].documents += 1
+                stats[split].bytes += size
+                kept_bytes += size
+                bar.update(1)
+                if on_progress:
+                    on_progress(len(seen), max_docs)
+                if (max_docs and len(seen) >= max_docs) or (max_bytes and kept_bytes >= max_bytes):
+                    break
+        bar.close()
+        if not seen:
+            raise UserError(f"the {domain} source {source!r} gave no usable documents "
+                            f"(rejected: {rejected}); check the source or its path")
+        _ensure_both_splits(tmp_dir, stats)
+        manifest = Manifest(
+            name=out_dir.name, domain=domain, source=source, license=license,
+            created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            documents=len(seen), bytes=kept_bytes, train=stats["train"], val=stats["val"],
+            val_fraction=val_fraction, rejected=rejected,
+            limits={"max_docs": max_docs, "max_bytes": max_bytes, "max_doc_bytes": max_doc_bytes})
+        (tmp_dir / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
+        replace_dir(tmp_dir, out_dir)
+        return manifest
+    finally:
+        bar.close()
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def _ensure_both_splits(corpus_dir: Path, stats: dict[str, SplitStats]) -> None:
+    """A small corpus can hash every document to one side; move one across so both splits exist."""
+    for empty, full in (("val", "train"), ("train", "val")):
+        if stats[empty].documents or stats[full].documents < 2:
+            continue
+        lines = (corpus_dir / f"{full}.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+        moved = lines.pop()
+        (corpus_dir / f"{full}.jsonl").write_text("".join(lines), encoding="utf-8")
+        (corpus_dir / f"{empty}.jsonl").write_text(moved, encoding="utf-8")
+        size = len(json.loads(moved)["text"].encode("utf-8"))
+        stats[full].documents -= 1
+        stats[full].bytes -= size
+        stats[empty].documents += 1
+        stats[empty].bytes += size
+

@@ -1,0 +1,103 @@
+"""Token files on disk and the batches drawn from them.
+
+A corpus split is tokenized once into a flat uint16 file (2 bytes a token; the vocabulary is under
+65536) with `<|endoftext|>` between documents, and read back through a memory map, so a corpus
+larger than RAM still trains. Files live under the corpus, keyed by the tokenizer's fingerprint, so
+a new tokenizer never reads stale ids.
+
+Batches are drawn from a generator seeded by (seed, step, …), not from a running random state:
+the batch of step N is the same whether a run was resumed or not, which is what lets a resumed
+run continue the very same loss curve.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tokenizers import Tokenizer
+
+from core.data.corpus import read_documents
+from core.errors import UserError
+from core.tokenizer import encode_batches, end_of_text_id, fingerprint
+
+TOKEN_DTYPE = np.uint16
+
+
+@dataclass
+class TokenShard:
+    """One split of one corpus as a memory-mapped array of token ids."""
+
+    path: Path
+    tokens: np.ndarray
+    bytes: int
+
+    @classmethod
+    def open(cls, path: Path) -> "TokenShard":
+        meta = json.loads(path.with_suffix(".json").read_text())
+        tokens = np.memmap(path, dtype=TOKEN_DTYPE, mode="r") if meta["tokens"] else np.zeros(0, TOKEN_DTYPE)
+        return cls(path=path, tokens=tokens, bytes=meta["bytes"])
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def check_fits(self, context_length: int, what: str) -> None:
+        if len(self) < context_length + 1:
+            raise UserError(f"{what} has only {len(self)} tokens, fewer than one training window "
+                            f"of {context_length + 1}; add data or use a model with a shorter context")
+
+    def sample_batch(self, batch_size: int, context_length: int, rng: np.random.Generator
+                     ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Random windows: inputs and the same windows shifted by one as targets."""
+        starts = rng.integers(0, len(self) - context_length, size=batch_size)
+        return self._windows(starts, context_length)
+
+    def eval_batches(self, num_batches: int, batch_size: int, context_length: int
+                     ) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """Fixed, evenly spaced windows, so every evaluation scores exactly the same tokens."""
+        count = num_batches * batch_size
+        last_start = len(self) - context_length - 1
+        starts = np.linspace(0, max(last_start, 0), num=count).astype(np.int64)
+        return [self._windows(starts[i:i + batch_size], context_length)
+                for i in range(0, count, batch_size)]
+
+    def _windows(self, starts: np.ndarray, context_length: int) -> tuple[torch.Tensor, torch.Tensor]:
+        index = starts[:, None] + np.arange(context_length + 1)[None, :]
+        window = torch.from_numpy(self.tokens[index].astype(np.int64))
+        return window[:, :-1], window[:, 1:]
+
+
+def batch_rng(seed: int, step: int, *stream: int) -> np.random.Generator:
+    return np.random.default_rng([seed, step, *stream])
+
+
+def shard_path(corpus_dir: Path, tokenizer: Tokenizer, split: str) -> Path:
+    return Path(corpus_dir) / "tokens" / fingerprint(tokenizer) / f"{split}.bin"
+
+
+def tokenize_split(corpus_dir: Path, tokenizer: Tokenizer, split: str) -> TokenShard:
+    """Tokenize one split to its uint16 file (once; later calls open the existing file)."""
+    path = shard_path(corpus_dir, tokenizer, split)
+    if path.exists() and path.with_suffix(".json").exists():
+        return TokenShard.open(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    eot = end_of_text_id(tokenizer)
+    tmp = path.with_suffix(".bin.tmp")
+    counted = {"tokens": 0, "bytes": 0}
+
+    def texts_counting_bytes():
+        for text in read_documents(corpus_dir, split):
+            counted["bytes"] += len(text.encode("utf-8"))
+            yield text
+
+    with tmp.open("wb") as out:
+        for batch in encode_batches(tokenizer, texts_counting_bytes()):
+            for ids in batch:
+                ids.append(eot)
+                np.asarray(ids, dtype=TOKEN_DTYPE).tofile(out)
+                counted["tokens"] += len(ids)
+    tmp.replace(path)
+    path.with_suffix(".json").write_text(json.dumps(counted))
+    return TokenShard.open(path)

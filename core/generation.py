@@ -1,0 +1,127 @@
+"""Text in, text out: prompt templates, stop strings, streaming and side-by-side comparison.
+
+The "bash" template puts a request where the training data puts a script's description
+(`#!/bin/bash\n# <request>\n`), so the same words reach every checkpoint in the form the bilingual
+one learned to answer; "raw" passes the prompt through unchanged (story openings).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from core.checkpoint import Checkpoint, load_checkpoint
+from core.data.streaming import END_OF_TEXT
+from core.device import pick_device
+from core.engine import Sampling, generate_ids
+from core.errors import UserError
+from core.tokenizer import end_of_text_id
+
+TEMPLATES = ("bash", "raw")
+MAX_PROMPT_CHARS = 20_000  # refuse before tokenizing a pasted novel
+TokenCallback = Callable[[str], None]
+
+
+@dataclass
+class GenerationSettings(Sampling):
+    template: str = "bash"
+    stop: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Generation:
+    checkpoint: str
+    prompt_text: str  # the prompt after the template
+    completion: str
+    new_tokens: int
+    stopped_by: str  # "end_of_text", "stop_string" or "max_new_tokens"
+
+    @property
+    def text(self) -> str:
+        return self.prompt_text + self.completion
+
+
+def render_prompt(prompt: str, template: str) -> str:
+    if template not in TEMPLATES:
+        raise UserError(f"template must be one of {', '.join(TEMPLATES)}, got {template!r}")
+    if template == "raw":
+        return prompt
+    request = " ".join(prompt.split())  # one comment line, whatever the user pasted
+    return f"#!/bin/bash\n# {request}\n"
+
+
+def default_stops(template: str) -> list[str]:
+    """A bash answer ends where a second script would begin."""
+    return ["\n#!/"] if template == "bash" else []
+
+
+def _cut_at_stop(text: str, stops: Sequence[str]) -> tuple[str, bool]:
+    cut = min((text.find(s) for s in stops if s and s in text), default=-1)
+    return (text[:cut], True) if cut >= 0 else (text, False)
+
+
+def generate(checkpoint: Checkpoint, prompt: str, settings: GenerationSettings | None = None,
+             on_text: TokenCallback | None = None) -> Generation:
+    """Sample a continuation; `on_text` receives each new piece of text as soon as it is final."""
+    settings = settings or GenerationSettings()
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise UserError(f"prompt is {len(prompt):,} characters; the limit is {MAX_PROMPT_CHARS:,}")
+    prompt_text = render_prompt(prompt, settings.template)
+    tokenizer, model = checkpoint.tokenizer, checkpoint.model
+    ids = tokenizer.encode(prompt_text, add_special_tokens=False).ids or [end_of_text_id(tokenizer)]
+    context = model.config.context_length
+    if len(ids) >= context:
+        raise UserError(f"prompt is {len(ids)} tokens; this model reads at most {context - 1} "
+                        "before generating. Shorten the prompt")
+    device = next(model.parameters()).device
+    stops = [*settings.stop, *default_stops(settings.template)]
+    eot = end_of_text_id(tokenizer)
+    new_ids: list[int] = []
+    emitted = ""
+    stopped_by = "max_new_tokens"
+    for token in generate_ids(model, torch.tensor([ids], device=device), settings):
+        token_id = int(token[0])
+        if token_id == eot:
+            stopped_by = "end_of_text"
+            break
+        new_ids.append(token_id)
+        text = tokenizer.decode(new_ids)
+        text, hit_stop = _cut_at_stop(text, stops)
+        if hit_stop:
+            stopped_by = "stop_string"
+        # Hold back a partial UTF-8 character and any tail that could still grow into a stop string.
+        safe = text if hit_stop else text[:len(text) - _unsafe_tail(text, stops)]
+        if on_text and len(safe) > len(emitted):
+            on_text(safe[len(emitted):])
+            emitted = safe
+        if hit_stop:
+            break
+    completion, _ = _cut_at_stop(tokenizer.decode(new_ids), stops)
+    if on_text and len(completion) > len(emitted):
+        on_text(completion[len(emitted):])
+    return Generation(checkpoint=str(checkpoint.path), prompt_text=prompt_text,
+                      completion=completion.replace(END_OF_TEXT, ""), new_tokens=len(new_ids),
+                      stopped_by=stopped_by)
+
+
+def _unsafe_tail(text: str, stops: Sequence[str]) -> int:
+    """How many trailing characters might still change: a replacement char or a stop's prefix."""
+    tail = 1 if text.endswith("\ufffd") else 0
+    for stop in stops:
+        for size in range(min(len(stop) - 1, len(text)), 0, -1):
+            if text.endswith(stop[:size]):
+                tail = max(tail, size)
+                break
+    return tail
+
+
+def compare(checkpoints: Sequence[str | Path | Checkpoint], prompt: str,
+            settings: GenerationSettings | None = None, device: str = "auto") -> list[Generation]:
+    """The same prompt, seed and sampling through each checkpoint, in order (the playground)."""
+    if not checkpoints:
+        raise UserError("compare needs at least one checkpoint")
+    target = pick_device(device)
+    loaded = [c if isinstance(c, Checkpoint) else load_checkpoint(c, target) for c in checkpoints]
+    return [generate(c, prompt, settings) for c in loaded]

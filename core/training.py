@@ -1,0 +1,353 @@
+"""The training loop for both stages.
+
+Stage "language" trains a fresh GPT on English; stage "code" starts from a language checkpoint
+and fine-tunes on bash, optionally replaying a share of English in every batch. Both evaluate on
+English AND code at every eval, so the gain on bash and the forgetting of English are visible on
+one chart.
+
+Design choices:
+- AdamW with linear warmup then cosine decay (torch's LambdaLR), gradient clipping.
+- Batches come from (seed, step)-seeded generators, and the optimizer, schedule and RNG state are
+  saved with every checkpoint, so a resumed run continues the very same loss curve.
+- Train loss accumulates on the device and is read every `log_interval` steps only: reading it
+  every step would make the CPU wait for the GPU each step.
+- A run folder holds everything: run.json (config, status, figures), metrics.jsonl, log.txt,
+  best/ and last/ checkpoints. The app only reads these, so a page refresh or restart loses nothing.
+- A stop request (an Event the caller sets) is honoured between steps, after saving `last/`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from tokenizers import Tokenizer
+from tqdm import tqdm
+
+from core.checkpoint import Checkpoint, load_checkpoint, load_trainer_state, save_checkpoint
+from core.config import ModelConfig, TrainConfig, model_preset
+from core.data.shards import TokenShard, batch_rng, tokenize_split
+from core.device import autocast, pick_device
+from core.errors import UserError
+from core.evaluation import evaluate_shard
+from core.model import GPT
+from core.tokenizer import fingerprint, load_tokenizer, token_byte_lengths
+from core.workspace import Workspace
+
+EventCallback = Callable[[dict[str, Any]], None]
+DOMAIN_OF_STAGE = {"language": "english", "code": "code"}
+# Streams of the batch generator, so English replay rows never repeat the code rows' randomness.
+_STREAM_MAIN, _STREAM_REPLAY = 0, 1
+
+
+def lr_multiplier(step: int, warmup_steps: int, total_steps: int, min_ratio: float) -> float:
+    """Linear warmup to 1, then cosine decay to `min_ratio` at `total_steps`."""
+    if step < warmup_steps:
+        return (step + 1) / warmup_steps
+    progress = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
+    return min_ratio + (1.0 - min_ratio) * 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+@dataclass
+class RunData:
+    train: TokenShard
+    replay: TokenShard | None
+    val: dict[str, TokenShard]  # domain -> validation tokens
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    status: str  # finished | stopped
+    step: int
+    metrics: dict[str, float]
+
+
+def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
+    path = Path(run_dir) / "metrics.jsonl"
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut short by a crash; the rest of the log is still good
+    return records
+
+
+def read_run(run_dir: Path) -> dict[str, Any]:
+    path = Path(run_dir) / "run.json"
+    if not path.exists():
+        raise UserError(f"no run at {run_dir}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+class Trainer:
+    """One run: built from a config, driven by `run()`; the app holds it in a background thread."""
+
+    def __init__(self, config: TrainConfig, workspace: Workspace | None = None, *, resume: bool = False,
+                 overwrite: bool = False, on_event: EventCallback | None = None,
+                 show_progress: bool = True):
+        config.validate("training config")
+        self.config = config
+        self.workspace = workspace or Workspace.resolve()
+        self.run_dir = self.workspace.run_dir(config.run_name)
+        self.on_event = on_event
+        self.show_progress = show_progress
+        self.device = pick_device(config.device)
+        self._claim_run_dir(resume, overwrite)
+        self.tokenizer, self.model, parent = self._build_model()
+        self.data = self._load_data()
+        self.token_bytes = torch.tensor(token_byte_lengths(self.tokenizer), dtype=torch.float64,
+                                        device=self.device)
+        self.optimizer = torch.optim.AdamW(
+            self.model.optimizer_groups(config.weight_decay), lr=config.learning_rate,
+            betas=(config.beta1, config.beta2), fused=self.device.type == "cuda")
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda step: lr_multiplier(
+            step, config.warmup_steps, config.num_steps, config.min_lr_ratio))
+        self.step, self.best_val, self.elapsed = 0, math.inf, 0.0
+        if resume:
+            self._restore(load_trainer_state(self.run_dir / "last"))
+        self.parent = parent
+
+    # ----- set-up ---------------------------------------------------------------------------
+    def _claim_run_dir(self, resume: bool, overwrite: bool) -> None:
+        has_checkpoint = (self.run_dir / "last").exists()
+        if resume and not has_checkpoint:
+            raise UserError(f"nothing to resume: {self.run_dir / 'last'} does not exist")
+        if not resume and self.run_dir.exists() and any(self.run_dir.iterdir()):
+            if not overwrite:
+                raise UserError(f"run {self.config.run_name!r} already exists at {self.run_dir}; "
+                                "resume it, pick another run name, or overwrite it explicitly")
+            shutil.rmtree(self.run_dir)
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+
+    def _build_model(self) -> tuple[Tokenizer, GPT, str | None]:
+        config = self.config
+        resume_from = self.run_dir / "last"
+        if resume_from.exists():
+            ckpt = load_checkpoint(resume_from, self.device)
+            return ckpt.tokenizer, ckpt.model.train(), ckpt.info.get("parent")
+        shape = model_preset(config.model)
+        if config.stage == "code" and not config.from_scratch:
+            if not config.init_from:
+                raise UserError("stage code needs init_from: the language checkpoint to fine-tune "
+                                "(or from_scratch for a code-only baseline)")
+            parent = load_checkpoint(self.workspace.path(config.init_from), self.device)
+            self._check_compatible(parent, shape)
+            return parent.tokenizer, parent.model.train(), str(parent.path)
+        tokenizer = load_tokenizer(self.workspace.tokenizer_path(config.tokenizer))
+        shape = dataclasses.replace(shape, vocab_size=tokenizer.get_vocab_size())
+        shape.validate(f"model size {config.model}")
+        torch.manual_seed(config.seed)
+        return tokenizer, GPT(shape).to(self.device), None
+
+    def _check_compatible(self, parent: Checkpoint, shape: ModelConfig) -> None:
+        """Stage 2 must continue the same network with the same tokens, or it learns nonsense."""
+        wanted = dataclasses.replace(shape, vocab_size=parent.model_config.vocab_size,
+                                     dropout=parent.model_config.dropout)
+        if wanted != parent.model_config:
+            raise UserError(
+                f"model size {self.config.model!r} ({shape.n_layer} layers × {shape.n_embd}, context "
+                f"{shape.context_length}) does not match the checkpoint {parent.path} "
+                f"({parent.model_config.n_layer} layers × {parent.model_config.n_embd}, context "
+                f"{parent.model_config.context_length}); use the size it was trained with")
+        tokenizer_path = self.workspace.tokenizer_path(self.config.tokenizer)
+        if tokenizer_path.exists():
+            ours = fingerprint(load_tokenizer(tokenizer_path))
+            if ours != parent.info.get("tokenizer_fingerprint"):
+                raise UserError(
+                    f"tokenizer {self.config.tokenizer!r} ({tokenizer_path}) differs from the one "
+                    f"checkpoint {parent.path} was trained with; token ids would change meaning. "
+                    "Use the checkpoint's tokenizer (the one it was trained with) for stage 2")
+
+    def _shard(self, domain: str, corpus: str, split: str, required: bool) -> TokenShard | None:
+        corpus_dir = self.workspace.corpus_dir(domain, corpus)
+        if not (corpus_dir / "manifest.json").exists():
+            if required:
+                raise UserError(f"{domain} corpus {corpus!r} not found at {corpus_dir}; "
+                                f"download it first (`python -m core download --domain {domain}`)")
+            self._message(f"no {domain} corpus {corpus!r}: {domain} is not evaluated in this run")
+            return None
+        shard = tokenize_split(corpus_dir, self.tokenizer, split)
+        shard.check_fits(self.model.config.context_length, f"{domain}/{corpus} {split} split")
+        return shard
+
+    def _load_data(self) -> RunData:
+        config = self.config
+        corpora = {"english": config.english_corpus, "code": config.code_corpus}
+        domain = DOMAIN_OF_STAGE[config.stage]
+        train = self._shard(domain, corpora[domain], "train", required=True)
+        replay = (self._shard("english", config.english_corpus, "train", required=True)
+                  if config.replay_fraction else None)
+        val = {}
+        for name, corpus in corpora.items():
+            shard = self._shard(name, corpus, "val", required=name == domain)
+            if shard is not None:
+                val[name] = shard
+        return RunData(train=train, replay=replay, val=val)
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        self.step, self.best_val, self.elapsed = state["step"], state["best_val"], state["elapsed"]
+        torch.set_rng_state(state["torch_rng"])
+        records = [r for r in read_metrics(self.run_dir) if r["step"] <= self.step]
+        (self.run_dir / "metrics.jsonl").write_text(
+            "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        self._message(f"resumed at step {self.step}")
+
+    # ----- bookkeeping -------------------------------------------------------------------------
+    def _emit(self, event: dict[str, Any]) -> None:
+        if self.on_event:
+            self.on_event(event)
+
+    def _message(self, text: str) -> None:
+        line = f"{time.strftime('%H:%M:%S')} {text}"
+        with (self.run_dir / "log.txt").open("a", encoding="utf-8") as log:
+            log.write(line + "\n")
+        self._emit({"event": "message", "text": line})
+
+    def _write_run(self, status: str, **extra: Any) -> None:
+        record = {"run_name": self.config.run_name, "stage": self.config.stage, "status": status,
+                  "config": dataclasses.asdict(self.config), "parent": self.parent,
+                  "model": dataclasses.asdict(self.model.config),
+                  "parameters": self.model.num_parameters(), "device": str(self.device),
+                  "step": self.step, "elapsed": round(self.elapsed, 2),
+                  "best_val": None if math.isinf(self.best_val) else self.best_val,
+                  "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **extra}
+        tmp = self.run_dir / "run.json.tmp"
+        tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
+        tmp.replace(self.run_dir / "run.json")
+
+    def _record(self, metrics: dict[str, Any]) -> None:
+        with (self.run_dir / "metrics.jsonl").open("a", encoding="utf-8") as out:
+            out.write(json.dumps(metrics) + "\n")
+        self._emit({"event": "metrics", **metrics})
+
+    def _save(self, name: str) -> None:
+        info = {"stage": self.config.stage, "run_name": self.config.run_name, "step": self.step,
+                "parent": self.parent, "train_config": dataclasses.asdict(self.config),
+                "best_val": None if math.isinf(self.best_val) else self.best_val}
+        state = {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
+                 "step": self.step, "best_val": self.best_val, "elapsed": self.elapsed,
+                 "torch_rng": torch.get_rng_state()}
+        save_checkpoint(self.run_dir / name, self.model, self.tokenizer, info, state)
+
+    # ----- the loop -----------------------------------------------------------------------------
+    def _batch(self, step: int, micro: int) -> tuple[torch.Tensor, torch.Tensor]:
+        config, context = self.config, self.model.config.context_length
+        replay_rows = round(config.batch_size * config.replay_fraction) if self.data.replay else 0
+        x, y = self.data.train.sample_batch(config.batch_size - replay_rows, context,
+                                            batch_rng(config.seed, step, micro, _STREAM_MAIN))
+        if replay_rows:
+            rx, ry = self.data.replay.sample_batch(replay_rows, context,
+                                                   batch_rng(config.seed, step, micro, _STREAM_REPLAY))
+            x, y = torch.cat([x, rx]), torch.cat([y, ry])
+        return x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
+
+    def evaluate(self) -> dict[str, float]:
+        config = self.config
+        figures: dict[str, float] = {}
+        for domain, shard in self.data.val.items():
+            report = evaluate_shard(self.model, shard, self.token_bytes, config.eval_batches,
+                                    config.batch_size)
+            figures[f"val_loss_{domain}"] = round(report.loss, 5)
+            figures[f"val_bpb_{domain}"] = round(report.bits_per_byte, 5)
+        primary = DOMAIN_OF_STAGE[config.stage]
+        figures["val_loss"] = figures[f"val_loss_{primary}"]
+        figures["val_bpb"] = figures[f"val_bpb_{primary}"]
+        return figures
+
+    def _evaluate_and_save(self, record: dict[str, Any]) -> None:
+        figures = self.evaluate()
+        record.update(figures)
+        if figures["val_loss"] < self.best_val:
+            self.best_val = figures["val_loss"]
+            self._save("best")
+        self._save("last")
+        self._message(f"step {self.step}: " + ", ".join(f"{k} {v:.4f}" for k, v in figures.items()))
+
+    def run(self, stop: threading.Event | None = None) -> RunResult:
+        """Train until `num_steps` or until `stop` is set; either way `last/` holds the end state."""
+        config = self.config
+        stop = stop or threading.Event()
+        self._write_run("running")
+        self._message(f"stage {config.stage}: {self.model.num_parameters():,} parameters on "
+                      f"{self.device}, {len(self.data.train):,} training tokens")
+        tokens_per_step = config.batch_size * config.grad_accum_steps * self.model.config.context_length
+        if self.step == 0:
+            record = {"step": 0, "lr": self.scheduler.get_last_lr()[0], "elapsed": 0.0}
+            self._evaluate_and_save(record)
+            self._record(record)
+        loss_sum = torch.zeros((), device=self.device)
+        steps_since_log, window_start = 0, time.perf_counter()
+        bar = tqdm(total=config.num_steps, initial=self.step, desc=f"stage {config.stage}",
+                   unit="step", disable=not self.show_progress)
+        status = "finished"
+        self.model.train()
+        try:
+            while self.step < config.num_steps:
+                if stop.is_set():
+                    status = "stopped"
+                    break
+                lr = self.scheduler.get_last_lr()[0]
+                for micro in range(config.grad_accum_steps):
+                    x, y = self._batch(self.step, micro)
+                    with autocast(self.device):
+                        _, loss = self.model(x, y)
+                    (loss / config.grad_accum_steps).backward()
+                    loss_sum += loss.detach() / config.grad_accum_steps
+                if config.grad_clip:
+                    torch.nn.utils.clip_grad_norm_(self.model.parameters(), config.grad_clip)
+                self.optimizer.step()
+                self.scheduler.step()
+                self.optimizer.zero_grad(set_to_none=True)
+                self.step += 1
+                steps_since_log += 1
+                bar.update(1)
+                evaluate_now = self.step % config.eval_interval == 0 or self.step == config.num_steps
+                if self.step % config.log_interval == 0 or evaluate_now:
+                    now = time.perf_counter()
+                    self.elapsed += now - window_start
+                    record = {"step": self.step, "train_loss": round(loss_sum.item() / steps_since_log, 5),
+                              "lr": lr, "tokens_per_s": round(tokens_per_step * steps_since_log
+                                                              / max(now - window_start, 1e-9), 1),
+                              "elapsed": round(self.elapsed, 2)}
+                    bar.set_postfix(loss=record["train_loss"])
+                    if evaluate_now:
+                        self._evaluate_and_save(record)
+                    self._record(record)
+                    loss_sum.zero_()
+                    steps_since_log, window_start = 0, time.perf_counter()
+            if status == "stopped":
+                self._save("last")
+                self._message(f"stopped at step {self.step}; saved {self.run_dir / 'last'}")
+        except BaseException as exc:
+            self._write_run("failed", error=f"{type(exc).__name__}: {exc}")
+            raise
+        finally:
+            bar.close()
+        final = self.evaluate() if status == "stopped" else {
+            k: v for k, v in read_metrics(self.run_dir)[-1].items() if k.startswith("val_")}
+        self._write_run(status, final=final)
+        self._emit({"event": "done", "status": status, "step": self.step})
+        return RunResult(run_dir=self.run_dir, status=status, step=self.step, metrics=final)
+
+
+def train(config: TrainConfig, workspace: Workspace | None = None, *, resume: bool = False,
+          overwrite: bool = False, stop: threading.Event | None = None,
+          on_event: EventCallback | None = None, show_progress: bool = True) -> RunResult:
+    """Build a `Trainer` for `config` and run it to the end (or to `stop`)."""
+    trainer = Trainer(config, workspace, resume=resume, overwrite=overwrite, on_event=on_event,
+                      show_progress=show_progress)
+    return trainer.run(stop)
