@@ -6,6 +6,7 @@ split, the manifest) is `build_corpus`, shared by all of them.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,11 +56,17 @@ def download(workspace: Workspace, domain: str, source: str, *, name: str | None
              path: str | None = None, max_docs: int | None = None, max_mb: float | None = None,
              max_files: int | None = None, val_fraction: float = 0.05,
              on_progress: ProgressCallback | None = None, show_progress: bool = True) -> Manifest:
-    """Fetch or harvest a source into `data/<domain>/<name>/` and return its manifest."""
-    spec = resolve_source(domain, source, path)
-    out_dir = workspace.corpus_dir(domain, name or source)
+    """Fetch or harvest sources into `data/<domain>/<name>/` and return the manifest.
+
+    `source` may name several sources joined by commas ("installed,curated"): their documents
+    are chained into one corpus, de-duplicated together."""
+    names = [part.strip() for part in source.split(",") if part.strip()]
+    specs = [resolve_source(domain, part, path) for part in names]
+    out_dir = workspace.corpus_dir(domain, name or "+".join(names))
+    documents = itertools.chain.from_iterable(iter_documents(spec, max_files) for spec in specs)
     return build_corpus(
-        iter_documents(spec, max_files), out_dir, domain=domain,
-        source=f"{source}: {spec.path}" if spec.path else source, license=spec.license,
+        documents, out_dir, domain=domain,
+        source="; ".join(f"{n}: {s.path}" if s.path else n for n, s in zip(names, specs)),
+        license="; ".join(dict.fromkeys(spec.license for spec in specs)),
         max_docs=max_docs, max_bytes=int(max_mb * 1_000_000) if max_mb else None,
         val_fraction=val_fraction, on_progress=on_progress, show_progress=show_progress)

@@ -1,0 +1,307 @@
+"""`python -m core …`: every step of the pipeline, scriptable, with the same YAML configs as the app.
+
+The original project's command names (download_language_data, download_code_data, train_language,
+train_code, generate, test_bilingual) are kept as subcommands beside the general ones, so old
+habits and scripts keep working. A `UserError` prints as one line and exits with status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from core.config import CONFIG_DIR, data_sources, load_train_config, model_presets
+from core.errors import UserError
+from core.workspace import Workspace
+
+Handler = Callable[[argparse.Namespace, Workspace], None]
+
+
+# ----- data ------------------------------------------------------------------------------------
+def _download(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.data.sources import download
+
+    manifest = download(workspace, args.domain, args.source, name=args.name, path=args.path,
+                        max_docs=args.max_docs, max_mb=args.max_mb, max_files=args.max_files,
+                        val_fraction=args.val_fraction)
+    where = workspace.corpus_dir(args.domain, manifest.name)
+    print(f"{args.domain}/{manifest.name}: {manifest.documents:,} documents, {manifest.bytes / 1e6:.2f} MB "
+          f"(train {manifest.train.documents:,}, val {manifest.val.documents:,}; rejected "
+          f"{sum(manifest.rejected.values()):,}) -> {where}")
+
+
+def _download_language_data(args: argparse.Namespace, workspace: Workspace) -> None:
+    if args.tinystories:
+        args.source = "tinystories"
+    args.domain = "english"
+    _download(args, workspace)
+
+
+def _download_code_data(args: argparse.Namespace, workspace: Workspace) -> None:
+    if args.use_existing:
+        args.source = "curated"
+    args.domain = "code"
+    _download(args, workspace)
+
+
+def _sources(args: argparse.Namespace, workspace: Workspace) -> None:
+    for domain, named in data_sources().items():
+        print(f"{domain}:")
+        for name, spec in named.items():
+            print(f"  {name:15} {spec.kind:17} {spec.description} [{spec.license}]")
+        print(f"  {'local':15} {'local':17} your own .txt/.jsonl/.parquet files (--path)")
+
+
+def _tokenizer(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.tokenizer import train_tokenizer
+
+    corpora = [workspace.corpus_dir("english", name) for name in args.english]
+    corpora += [workspace.corpus_dir("code", name) for name in args.code]
+    for corpus in corpora:
+        if not (corpus / "manifest.json").exists():
+            raise UserError(f"no corpus at {corpus}; download it first")
+    out = workspace.tokenizer_path(args.name)
+    tokenizer = train_tokenizer(corpora, out, vocab_size=args.vocab_size)
+    print(f"tokenizer {args.name}: {tokenizer.get_vocab_size():,} tokens -> {out}")
+
+
+# ----- training --------------------------------------------------------------------------------
+_OVERRIDES = ("run_name", "model", "tokenizer", "english_corpus", "code_corpus", "init_from",
+              "learning_rate", "num_steps", "batch_size", "grad_accum_steps", "warmup_steps",
+              "eval_interval", "eval_batches", "log_interval", "replay_fraction", "seed", "device")
+
+
+def _train(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.checkpoint import read_info
+    from core.training import train
+
+    if not args.config:
+        raise UserError("train needs --config (configs/language.yaml or configs/code.yaml)")
+    overrides = {name: getattr(args, name, None) for name in _OVERRIDES}
+    if args.from_scratch:
+        overrides["from_scratch"] = True
+    config = load_train_config(args.config, overrides)
+    if config.stage == "code" and not config.from_scratch and args.model is None and config.init_from:
+        # Stage 2 continues the parent's network, so its size is the parent's unless stated.
+        parent_info = read_info(workspace.path(config.init_from))
+        config.model = parent_info.get("train_config", {}).get("model", config.model)
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        print("\nstopping after this step and saving last/ (Ctrl-C again to abort)", file=sys.stderr)
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, request_stop)
+    result = train(config, workspace, resume=args.resume, overwrite=args.overwrite, stop=stop)
+    figures = ", ".join(f"{k} {v:.4f}" for k, v in result.metrics.items())
+    print(f"{config.run_name}: {result.status} at step {result.step}; {figures}")
+    print(f"checkpoints: {result.run_dir / 'best'} and {result.run_dir / 'last'}")
+
+
+def _train_language(args: argparse.Namespace, workspace: Workspace) -> None:
+    args.config = args.config or str(CONFIG_DIR / "language.yaml")
+    _train(args, workspace)
+
+
+def _train_code(args: argparse.Namespace, workspace: Workspace) -> None:
+    args.config = args.config or str(CONFIG_DIR / "code.yaml")
+    args.init_from = args.language_checkpoint or args.init_from
+    _train(args, workspace)
+
+
+def _sizes(args: argparse.Namespace, workspace: Workspace) -> None:
+    import dataclasses
+
+    from core.model import GPT
+
+    print(f"{'size':8} {'layers':>6} {'width':>6} {'heads':>5} {'context':>7} {'parameters':>13} "
+          f"{'non-embedding':>14}")
+    for name, shape in model_presets().items():
+        model = GPT(dataclasses.replace(shape, vocab_size=args.vocab_size))
+        print(f"{name:8} {shape.n_layer:>6} {shape.n_embd:>6} {shape.n_head:>5} {shape.context_length:>7} "
+              f"{model.num_parameters():>13,} {model.num_parameters(include_embeddings=False):>14,}")
+
+
+# ----- using checkpoints -----------------------------------------------------------------------
+def _settings(args: argparse.Namespace):
+    from core.generation import GenerationSettings
+
+    return GenerationSettings(max_new_tokens=args.max_new_tokens, temperature=args.temperature,
+                              top_k=args.top_k, top_p=args.top_p, seed=args.seed,
+                              template=args.template, stop=list(args.stop or []))
+
+
+def _generate(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.checkpoint import load_checkpoint
+    from core.device import pick_device
+    from core.generation import generate, render_prompt
+
+    checkpoint = load_checkpoint(workspace.path(args.checkpoint), pick_device(args.device))
+    settings = _settings(args)
+    print(render_prompt(args.prompt, settings.template), end="", flush=True)
+    result = generate(checkpoint, args.prompt, settings,
+                      on_text=lambda piece: print(piece, end="", flush=True))
+    print(f"\n[{result.new_tokens} tokens, stopped by {result.stopped_by}]", file=sys.stderr)
+
+
+def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.generation import compare
+
+    results = compare([workspace.path(c) for c in args.checkpoints], args.prompt, _settings(args),
+                      device=args.device)
+    for result in results:
+        print(f"===== {result.checkpoint} ({result.new_tokens} tokens, {result.stopped_by})")
+        print(result.text)
+
+
+def _test_bilingual(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.report import bilingual_report, report_markdown
+
+    paths = [workspace.path(p) for p in args.checkpoints]
+    report = bilingual_report(paths, workspace, english_corpus=args.english_corpus,
+                              code_corpus=args.code_corpus, samples=args.samples)
+    print(report_markdown(report))
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
+        print(f"report written to {args.out}")
+
+
+def _export(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.checkpoint import export_checkpoint
+
+    out = export_checkpoint(workspace.path(args.checkpoint), workspace.path(args.out))
+    print(f"exported {args.checkpoint} -> {out} (load it with core.checkpoint.load_checkpoint)")
+
+
+def _quickstart(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.quickstart import run_quickstart
+
+    for line in run_quickstart(workspace, model=args.model, language_steps=args.language_steps,
+                               code_steps=args.code_steps):
+        print(line, flush=True)
+
+
+# ----- parser ----------------------------------------------------------------------------------
+def _add_download_args(parser: argparse.ArgumentParser, default_source: str) -> None:
+    parser.add_argument("--source", default=default_source,
+                        help="a name from configs/datasets.yaml (see `sources`) or local")
+    parser.add_argument("--path", help="file or folder for --source local (or a tldr checkout)")
+    parser.add_argument("--name", help="corpus name (default: the source name)")
+    parser.add_argument("--max-docs", type=int, help="stop after this many documents")
+    parser.add_argument("--max-mb", type=float, help="stop after this many megabytes")
+    parser.add_argument("--max-files", type=int, help="read at most this many files/pages")
+    parser.add_argument("--val-fraction", type=float, default=0.05)
+
+
+def _add_train_args(parser: argparse.ArgumentParser, config_default: str | None) -> None:
+    parser.add_argument("--config", default=config_default, help="stage YAML (configs/*.yaml)")
+    parser.add_argument("--run-name")
+    parser.add_argument("--model", help="size preset from configs/models.yaml")
+    parser.add_argument("--tokenizer")
+    parser.add_argument("--english-corpus")
+    parser.add_argument("--code-corpus")
+    parser.add_argument("--init-from", help="checkpoint folder to start stage code from")
+    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--num-steps", type=int)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--grad-accum-steps", type=int)
+    parser.add_argument("--warmup-steps", type=int)
+    parser.add_argument("--eval-interval", type=int)
+    parser.add_argument("--eval-batches", type=int)
+    parser.add_argument("--log-interval", type=int)
+    parser.add_argument("--replay-fraction", type=float, help="share of English rows in stage code")
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--device", help="auto, cpu, cuda or mps")
+    parser.add_argument("--from-scratch", action="store_true", help="stage code without a parent")
+    parser.add_argument("--resume", action="store_true", help="continue from the run's last/")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing run")
+
+
+def _add_sampling_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--prompt", required=True)
+    parser.add_argument("--template", choices=("bash", "raw"), default="bash")
+    parser.add_argument("--max-new-tokens", type=int, default=200)
+    parser.add_argument("--temperature", type=float, default=0.8)
+    parser.add_argument("--top-k", type=int, default=50)
+    parser.add_argument("--top-p", type=float, default=0.95)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--stop", action="append", help="stop string (repeatable)")
+    parser.add_argument("--device", default="auto")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m core", description=__doc__.splitlines()[0])
+    parser.add_argument("--workspace", help="folder for data/, tokenizers/ and checkpoints/ "
+                                            "(default: $PCM_WORKSPACE or the project folder)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("download", _download, "build a corpus from a named or local source")
+    p.add_argument("--domain", choices=("english", "code"), required=True)
+    _add_download_args(p, "installed")
+    p = command("download_language_data", _download_language_data, "build the English corpus")
+    _add_download_args(p, "installed")
+    p.add_argument("--tinystories", action="store_true", help="same as --source tinystories")
+    p = command("download_code_data", _download_code_data, "build the bash corpus")
+    _add_download_args(p, "installed")
+    p.add_argument("--use-existing", action="store_true", help="the shipped curated examples")
+    command("sources", _sources, "list the named data sources")
+    p = command("tokenizer", _tokenizer, "train the byte-level BPE on English + code corpora")
+    p.add_argument("--english", nargs="+", default=["installed"], help="English corpus names")
+    p.add_argument("--code", nargs="+", default=["installed"], help="code corpus names")
+    p.add_argument("--vocab-size", type=int, default=8000)
+    p.add_argument("--name", default="default")
+    p = command("train", _train, "train a stage from a YAML config")
+    _add_train_args(p, None)
+    p.set_defaults(language_checkpoint=None)
+    p = command("train_language", _train_language, "stage 1: train on English")
+    _add_train_args(p, None)
+    p = command("train_code", _train_code, "stage 2: fine-tune a language checkpoint on bash")
+    _add_train_args(p, None)
+    p.add_argument("--language-checkpoint", help="the stage-1 checkpoint folder")
+    p = command("sizes", _sizes, "print the true parameter count of every model size")
+    p.add_argument("--vocab-size", type=int, default=8000)
+    p = command("generate", _generate, "sample from a checkpoint, streaming to stdout")
+    p.add_argument("--checkpoint", required=True)
+    _add_sampling_args(p)
+    p = command("compare", _compare, "one prompt and seed through several checkpoints")
+    p.add_argument("--checkpoints", nargs="+", required=True)
+    _add_sampling_args(p)
+    p = command("test_bilingual", _test_bilingual, "report English and bash ability of checkpoints")
+    p.add_argument("--checkpoints", nargs="+",
+                   default=["checkpoints/language/best", "checkpoints/bilingual/best"])
+    p.add_argument("--english-corpus", default="installed")
+    p.add_argument("--code-corpus", default="installed")
+    p.add_argument("--samples", type=int, default=3, help="bash samples per prompt")
+    p.add_argument("--out", help="also write the report as JSON here")
+    p = command("export", _export, "copy a checkpoint without trainer state, ready to share")
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--out", required=True)
+    p = command("quickstart", _quickstart,
+                "offline path end to end: installed data → tokenizer → stage 1 → stage 2")
+    p.add_argument("--model", default="cpu")
+    p.add_argument("--language-steps", type=int, default=600)
+    p.add_argument("--code-steps", type=int, default=400)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.handler(args, Workspace.resolve(args.workspace))
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0

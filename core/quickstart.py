@@ -1,0 +1,48 @@
+"""The whole offline path in one call, for newcomers and the app's Quick start button.
+
+Data that is already on the machine (manual pages and Python help as English; installed shell
+scripts plus the project's curated examples as bash) → tokenizer → stage 1 → stage 2. Nothing is
+downloaded, so it works on a fresh machine with no network.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+from core.config import CONFIG_DIR, load_train_config
+from core.data.sources import download
+from core.tokenizer import train_tokenizer
+from core.training import EventCallback, train
+from core.workspace import Workspace
+
+ENGLISH_CORPUS, CODE_CORPUS, TOKENIZER = "installed", "installed", "default"
+
+
+def run_quickstart(workspace: Workspace, model: str = "cpu", language_steps: int = 600,
+                   code_steps: int = 400, max_english_docs: int = 4000, max_code_files: int = 4000,
+                   stop: threading.Event | None = None, on_event: EventCallback | None = None,
+                   show_progress: bool = True) -> Iterator[str]:
+    """Run each step in order, yielding a line as each finishes; existing outputs are rebuilt."""
+    english = download(workspace, "english", "installed", name=ENGLISH_CORPUS,
+                       max_docs=max_english_docs, show_progress=show_progress)
+    yield f"English corpus: {english.documents:,} documents, {english.bytes / 1e6:.1f} MB"
+    code = download(workspace, "code", "curated,installed", name=CODE_CORPUS,
+                    max_files=max_code_files, show_progress=show_progress)
+    yield f"bash corpus: {code.documents:,} scripts, {code.bytes / 1e6:.1f} MB"
+    tokenizer = train_tokenizer([workspace.corpus_dir("english", ENGLISH_CORPUS),
+                                 workspace.corpus_dir("code", CODE_CORPUS)],
+                                workspace.tokenizer_path(TOKENIZER), show_progress=show_progress)
+    yield f"tokenizer: {tokenizer.get_vocab_size():,} tokens"
+    common = {"model": model, "english_corpus": ENGLISH_CORPUS, "code_corpus": CODE_CORPUS,
+              "tokenizer": TOKENIZER}
+    language = load_train_config(CONFIG_DIR / "language.yaml", {**common, "num_steps": language_steps})
+    result = train(language, workspace, overwrite=True, stop=stop, on_event=on_event,
+                   show_progress=show_progress)
+    yield f"stage 1 {result.status} at step {result.step}: {result.metrics}"
+    if result.status != "finished":
+        return
+    bilingual = load_train_config(CONFIG_DIR / "code.yaml", {
+        **common, "num_steps": code_steps, "init_from": str(result.run_dir / "best")})
+    result = train(bilingual, workspace, overwrite=True, stop=stop, on_event=on_event,
+                   show_progress=show_progress)
+    yield f"stage 2 {result.status} at step {result.step}: {result.metrics}"
