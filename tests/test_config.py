@@ -1,0 +1,75 @@
+from pathlib import Path
+
+import pytest
+
+from core.config import (ModelConfig, TrainConfig, data_sources, from_dict, load_train_config,
+                         model_preset, model_presets)
+from core.errors import UserError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "run.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_shipped_configs_load():
+    assert {"micro", "cpu", "tiny", "small", "medium"} <= set(model_presets())
+    tiny = model_preset("tiny")
+    assert (tiny.n_layer, tiny.n_embd) == (6, 384)
+    assert (model_preset("small").n_layer, model_preset("small").n_embd) == (12, 768)
+    assert (model_preset("medium").n_layer, model_preset("medium").n_embd) == (16, 1024)
+    sources = data_sources()
+    assert sources["english"]["tinystories"].path == "roneneldan/TinyStories"
+    assert sources["code"]["tiny-codes"].filter == {"programming_language": "Bash"}
+    assert sources["code"]["the-stack-smol"].gated
+
+
+def test_stage_defaults_follow_the_design():
+    language = load_train_config(Path("configs/language.yaml"))
+    code = load_train_config(Path("configs/code.yaml"))
+    assert language.learning_rate == pytest.approx(3e-4) and code.learning_rate == pytest.approx(1e-4)
+    assert language.grad_clip == 1.0 and code.stage == "code" and code.init_from
+
+
+def test_unknown_key_is_named_with_a_suggestion(tmp_path):
+    with pytest.raises(UserError, match=r"unknown key 'learning_rat'.*did you mean 'learning_rate'"):
+        load_train_config(write(tmp_path, "learning_rat: 0.1\n"))
+
+
+def test_wrong_type_and_bad_values(tmp_path):
+    with pytest.raises(UserError, match="num_steps has the wrong type"):
+        load_train_config(write(tmp_path, "num_steps: many\n"))
+    with pytest.raises(UserError, match="batch_size must be at least 1"):
+        load_train_config(write(tmp_path, "batch_size: 0\n"))
+    with pytest.raises(UserError, match="stage must be one of"):
+        load_train_config(write(tmp_path, "stage: poetry\n"))
+    with pytest.raises(UserError, match="replay_fraction mixes English into stage 'code' only"):
+        load_train_config(write(tmp_path, "stage: language\nreplay_fraction: 0.2\n"))
+
+
+def test_malformed_and_missing_files(tmp_path):
+    with pytest.raises(UserError, match="not valid YAML"):
+        load_train_config(write(tmp_path, "num_steps: [1, 2\n"))
+    with pytest.raises(UserError, match="config file not found"):
+        load_train_config(tmp_path / "absent.yaml")
+    with pytest.raises(UserError, match="expected a mapping"):
+        load_train_config(write(tmp_path, "- just\n- a list\n"))
+
+
+def test_overrides_win_and_none_is_ignored(tmp_path):
+    config = load_train_config(write(tmp_path, "num_steps: 10\n"), {"num_steps": 20, "seed": None})
+    assert config.num_steps == 20 and config.seed == TrainConfig().seed
+
+
+def test_int_accepted_for_float_but_not_bool_for_int():
+    assert from_dict(TrainConfig, {"min_lr_ratio": 1}, "x").min_lr_ratio == 1.0
+    with pytest.raises(UserError, match="wrong type"):
+        from_dict(TrainConfig, {"num_steps": True}, "x")
+
+
+def test_model_shape_is_checked():
+    with pytest.raises(UserError, match="divisible"):
+        from_dict(ModelConfig, {"n_embd": 100, "n_head": 3}, "x")
+    with pytest.raises(UserError, match="unknown model size 'huge'"):
+        model_preset("huge")

@@ -1,0 +1,55 @@
+import pytest
+from conftest import micro_config
+
+from core.checkpoint import load_checkpoint
+from core.errors import UserError
+from core.generation import GenerationSettings, compare, generate, render_prompt
+from core.training import train
+
+
+@pytest.fixture
+def checkpoint(workspace):
+    train(micro_config(num_steps=20), workspace, show_progress=False)
+    return load_checkpoint(workspace.run_dir("language") / "best")
+
+
+def test_templates():
+    assert render_prompt("list  all\nlarge files", "bash") == "#!/bin/bash\n# list all large files\n"
+    assert render_prompt("Once upon", "raw") == "Once upon"
+    with pytest.raises(UserError, match="template must be one of"):
+        render_prompt("x", "python")
+
+
+def test_streamed_pieces_add_up_to_the_completion(checkpoint):
+    pieces = []
+    result = generate(checkpoint, "count lines", GenerationSettings(max_new_tokens=40, seed=1),
+                      on_text=pieces.append)
+    assert "".join(pieces) == result.completion
+    assert result.text.startswith("#!/bin/bash\n# count lines\n")
+    assert result.new_tokens <= 40 and result.stopped_by in {"end_of_text", "stop_string", "max_new_tokens"}
+
+
+def test_same_seed_same_text_and_stop_strings_cut(checkpoint):
+    settings = GenerationSettings(max_new_tokens=30, seed=5, template="raw")
+    first = generate(checkpoint, "Once upon a time", settings)
+    assert first.completion == generate(checkpoint, "Once upon a time", settings).completion
+    assert first.completion.strip(), "the model should say something"
+    stop = first.completion.strip()[0]
+    cut = generate(checkpoint, "Once upon a time",
+                   GenerationSettings(max_new_tokens=30, seed=5, template="raw", stop=[stop]))
+    assert stop not in cut.completion and cut.stopped_by == "stop_string"
+
+
+def test_prompt_limits(checkpoint):
+    with pytest.raises(UserError, match="this model reads at most 63"):
+        generate(checkpoint, "word " * 200, GenerationSettings(template="raw"))
+    with pytest.raises(UserError, match="characters; the limit is"):
+        generate(checkpoint, "x" * 30_000)
+
+
+def test_compare_runs_each_checkpoint_with_the_same_settings(checkpoint, workspace):
+    results = compare([checkpoint, workspace.run_dir("language") / "last"], "backup a folder",
+                      GenerationSettings(max_new_tokens=20, seed=2), device="cpu")
+    assert len(results) == 2 and all(r.prompt_text == "#!/bin/bash\n# backup a folder\n" for r in results)
+    with pytest.raises(UserError, match="at least one"):
+        compare([], "x")

@@ -1,0 +1,71 @@
+import pytest
+
+from core.data.shards import TokenShard, batch_rng, tokenize_split
+from core.errors import UserError
+from core.tokenizer import END_OF_TEXT, end_of_text_id, fingerprint, load_tokenizer, token_byte_lengths
+
+
+@pytest.fixture
+def tokenizer(workspace):
+    return load_tokenizer(workspace.tokenizer_path("default"))
+
+
+@pytest.mark.parametrize("text", ["Once upon a time, Lily had a kite.",
+                                  '#!/bin/bash\nfor f in *.txt; do wc -l "$f"; done\n',
+                                  "naïve café — ünïcödé ✓ 中文"])
+def test_round_trip_is_exact(tokenizer, text):
+    assert tokenizer.decode(tokenizer.encode(text, add_special_tokens=False).ids) == text
+
+
+def test_vocabulary_and_end_of_text(tokenizer):
+    assert tokenizer.get_vocab_size() == 512
+    assert tokenizer.token_to_id(END_OF_TEXT) == end_of_text_id(tokenizer)
+    # The special token is one id, never split into pieces of text.
+    assert tokenizer.encode("a" + END_OF_TEXT, add_special_tokens=False).ids[-1] == end_of_text_id(tokenizer)
+
+
+def test_token_byte_lengths_add_up_to_the_text(tokenizer):
+    lengths = token_byte_lengths(tokenizer)
+    text = "echo 'héllo' | grep -c l\n"
+    ids = tokenizer.encode(text + END_OF_TEXT, add_special_tokens=False).ids
+    assert sum(lengths[i] for i in ids) == len(text.encode("utf-8"))
+
+
+def test_missing_and_corrupt_tokenizers(tmp_path, tokenizer):
+    with pytest.raises(UserError, match="tokenizer not found"):
+        load_tokenizer(tmp_path / "none.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(UserError, match="corrupt"):
+        load_tokenizer(bad)
+    assert fingerprint(tokenizer) == fingerprint(tokenizer) and len(fingerprint(tokenizer)) == 16
+
+
+def test_token_shard_is_uint16_with_separators(workspace, tokenizer):
+    corpus = workspace.corpus_dir("code", "installed")
+    shard = tokenize_split(corpus, tokenizer, "val")
+    assert shard.path.stat().st_size == 2 * len(shard)
+    eot = end_of_text_id(tokenizer)
+    from core.data.corpus import read_documents
+    documents = list(read_documents(corpus, "val"))
+    assert int((shard.tokens == eot).sum()) == len(documents)
+    assert shard.bytes == sum(len(d.encode()) for d in documents)
+    assert tokenize_split(corpus, tokenizer, "val").path == shard.path  # cached, not rebuilt
+    assert isinstance(TokenShard.open(shard.path), TokenShard)
+
+
+def test_batches_are_shifted_windows_and_reproducible(workspace, tokenizer):
+    shard = tokenize_split(workspace.corpus_dir("english", "installed"), tokenizer, "train")
+    x, y = shard.sample_batch(4, 16, batch_rng(1, 7))
+    x2, _ = shard.sample_batch(4, 16, batch_rng(1, 7))
+    assert x.shape == y.shape == (4, 16)
+    assert (x[:, 1:] == y[:, :-1]).all() and (x == x2).all()
+    assert not (x == shard.sample_batch(4, 16, batch_rng(1, 8))[0]).all()
+    first = shard.eval_batches(2, 3, 16)
+    assert len(first) == 2 and all((a[0] == b[0]).all() for a, b in zip(first, shard.eval_batches(2, 3, 16)))
+
+
+def test_too_small_shard_is_refused(workspace, tokenizer):
+    shard = tokenize_split(workspace.corpus_dir("code", "installed"), tokenizer, "val")
+    with pytest.raises(UserError, match="fewer than one training window"):
+        shard.check_fits(len(shard), "code/installed val split")

@@ -1,0 +1,122 @@
+import json
+import math
+import threading
+
+import pytest
+from conftest import micro_config
+
+from core.checkpoint import load_checkpoint
+from core.errors import UserError
+from core.tokenizer import train_tokenizer
+from core.training import lr_multiplier, read_metrics, read_run, train
+
+
+def test_schedule_warms_up_then_decays_to_the_floor():
+    values = [lr_multiplier(s, warmup_steps=10, total_steps=110, min_ratio=0.1) for s in range(111)]
+    assert values[0] == pytest.approx(0.1) and values[9] == pytest.approx(1.0)
+    assert values[10] == pytest.approx(1.0)
+    assert values[60] == pytest.approx(0.1 + 0.9 * 0.5)  # halfway through the cosine
+    assert values[110] == pytest.approx(0.1)
+    assert all(a >= b for a, b in zip(values[10:], values[11:]))
+
+
+def test_stage_one_learns_and_writes_a_complete_run(workspace):
+    result = train(micro_config(num_steps=40), workspace, show_progress=False)
+    run = workspace.run_dir("language")
+    metrics = read_metrics(run)
+    evals = [m for m in metrics if "val_loss" in m]
+    assert [m["step"] for m in evals] == [0, 10, 20, 30, 40]
+    assert evals[-1]["val_loss_english"] < evals[0]["val_loss_english"] - 1.0
+    assert {"train_loss", "lr", "tokens_per_s", "elapsed", "val_bpb"} <= set(metrics[-1])
+    assert "val_loss_code" in evals[-1]  # the other domain is evaluated too
+    info = read_run(run)
+    assert info["status"] == "finished" and info["step"] == 40 and result.status == "finished"
+    assert (run / "best" / "model.safetensors").exists() and (run / "last" / "trainer_state.pt").exists()
+    assert json.loads((run / "best" / "config.json").read_text())["best_val"] == min(
+        m["val_loss"] for m in evals)
+
+
+def test_resume_continues_the_same_loss_curve(workspace):
+    full = micro_config(run_name="full", num_steps=20, eval_interval=10, log_interval=2)
+    train(full, workspace, show_progress=False)
+    stop = threading.Event()
+
+    def stop_at_ten(event):
+        if event.get("event") == "metrics" and event["step"] == 10:
+            stop.set()
+
+    split = micro_config(run_name="split", num_steps=20, eval_interval=10, log_interval=2)
+    first = train(split, workspace, stop=stop, on_event=stop_at_ten, show_progress=False)
+    assert first.status == "stopped" and first.step == 10
+    assert read_run(workspace.run_dir("split"))["status"] == "stopped"
+    second = train(split, workspace, resume=True, show_progress=False)
+    assert second.status == "finished"
+    uninterrupted = {m["step"]: m for m in read_metrics(workspace.run_dir("full"))}
+    resumed = {m["step"]: m for m in read_metrics(workspace.run_dir("split"))}
+    assert sorted(uninterrupted) == sorted(resumed)
+    for step in range(12, 21, 2):
+        assert resumed[step]["train_loss"] == pytest.approx(uninterrupted[step]["train_loss"], abs=1e-4)
+        assert resumed[step]["lr"] == pytest.approx(uninterrupted[step]["lr"])
+    assert resumed[20]["val_loss"] == pytest.approx(uninterrupted[20]["val_loss"], abs=1e-4)
+
+
+def test_stop_before_the_first_step_still_saves(workspace):
+    stop = threading.Event()
+    stop.set()
+    result = train(micro_config(), workspace, stop=stop, show_progress=False)
+    assert result.status == "stopped" and result.step == 0
+    assert load_checkpoint(workspace.run_dir("language") / "last").info["step"] == 0
+
+
+def test_existing_run_is_never_silently_replaced(workspace):
+    train(micro_config(num_steps=10), workspace, show_progress=False)
+    with pytest.raises(UserError, match="already exists"):
+        train(micro_config(num_steps=10), workspace, show_progress=False)
+    with pytest.raises(UserError, match="nothing to resume"):
+        train(micro_config(run_name="other"), workspace, resume=True, show_progress=False)
+    assert train(micro_config(num_steps=10), workspace, overwrite=True, show_progress=False).status == "finished"
+
+
+def test_stage_two_fine_tunes_and_shows_forgetting(workspace):
+    train(micro_config(num_steps=40), workspace, show_progress=False)
+    config = micro_config("code", num_steps=30, init_from="checkpoints/language/best", replay_fraction=0.25)
+    result = train(config, workspace, show_progress=False)
+    evals = [m for m in read_metrics(workspace.run_dir("bilingual")) if "val_loss" in m]
+    assert evals[-1]["val_loss_code"] < evals[0]["val_loss_code"]
+    assert all("val_loss_english" in m for m in evals)
+    assert result.metrics["val_loss"] == result.metrics["val_loss_code"]
+    assert read_run(workspace.run_dir("bilingual"))["parent"].endswith("language/best")
+
+
+def test_stage_two_refuses_a_mismatched_parent(workspace):
+    train(micro_config(num_steps=5), workspace, show_progress=False)
+    with pytest.raises(UserError, match="does not match the checkpoint"):
+        train(micro_config("code", model="cpu", init_from="checkpoints/language/best"), workspace,
+              show_progress=False)
+    train_tokenizer([workspace.corpus_dir("code", "installed")], workspace.tokenizer_path("other"),
+                    vocab_size=300, show_progress=False)
+    with pytest.raises(UserError, match="differs from the one"):
+        train(micro_config("code", tokenizer="other", init_from="checkpoints/language/best"),
+              workspace, show_progress=False)
+    with pytest.raises(UserError, match="checkpoint not found"):
+        train(micro_config("code", run_name="x", init_from="checkpoints/nothing/best"), workspace,
+              show_progress=False)
+
+
+def test_code_only_baseline_from_scratch(workspace):
+    result = train(micro_config("code", run_name="code-only", from_scratch=True, num_steps=10),
+                   workspace, show_progress=False)
+    assert result.status == "finished" and read_run(result.run_dir)["parent"] is None
+
+
+def test_missing_corpus_is_explained(workspace):
+    with pytest.raises(UserError, match="english corpus 'absent' not found"):
+        train(micro_config(english_corpus="absent"), workspace, show_progress=False)
+
+
+def test_metrics_survive_a_torn_last_line(workspace):
+    train(micro_config(num_steps=10), workspace, show_progress=False)
+    path = workspace.run_dir("language") / "metrics.jsonl"
+    path.write_text(path.read_text() + '{"step": 11, "train_lo')
+    metrics = read_metrics(workspace.run_dir("language"))
+    assert metrics[-1]["step"] == 10 and all(math.isfinite(m.get("train_loss", 0)) for m in metrics)
