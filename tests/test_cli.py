@@ -1,0 +1,43 @@
+"""The CLI as a user meets it: subcommands, and one-line errors instead of tracebacks."""
+import subprocess
+import sys
+from pathlib import Path
+
+from core.cli import main
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "core", *args], cwd=PROJECT, capture_output=True,
+                          text=True, timeout=120, env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
+
+
+def test_user_errors_are_one_line_with_status_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("stage: language\nnum_step: 10\n")
+    result = run_cli("--workspace", str(tmp_path), "train", "--config", str(bad))
+    assert result.returncode == 2
+    assert "error:" in result.stderr and "did you mean 'num_steps'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_checkpoint_and_corpus(tmp_path, capsys):
+    assert main(["--workspace", str(tmp_path), "generate", "--checkpoint", "nope", "--prompt", "hi"]) == 2
+    assert "checkpoint not found" in capsys.readouterr().err
+    assert main(["--workspace", str(tmp_path), "tokenizer", "--english", "absent"]) == 2
+    assert "no corpus at" in capsys.readouterr().err
+
+
+def test_sizes_prints_true_parameter_counts(capsys):
+    assert main(["sizes"]) == 0
+    rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[1:]}
+    assert rows["tiny"][1:3] == ["6", "384"] and rows["medium"][1:3] == ["16", "1024"]
+    assert rows["tiny"][5] == "13,817,856"  # 6 × 384 with an 8000-token vocabulary, head tied
+
+
+def test_sources_lists_every_named_source(capsys):
+    assert main(["sources"]) == 0
+    out = capsys.readouterr().out
+    for name in ("tinystories", "bookcorpus", "installed", "curated", "tldr", "tiny-codes", "the-stack-smol"):
+        assert name in out
