@@ -290,7 +290,8 @@ class Trainer:
             self._evaluate_and_save(record)
             self._record(record)
         loss_sum = torch.zeros((), device=self.device)
-        steps_since_log, window_start = 0, time.perf_counter()
+        elapsed_before, run_start = self.elapsed, time.perf_counter()
+        steps_since_log, window_start = 0, run_start
         bar = tqdm(total=config.num_steps, initial=self.step, desc=f"stage {config.stage}",
                    unit="step", disable=not self.show_progress)
         status = "finished"
@@ -318,7 +319,7 @@ class Trainer:
                 evaluate_now = self.step % config.eval_interval == 0 or self.step == config.num_steps
                 if self.step % config.log_interval == 0 or evaluate_now:
                     now = time.perf_counter()
-                    self.elapsed += now - window_start
+                    self.elapsed = elapsed_before + now - run_start
                     record = {"step": self.step, "train_loss": round(loss_sum.item() / steps_since_log, 5),
                               "lr": lr, "tokens_per_s": round(tokens_per_step * steps_since_log
                                                               / max(now - window_start, 1e-9), 1),
@@ -329,6 +330,7 @@ class Trainer:
                     self._record(record)
                     loss_sum.zero_()
                     steps_since_log, window_start = 0, time.perf_counter()
+            self.elapsed = elapsed_before + time.perf_counter() - run_start
             if status == "stopped":
                 self._save("last")
                 self._message(f"stopped at step {self.step}; saved {self.run_dir / 'last'}")
