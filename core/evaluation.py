@@ -14,6 +14,7 @@ import torch
 
 from core.data.shards import TokenShard
 from core.device import autocast
+from core.distributed import Distributed
 from core.model import GPT
 
 
@@ -26,28 +27,30 @@ class LossReport:
 
 @torch.no_grad()
 def evaluate_shard(model: GPT, shard: TokenShard, token_bytes: torch.Tensor, num_batches: int,
-                   batch_size: int) -> LossReport:
-    """Score the shard's fixed evaluation windows (the same windows every time)."""
+                   batch_size: int, dist: Distributed | None = None) -> LossReport:
+    """Score the shard's fixed evaluation windows (the same windows every time).
+
+    With several processes each scores its share of every batch and the sums are added up, so the
+    figures equal a single process's with the same global batch."""
+    dist = dist or Distributed()
     was_training = model.training
     model.eval()
     device = token_bytes.device
     context = model.config.context_length
-    total_nats = torch.zeros((), device=device, dtype=torch.float64)
-    total_bytes = torch.zeros((), device=device, dtype=torch.float64)
-    total_tokens = 0
-    for inputs, targets in shard.eval_batches(num_batches, batch_size, context):
-        inputs, targets = inputs.to(device), targets.to(device)
+    totals = torch.zeros(3, device=device, dtype=torch.float64)  # nats, bytes, tokens
+    for inputs, targets in shard.eval_batches(num_batches, batch_size * dist.world_size, context):
+        rows = slice(dist.rank * batch_size, (dist.rank + 1) * batch_size)
+        inputs, targets = inputs[rows].to(device), targets[rows].to(device)
         with autocast(device):
             logits, _ = model(inputs)
-        nats = torch.nn.functional.cross_entropy(
+        totals[0] += torch.nn.functional.cross_entropy(
             logits.flatten(0, 1).float(), targets.flatten(), reduction="sum")
-        total_nats += nats
-        total_bytes += token_bytes[targets].sum()
-        total_tokens += targets.numel()
+        totals[1] += token_bytes[targets].sum()
+        totals[2] += targets.numel()
     model.train(was_training)
-    nats, size = total_nats.item(), max(total_bytes.item(), 1.0)
-    return LossReport(loss=nats / total_tokens, bits_per_byte=nats / (math.log(2) * size),
-                      tokens=total_tokens)
+    nats, size, tokens = dist.sum(totals).tolist()
+    return LossReport(loss=nats / tokens, bits_per_byte=nats / (math.log(2) * max(size, 1.0)),
+                      tokens=int(tokens))
 
 
 def bash_syntax_ok(script: str, timeout: float = 5.0) -> bool:

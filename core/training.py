@@ -17,6 +17,7 @@ Design choices:
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
@@ -36,6 +37,7 @@ from core.checkpoint import Checkpoint, load_checkpoint, load_trainer_state, sav
 from core.config import ModelConfig, TrainConfig, model_preset
 from core.data.shards import TokenShard, batch_rng, tokenize_split
 from core.device import autocast, pick_device
+from core.distributed import Distributed
 from core.errors import UserError
 from core.evaluation import evaluate_shard
 from core.model import GPT
@@ -103,9 +105,16 @@ class Trainer:
         self.run_dir = self.workspace.run_dir(config.run_name)
         self.on_event = on_event
         self.show_progress = show_progress
-        self.device = pick_device(config.device)
+        self.dist = Distributed.from_environment()
+        self.device = pick_device(self.dist.device_name(config.device))
         self._claim_run_dir(resume, overwrite)
         self.tokenizer, self.model, parent = self._build_model()
+        self.parent = parent
+        # The model we call for training: DDP averages gradients across processes during backward.
+        self.forward_model: torch.nn.Module = self.model
+        if self.dist.enabled:
+            self.forward_model = torch.nn.parallel.DistributedDataParallel(
+                self.model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
         self.data = self._load_data()
         self.token_bytes = torch.tensor(token_byte_lengths(self.tokenizer), dtype=torch.float64,
                                         device=self.device)
@@ -115,9 +124,9 @@ class Trainer:
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda step: lr_multiplier(
             step, config.warmup_steps, config.num_steps, config.min_lr_ratio))
         self.step, self.best_val, self.elapsed = 0, math.inf, 0.0
+        self.last_eval: dict[str, float] = {}
         if resume:
             self._restore(load_trainer_state(self.run_dir / "last"))
-        self.parent = parent
 
     # ----- set-up ---------------------------------------------------------------------------
     def _claim_run_dir(self, resume: bool, overwrite: bool) -> None:
@@ -128,8 +137,11 @@ class Trainer:
             if not overwrite:
                 raise UserError(f"run {self.config.run_name!r} already exists at {self.run_dir}; "
                                 "resume it, pick another run name, or overwrite it explicitly")
-            shutil.rmtree(self.run_dir)
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+            if self.dist.is_main:
+                shutil.rmtree(self.run_dir)
+        if self.dist.is_main:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.dist.barrier()
 
     def _build_model(self) -> tuple[Tokenizer, GPT, str | None]:
         config = self.config
@@ -201,17 +213,20 @@ class Trainer:
         self.scheduler.load_state_dict(state["scheduler"])
         self.step, self.best_val, self.elapsed = state["step"], state["best_val"], state["elapsed"]
         torch.set_rng_state(state["torch_rng"])
-        records = [r for r in read_metrics(self.run_dir) if r["step"] <= self.step]
-        (self.run_dir / "metrics.jsonl").write_text(
-            "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        if self.dist.is_main:
+            records = [r for r in read_metrics(self.run_dir) if r["step"] <= self.step]
+            (self.run_dir / "metrics.jsonl").write_text(
+                "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
         self._message(f"resumed at step {self.step}")
 
     # ----- bookkeeping -------------------------------------------------------------------------
     def _emit(self, event: dict[str, Any]) -> None:
-        if self.on_event:
+        if self.on_event and self.dist.is_main:
             self.on_event(event)
 
     def _message(self, text: str) -> None:
+        if not self.dist.is_main:
+            return
         line = f"{time.strftime('%H:%M:%S')} {text}"
         with (self.run_dir / "log.txt").open("a", encoding="utf-8") as log:
             log.write(line + "\n")
@@ -224,17 +239,24 @@ class Trainer:
                   "parameters": self.model.num_parameters(), "device": str(self.device),
                   "step": self.step, "elapsed": round(self.elapsed, 2),
                   "best_val": None if math.isinf(self.best_val) else self.best_val,
+                  "world_size": self.dist.world_size,
                   "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **extra}
+        if not self.dist.is_main:
+            return
         tmp = self.run_dir / "run.json.tmp"
         tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
         tmp.replace(self.run_dir / "run.json")
 
     def _record(self, metrics: dict[str, Any]) -> None:
+        if not self.dist.is_main:
+            return
         with (self.run_dir / "metrics.jsonl").open("a", encoding="utf-8") as out:
             out.write(json.dumps(metrics) + "\n")
         self._emit({"event": "metrics", **metrics})
 
     def _save(self, name: str) -> None:
+        if not self.dist.is_main:
+            return
         info = {"stage": self.config.stage, "run_name": self.config.run_name, "step": self.step,
                 "parent": self.parent, "train_config": dataclasses.asdict(self.config),
                 "best_val": None if math.isinf(self.best_val) else self.best_val}
@@ -247,11 +269,12 @@ class Trainer:
     def _batch(self, step: int, micro: int) -> tuple[torch.Tensor, torch.Tensor]:
         config, context = self.config, self.model.config.context_length
         replay_rows = round(config.batch_size * config.replay_fraction) if self.data.replay else 0
+        part = {"rank": self.dist.rank, "world_size": self.dist.world_size}
         x, y = self.data.train.sample_batch(config.batch_size - replay_rows, context,
-                                            batch_rng(config.seed, step, micro, _STREAM_MAIN))
+                                            batch_rng(config.seed, step, micro, _STREAM_MAIN), **part)
         if replay_rows:
-            rx, ry = self.data.replay.sample_batch(replay_rows, context,
-                                                   batch_rng(config.seed, step, micro, _STREAM_REPLAY))
+            rx, ry = self.data.replay.sample_batch(
+                replay_rows, context, batch_rng(config.seed, step, micro, _STREAM_REPLAY), **part)
             x, y = torch.cat([x, rx]), torch.cat([y, ry])
         return x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
 
@@ -260,12 +283,13 @@ class Trainer:
         figures: dict[str, float] = {}
         for domain, shard in self.data.val.items():
             report = evaluate_shard(self.model, shard, self.token_bytes, config.eval_batches,
-                                    config.batch_size)
+                                    config.batch_size, self.dist)
             figures[f"val_loss_{domain}"] = round(report.loss, 5)
             figures[f"val_bpb_{domain}"] = round(report.bits_per_byte, 5)
         primary = DOMAIN_OF_STAGE[config.stage]
         figures["val_loss"] = figures[f"val_loss_{primary}"]
         figures["val_bpb"] = figures[f"val_bpb_{primary}"]
+        self.last_eval = figures
         return figures
 
     def _evaluate_and_save(self, record: dict[str, Any]) -> None:
@@ -277,6 +301,12 @@ class Trainer:
         self._save("last")
         self._message(f"step {self.step}: " + ", ".join(f"{k} {v:.4f}" for k, v in figures.items()))
 
+    def _should_stop(self, stop: threading.Event) -> bool:
+        """Every step alone; with several processes, agreed at log steps so all stop together."""
+        if not self.dist.enabled:
+            return stop.is_set()
+        return self.step % self.config.log_interval == 0 and self.dist.any_true(stop.is_set(), self.device)
+
     def run(self, stop: threading.Event | None = None) -> RunResult:
         """Train until `num_steps` or until `stop` is set; either way `last/` holds the end state."""
         config = self.config
@@ -284,7 +314,8 @@ class Trainer:
         self._write_run("running")
         self._message(f"stage {config.stage}: {self.model.num_parameters():,} parameters on "
                       f"{self.device}, {len(self.data.train):,} training tokens")
-        tokens_per_step = config.batch_size * config.grad_accum_steps * self.model.config.context_length
+        tokens_per_step = (config.batch_size * config.grad_accum_steps * self.dist.world_size
+                           * self.model.config.context_length)
         if self.step == 0:
             record = {"step": 0, "lr": self.scheduler.get_last_lr()[0], "elapsed": 0.0}
             self._evaluate_and_save(record)
@@ -298,14 +329,17 @@ class Trainer:
         self.model.train()
         try:
             while self.step < config.num_steps:
-                if stop.is_set():
+                if self._should_stop(stop):
                     status = "stopped"
                     break
                 lr = self.scheduler.get_last_lr()[0]
                 for micro in range(config.grad_accum_steps):
                     x, y = self._batch(self.step, micro)
-                    with autocast(self.device):
-                        _, loss = self.model(x, y)
+                    # Gradients are averaged across processes on the last micro-batch only.
+                    last_micro = micro == config.grad_accum_steps - 1
+                    with (contextlib.nullcontext() if last_micro or not self.dist.enabled
+                          else self.forward_model.no_sync()), autocast(self.device):
+                        _, loss = self.forward_model(x, y)
                     (loss / config.grad_accum_steps).backward()
                     loss_sum += loss.detach() / config.grad_accum_steps
                 if config.grad_clip:
@@ -320,7 +354,8 @@ class Trainer:
                 if self.step % config.log_interval == 0 or evaluate_now:
                     now = time.perf_counter()
                     self.elapsed = elapsed_before + now - run_start
-                    record = {"step": self.step, "train_loss": round(loss_sum.item() / steps_since_log, 5),
+                    train_loss = self.dist.mean(loss_sum).item() / steps_since_log
+                    record = {"step": self.step, "train_loss": round(train_loss, 5),
                               "lr": lr, "tokens_per_s": round(tokens_per_step * steps_since_log
                                                               / max(now - window_start, 1e-9), 1),
                               "elapsed": round(self.elapsed, 2)}
@@ -339,9 +374,9 @@ class Trainer:
             raise
         finally:
             bar.close()
-        final = self.evaluate() if status == "stopped" else {
-            k: v for k, v in read_metrics(self.run_dir)[-1].items() if k.startswith("val_")}
+        final = self.evaluate() if status == "stopped" or not self.last_eval else self.last_eval
         self._write_run(status, final=final)
+        self.dist.barrier()
         self._emit({"event": "done", "status": status, "step": self.step})
         return RunResult(run_dir=self.run_dir, status=status, step=self.step, metrics=final)
 

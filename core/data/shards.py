@@ -48,11 +48,14 @@ class TokenShard:
             raise UserError(f"{what} has only {len(self)} tokens, fewer than one training window "
                             f"of {context_length + 1}; add data or use a model with a shorter context")
 
-    def sample_batch(self, batch_size: int, context_length: int, rng: np.random.Generator
-                     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Random windows: inputs and the same windows shifted by one as targets."""
-        starts = rng.integers(0, len(self) - context_length, size=batch_size)
-        return self._windows(starts, context_length)
+    def sample_batch(self, batch_size: int, context_length: int, rng: np.random.Generator,
+                     rank: int = 0, world_size: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+        """Random windows: inputs, and the same windows shifted by one as targets.
+
+        The generator draws the global batch of all `world_size` processes and each keeps its own
+        rows, so the data of a step is the same however many processes share it."""
+        starts = rng.integers(0, len(self) - context_length, size=batch_size * world_size)
+        return self._windows(starts[rank * batch_size:(rank + 1) * batch_size], context_length)
 
     def eval_batches(self, num_batches: int, batch_size: int, context_length: int
                      ) -> list[tuple[torch.Tensor, torch.Tensor]]:
