@@ -1,0 +1,100 @@
+"""tldr pages as (English description, bash command) pairs.
+
+tldr-pages are the rare public data where plain-English requests sit right next to the command
+that fulfils them, which is exactly what the bilingual model must learn. Each example becomes
+`#!/bin/bash\n# <description>\n<command>\n`, the product's prompt format. The pages' own syntax
+(`{{path/to/file}}` placeholders, `{{[-C|--directory]}}` alternatives) is resolved into plain
+words and one spelling, so the model never learns it as if it were bash.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.data.files import read_text_file
+from core.errors import UserError
+
+DEFAULT_PLATFORMS = ("common", "linux")
+_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}(?!\})")
+_ALTERNATIVES = re.compile(r"^\[([^\[\]]*\|[^\[\]]*)\]$")
+_ESCAPED_OPEN, _ESCAPED_CLOSE = "\x01", "\x02"
+# Pages mark mnemonic letters inside words: "([t]imeout)", "[r]ecursive".
+_MNEMONIC = re.compile(r"\[(\w+)\](?=\w)|(?<=\w)\[(\w+)\]")
+
+
+@dataclass(frozen=True)
+class TldrExample:
+    page: str
+    description: str
+    command: str
+
+
+def _choose_alternative(options: list[str]) -> str:
+    """Prefer the long option (`--directory`): it says what it does, the short one does not."""
+    long_forms = [option for option in options if option.startswith("--")]
+    return (long_forms or options)[0]
+
+
+def _resolve_one(content: str) -> str:
+    match = _ALTERNATIVES.match(content.strip())
+    if match:
+        return _choose_alternative([option.strip() for option in match.group(1).split("|")])
+    return content
+
+
+def resolve_placeholders(command: str) -> str:
+    """`{{[-x|--extract]}}` → `--extract`; `{{path/to/file}}` → `path/to/file`; `\\{\\{` stays `{{`."""
+    command = command.replace("\\{\\{", _ESCAPED_OPEN).replace("\\}\\}", _ESCAPED_CLOSE)
+    command = _PLACEHOLDER.sub(lambda m: _resolve_one(m.group(1)), command)
+    return command.replace(_ESCAPED_OPEN, "{{").replace(_ESCAPED_CLOSE, "}}")
+
+
+def parse_page(text: str, page: str) -> list[TldrExample]:
+    """Pair each `- description:` line with the next `` `command` `` line."""
+    examples = []
+    description: str | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("- "):
+            description = _MNEMONIC.sub(lambda m: m.group(1) or m.group(2),
+                                        line[2:].strip().rstrip(":").strip())
+        elif line.startswith("`") and line.endswith("`") and len(line) > 1 and description:
+            command = resolve_placeholders(line[1:-1]).strip()
+            if command:
+                examples.append(TldrExample(page=page, description=description, command=command))
+            description = None
+    return examples
+
+
+def find_pages(folder: str | Path, platforms: Sequence[str] = DEFAULT_PLATFORMS) -> list[Path]:
+    """Page files of a tldr checkout (`pages/<platform>`), a pages folder, or a folder of .md files."""
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise UserError(f"tldr folder not found: {folder}; point --path at a checkout of "
+                        "github.com/tldr-pages/tldr or its pages/ folder")
+    root = folder / "pages" if (folder / "pages").is_dir() else folder
+    platform_dirs = [root / platform for platform in platforms if (root / platform).is_dir()]
+    pages = sorted(p for d in platform_dirs for p in d.glob("*.md")) if platform_dirs else sorted(
+        root.glob("*.md"))
+    if not pages:
+        raise UserError(f"no tldr pages (*.md) under {folder} for platforms {', '.join(platforms)}")
+    return pages
+
+
+def tldr_examples(folder: str | Path, platforms: Sequence[str] = DEFAULT_PLATFORMS,
+                  max_pages: int | None = None) -> Iterator[TldrExample]:
+    for path in find_pages(folder, platforms)[:max_pages]:
+        text = read_text_file(path)
+        if text is not None:
+            yield from parse_page(text, path.stem)
+
+
+def to_bash_document(example: TldrExample) -> str:
+    return f"#!/bin/bash\n# {example.description}\n{example.command}\n"
+
+
+def tldr_documents(folder: str | Path, platforms: Sequence[str] = DEFAULT_PLATFORMS,
+                   max_pages: int | None = None) -> Iterator[str]:
+    return (to_bash_document(e) for e in tldr_examples(folder, platforms, max_pages))
