@@ -1,0 +1,12 @@
+#!/bin/bash
+# Archive the home directory while skipping caches and downloads
+set -euo pipefail
+
+archive="/tmp/home-$(date +%F).tar.gz"
+
+tar -czf "$archive" \
+  --exclude="$HOME/.cache" \
+  --exclude="$HOME/Downloads" \
+  --exclude='*.tmp' \
+  -C "$HOME" .
+echo "Home directory archived to $archive"
