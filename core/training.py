@@ -222,7 +222,8 @@ class Trainer:
     # ----- bookkeeping -------------------------------------------------------------------------
     def _emit(self, event: dict[str, Any]) -> None:
         if self.on_event and self.dist.is_main:
-            self.on_event(event)
+            self.on_event({"run_name": self.config.run_name, "stage": self.config.stage,
+                           "total_steps": self.config.num_steps, **event})
 
     def _message(self, text: str) -> None:
         if not self.dist.is_main:

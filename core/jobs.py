@@ -1,0 +1,166 @@
+"""One background job at a time per workspace, shared by every caller (every browser tab).
+
+The web app must not run training inside a request handler: a handler dies with its browser tab,
+and two tabs would start two jobs. Instead a `JobManager` owns one thread; the app only asks it to
+start, stop and report. What the charts draw is read from the run folder on disk
+(metrics.jsonl), so a reloaded page, a second tab or a restarted app sees the same curves.
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.config import TrainConfig
+from core.errors import UserError
+from core.workspace import Workspace
+
+LOG_LINES = 200
+
+
+@dataclass
+class JobStatus:
+    kind: str = ""  # training | quickstart
+    state: str = "idle"  # idle | running | stopping | finished | stopped | failed
+    run_name: str | None = None
+    stage: str | None = None
+    step: int = 0
+    total_steps: int = 0
+    tokens_per_s: float = 0.0
+    elapsed: float = 0.0
+    eta_s: float | None = None
+    error: str | None = None
+    started: float | None = None
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return self.state in ("running", "stopping")
+
+
+class JobManager:
+    """Starts, stops and reports the single job of a workspace; safe to call from any thread."""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._status = JobStatus()
+        self._log: collections.deque[str] = collections.deque(maxlen=LOG_LINES)
+
+    # ----- what callers use ----------------------------------------------------------------
+    def status(self) -> JobStatus:
+        with self._lock:
+            return dataclasses.replace(self._status, log=list(self._log))
+
+    def start_training(self, config: TrainConfig, resume: bool = False, overwrite: bool = False) -> JobStatus:
+        config.validate("training config")
+        from core.training import train
+
+        def work() -> Iterator[str]:
+            result = train(config, self.workspace, resume=resume, overwrite=overwrite, stop=self._stop,
+                           on_event=self._on_event, show_progress=False)
+            yield f"{config.run_name}: {result.status} at step {result.step}"
+
+        return self._start("training", work, run_name=config.run_name, stage=config.stage,
+                           total_steps=config.num_steps)
+
+    def start_quickstart(self, model: str = "cpu", language_steps: int = 600, code_steps: int = 400,
+                         **options: Any) -> JobStatus:
+        from core.quickstart import run_quickstart
+
+        def work() -> Iterator[str]:
+            yield from run_quickstart(self.workspace, model=model, language_steps=language_steps,
+                                      code_steps=code_steps, stop=self._stop, on_event=self._on_event,
+                                      show_progress=False, **options)
+
+        return self._start("quickstart", work, run_name=None, stage=None,
+                           total_steps=language_steps + code_steps)
+
+    def stop(self) -> JobStatus:
+        """Ask the job to stop; the trainer saves `last/` and ends after its current step."""
+        with self._lock:
+            if not self._status.active:
+                raise UserError("no job is running")
+            self._stop.set()
+            self._status.state = "stopping"
+        self._append("stop requested: saving a checkpoint and ending after this step")
+        return self.status()
+
+    def wait(self, timeout: float | None = None) -> JobStatus:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return self.status()
+
+    # ----- the thread ------------------------------------------------------------------------
+    def _start(self, kind: str, work: Callable[[], Iterator[str]], **status: Any) -> JobStatus:
+        with self._lock:
+            if self._status.active:
+                raise UserError(f"a {self._status.kind} job is already running "
+                                f"({self._status.run_name or 'quick start'}); stop it or wait for it "
+                                "to finish before starting another")
+            self._stop = threading.Event()
+            self._log.clear()
+            self._status = JobStatus(kind=kind, state="running", started=time.time(), **status)
+            self._thread = threading.Thread(target=self._run, args=(work,), name=f"{kind}-job", daemon=True)
+            self._thread.start()
+        return self.status()
+
+    def _run(self, work: Callable[[], Iterator[str]]) -> None:
+        try:
+            for line in work():
+                self._append(line)
+            with self._lock:
+                self._status.state = "stopped" if self._stop.is_set() else "finished"
+                self._status.eta_s = 0.0
+        except UserError as exc:
+            self._fail(str(exc))
+        except Exception as exc:  # the app must survive any failure of a job and show it
+            self._append(traceback.format_exc(limit=3))
+            self._fail(f"{type(exc).__name__}: {exc}")
+
+    def _fail(self, message: str) -> None:
+        self._append(f"error: {message}")
+        with self._lock:
+            self._status.state = "failed"
+            self._status.error = message
+
+    def _append(self, line: str) -> None:
+        with self._lock:
+            self._log.append(line.rstrip())
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        if event.get("event") == "message":
+            self._append(event["text"])
+            return
+        with self._lock:
+            status = self._status
+            status.run_name, status.stage = event.get("run_name"), event.get("stage")
+            if event.get("event") != "metrics":
+                return
+            status.step = event["step"]
+            status.total_steps = event.get("total_steps", status.total_steps)
+            status.tokens_per_s = event.get("tokens_per_s", status.tokens_per_s)
+            status.elapsed = event.get("elapsed", status.elapsed)
+            remaining = status.total_steps - status.step
+            status.eta_s = (status.elapsed / status.step * remaining) if status.step else None
+
+
+_MANAGERS: dict[str, JobManager] = {}
+_MANAGERS_LOCK = threading.Lock()
+
+
+def job_manager(workspace: Workspace) -> JobManager:
+    """The one manager of a workspace, so all tabs and sessions see and guard the same job."""
+    with _MANAGERS_LOCK:
+        key = str(workspace.root)
+        if key not in _MANAGERS:
+            _MANAGERS[key] = JobManager(workspace)
+        return _MANAGERS[key]

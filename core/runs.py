@@ -1,0 +1,58 @@
+"""Past runs and their checkpoints, read from disk for the CLI and the app's lists.
+
+Everything here is derived from the run folders (run.json, metrics.jsonl, best/, last/), so a
+restarted app lists exactly what exists, with nothing cached that could go stale.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.training import read_metrics, read_run
+from core.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class CheckpointEntry:
+    run_name: str
+    stage: str
+    kind: str  # best | last
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return f"{self.run_name}/{self.kind} ({self.stage})"
+
+
+def run_summaries(workspace: Workspace) -> list[dict[str, Any]]:
+    """One row per run: its status, size and final figures, newest first."""
+    rows = []
+    for name in workspace.runs():
+        info = read_run(workspace.run_dir(name))
+        final = info.get("final") or {}
+        rows.append({"run": name, "stage": info.get("stage"), "status": info.get("status"),
+                     "step": info.get("step"), "parameters": info.get("parameters"),
+                     "model": info.get("config", {}).get("model"),
+                     "val_loss_english": final.get("val_loss_english"),
+                     "val_loss_code": final.get("val_loss_code"),
+                     "elapsed_s": info.get("elapsed"), "updated": info.get("updated", "")})
+    return sorted(rows, key=lambda row: row["updated"], reverse=True)
+
+
+def list_checkpoints(workspace: Workspace, stage: str | None = None) -> list[CheckpointEntry]:
+    """Loadable checkpoints (best before last), optionally of one stage."""
+    entries = []
+    for name in workspace.runs():
+        run_dir = workspace.run_dir(name)
+        run_stage = read_run(run_dir).get("stage", "")
+        if stage and run_stage != stage:
+            continue
+        for kind in ("best", "last"):
+            if (run_dir / kind / "model.safetensors").exists():
+                entries.append(CheckpointEntry(name, run_stage, kind, run_dir / kind))
+    return entries
+
+
+def run_metrics(workspace: Workspace, run_name: str) -> list[dict[str, Any]]:
+    return read_metrics(workspace.run_dir(run_name))

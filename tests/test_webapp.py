@@ -1,0 +1,71 @@
+"""The app driven through its API with gradio_client, as a script or another program would."""
+import time
+
+import pytest
+from gradio_client import Client
+from web_app import micro_fields, running_app
+
+
+@pytest.fixture(scope="module")
+def app(template_workspace, tmp_path_factory):
+    with running_app(template_workspace, tmp_path_factory.mktemp("web") / "ws") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return Client(app[0], verbose=False)
+
+
+def wait_for(client, predicate, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        status = client.predict(api_name="/job_status")
+        if predicate(status):
+            return status
+        time.sleep(0.5)
+    raise AssertionError(f"job did not reach the expected state: {status}")
+
+
+def test_stage_one_job_runs_to_the_end_and_feeds_the_chart(client):
+    message = client.predict(*micro_fields("web-language", 30), False, api_name="/start_training")
+    assert "Started" in message
+    second = client.predict(*micro_fields("web-other", 30), False, api_name="/start_training")
+    assert "already running" in second  # one job at a time, whoever asks
+    status = wait_for(client, lambda s: s["state"] in ("finished", "failed"))
+    assert status["state"] == "finished", status
+    assert status["step"] == 30 and status["run_name"] == "web-language"
+    metrics = client.predict("web-language", api_name="/run_metrics")
+    evals = [m for m in metrics if "val_loss" in m]
+    assert [m["step"] for m in evals] == [0, 10, 20, 30]
+    assert evals[-1]["val_loss_english"] < evals[0]["val_loss_english"]
+    assert all("val_loss_code" in m for m in evals)
+
+
+def test_stop_ends_a_running_job_with_a_checkpoint(client, app):
+    client.predict(*micro_fields("web-stop", 100_000), False, api_name="/start_training")
+    wait_for(client, lambda s: s["step"] >= 10)
+    assert "Stopping" in client.predict(api_name="/stop_job")
+    started = time.time()
+    status = wait_for(client, lambda s: s["state"] in ("stopped", "failed"), timeout=30)
+    assert status["state"] == "stopped" and time.time() - started < 15
+    workspace = app[1]
+    assert (workspace.run_dir("web-stop") / "last" / "model.safetensors").exists()
+    assert "Nothing to stop" in client.predict(api_name="/stop_job")
+
+
+def test_playground_compares_two_checkpoints(client, app):
+    client.predict(*micro_fields("web-code", 20, stage="code", init_from="checkpoints/web-language/best"),
+                   False, api_name="/start_training")
+    assert wait_for(client, lambda s: s["state"] in ("finished", "failed"))["state"] == "finished"
+    workspace = app[1]
+    language = str(workspace.run_dir("web-language") / "best")
+    bilingual = str(workspace.run_dir("web-code") / "best")
+    result = client.predict("list all large files", "bash script", 32, 0.8, 50, 0.95, 0,
+                            language, bilingual, None, api_name="/compare")
+    first, second, third, check_first, check_second, _ = result
+    assert first.startswith("#!/bin/bash\n# list all large files\n")
+    assert second.startswith("#!/bin/bash\n# list all large files\n") and third == ""
+    assert "bash -n" in check_first and "bash -n" in check_second
+    rows = client.predict(api_name="/list_runs")
+    assert {"web-language", "web-code", "web-stop"} <= {row[0] for row in rows[0]["data"]}

@@ -1,0 +1,49 @@
+"""The Gradio app: one module per tab; every button calls one function of `core`."""
+from __future__ import annotations
+
+import gradio as gr
+
+from core.workspace import Workspace
+from webapp.data_tab import build_data_tab
+from webapp.playground_tab import build_playground_tab
+from webapp.runs_tab import build_runs_tab
+from webapp.start_tab import build_start_tab
+from webapp.training_tab import build_training_tab
+
+TITLE = "pretrained-code-model: English first, then bash"
+
+
+def build_app(workspace: Workspace) -> gr.Blocks:
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        gr.Markdown(f"# {TITLE}\nWorkspace: `{workspace.root}`")
+        with gr.Tabs():
+            with gr.Tab("Start", id="start"):
+                build_start_tab(workspace)
+            with gr.Tab("Data", id="data"):
+                build_data_tab(workspace)
+            with gr.Tab("Training", id="training"):
+                build_training_tab(workspace)
+            with gr.Tab("Runs", id="runs"):
+                build_runs_tab(workspace)
+            with gr.Tab("Playground", id="playground") as playground:
+                refresh_playground, playground_outputs = build_playground_tab(workspace)
+        playground.select(refresh_playground, None, playground_outputs, api_visibility="private")
+        _add_api(workspace)
+    return app
+
+
+def _add_api(workspace: Workspace) -> None:
+    """Read-only endpoints for scripts and tests (`gradio_client`): status and the chart data."""
+    import dataclasses
+
+    from core.jobs import job_manager
+    from core.runs import run_metrics
+
+    def job_status() -> dict:
+        return dataclasses.asdict(job_manager(workspace).status())
+
+    def metrics(run_name: str) -> list[dict]:
+        return run_metrics(workspace, run_name)
+
+    gr.api(job_status, api_name="job_status")
+    gr.api(metrics, api_name="run_metrics")

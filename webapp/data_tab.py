@@ -1,0 +1,135 @@
+"""Data tab: build English and bash corpora from any source, inspect them, train the tokenizer."""
+from __future__ import annotations
+
+import dataclasses
+
+import gradio as gr
+
+from core.config import data_sources
+from core.data.corpus import Manifest, read_documents
+from core.data.sources import download
+from core.errors import UserError
+from core.tokenizer import DEFAULT_VOCAB_SIZE, train_tokenizer
+from core.workspace import Workspace
+
+SAMPLES = 3
+
+
+def _corpus_choices(workspace: Workspace) -> list[str]:
+    return [f"{domain}/{name}" for domain in ("english", "code") for name in workspace.corpora(domain)]
+
+
+def describe_corpus(workspace: Workspace, choice: str | None) -> tuple[dict, str]:
+    """Manifest and a few sample documents of `domain/name`."""
+    if not choice:
+        return {}, "No corpus yet: download one above (the `installed` sources need no network)."
+    domain, name = choice.split("/", 1)
+    corpus = workspace.corpus_dir(domain, name)
+    try:
+        manifest = Manifest.read(corpus)
+    except UserError as exc:
+        return {}, str(exc)
+    samples = []
+    for text in read_documents(corpus, "train"):
+        samples.append(text[:800] + ("…" if len(text) > 800 else ""))
+        if len(samples) == SAMPLES:
+            break
+    fence = "```bash" if domain == "code" else "```text"
+    shown = "\n\n".join(f"**sample {i + 1}**\n{fence}\n{s}\n```" for i, s in enumerate(samples))
+    return dataclasses.asdict(manifest), shown
+
+
+def _source_section(workspace: Workspace, domain: str, default: str, corpus_list: gr.Dropdown,
+                    manifest_view: gr.JSON, samples_view: gr.Markdown) -> None:
+    names = [*data_sources()[domain], "local"]
+    if domain == "code":
+        names.insert(0, "curated,installed")
+    with gr.Row():
+        source = gr.Dropdown(names, value=default, label="source",
+                             info="see README: hub sources need network; installed/curated/local do not")
+        path = gr.Textbox(label="path (local files, or your tldr checkout)", placeholder="/path/to/folder")
+        name = gr.Textbox(label="corpus name", value="installed")
+    with gr.Row():
+        max_docs = gr.Number(label="max documents (0 = all)", value=0, precision=0, minimum=0)
+        max_mb = gr.Number(label="max MB (0 = no limit)", value=0, minimum=0)
+        max_files = gr.Number(label="max files / pages (0 = all)", value=4000 if domain == "code" else 0,
+                              precision=0, minimum=0)
+    button = gr.Button(f"Download / build {domain} corpus", variant="primary")
+    outcome = gr.Markdown()
+
+    def build(source_name: str, folder: str, corpus_name: str, docs: float, mb: float, files: float,
+              progress: gr.Progress = gr.Progress()):
+        def report(done: int, total: int | None) -> None:
+            progress((done, total) if total else done / (done + 100), desc=f"{done:,} documents")
+
+        try:
+            manifest = download(workspace, domain, source_name, name=corpus_name.strip() or None,
+                                path=folder.strip() or None, max_docs=int(docs) or None,
+                                max_mb=float(mb) or None, max_files=int(files) or None,
+                                on_progress=report, show_progress=False)
+        except UserError as exc:
+            gr.Warning(str(exc))
+            return f"**Failed:** {exc}", gr.Dropdown(), {}, ""
+        choice = f"{domain}/{manifest.name}"
+        view, samples = describe_corpus(workspace, choice)
+        summary = (f"**{choice}**: {manifest.documents:,} documents, {manifest.bytes / 1e6:.2f} MB "
+                   f"(train {manifest.train.documents:,} / val {manifest.val.documents:,}).")
+        return summary, gr.Dropdown(choices=_corpus_choices(workspace), value=choice), view, samples
+
+    button.click(build, [source, path, name, max_docs, max_mb, max_files],
+                 [outcome, corpus_list, manifest_view, samples_view], api_name=f"download_{domain}")
+
+
+def build_data_tab(workspace: Workspace) -> gr.Dropdown:
+    gr.Markdown("Build the corpora both stages read. Each is cleaned, de-duplicated and split "
+                "train/val, with a manifest. **Offline?** Keep the `installed` sources.")
+    corpus_list = gr.Dropdown(_corpus_choices(workspace), label="corpora in this workspace",
+                              render=False)
+    manifest_view = gr.JSON(label="manifest", render=False)
+    samples_view = gr.Markdown(render=False)
+    with gr.Accordion("English", open=True):
+        _source_section(workspace, "english", "installed", corpus_list, manifest_view, samples_view)
+    with gr.Accordion("Bash", open=True):
+        _source_section(workspace, "code", "curated,installed", corpus_list, manifest_view, samples_view)
+    gr.Markdown("### Corpora")
+    corpus_list.render()
+    with gr.Row():
+        manifest_view.render()
+        samples_view.render()
+    corpus_list.change(lambda c: describe_corpus(workspace, c), corpus_list, [manifest_view, samples_view])
+
+    gr.Markdown("### Tokenizer\nByte-level BPE trained on English **and** bash together, so both stages "
+                "share one vocabulary.")
+    with gr.Row():
+        english = gr.Dropdown(workspace.corpora("english"), multiselect=True, label="English corpora",
+                              value=workspace.corpora("english")[:1])
+        code = gr.Dropdown(workspace.corpora("code"), multiselect=True, label="bash corpora",
+                           value=workspace.corpora("code")[:1])
+        vocab = gr.Number(label="vocabulary size", value=DEFAULT_VOCAB_SIZE, precision=0, minimum=258)
+        tokenizer_name = gr.Textbox(label="tokenizer name", value="default")
+    tokenizer_button = gr.Button("Train tokenizer")
+    tokenizer_result = gr.Markdown()
+
+    def tokenizer(english_names: list[str], code_names: list[str], size: float, name: str) -> str:
+        corpora = [workspace.corpus_dir("english", n) for n in english_names or []]
+        corpora += [workspace.corpus_dir("code", n) for n in code_names or []]
+        if not corpora:
+            return "**Choose at least one corpus** (build them above first)."
+        try:
+            trained = train_tokenizer(corpora, workspace.tokenizer_path(name or "default"),
+                                      vocab_size=int(size), show_progress=False)
+        except UserError as exc:
+            gr.Warning(str(exc))
+            return f"**Failed:** {exc}"
+        return f"Tokenizer **{name}**: {trained.get_vocab_size():,} tokens, trained on {len(corpora)} corpora."
+
+    tokenizer_button.click(tokenizer, [english, code, vocab, tokenizer_name], tokenizer_result,
+                           api_name="train_tokenizer")
+
+    def refresh():
+        return (gr.Dropdown(choices=_corpus_choices(workspace)),
+                gr.Dropdown(choices=workspace.corpora("english")),
+                gr.Dropdown(choices=workspace.corpora("code")))
+
+    corpus_list.focus(refresh, None, [corpus_list, english, code], api_visibility="private")
+    return corpus_list

@@ -1,0 +1,71 @@
+"""The live view of the workspace's job: progress line, loss and learning-rate charts, log tail.
+
+A timer calls `monitor_view` every 1.5 s; it only reads the job's status and the run's metrics
+from disk, so closing the page never touches the job and reopening it shows the same state.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import gradio as gr
+import plotly.graph_objects as go
+
+from core.jobs import JobStatus, job_manager
+from core.runs import run_metrics, run_summaries
+from core.workspace import Workspace
+from webapp.charts import training_figure
+
+TICK_SECONDS = 1.5
+
+
+@dataclass
+class Monitor:
+    progress: gr.HTML
+    log_scale: gr.Checkbox
+    plot: gr.Plot
+    log: gr.Textbox
+
+    @property
+    def outputs(self) -> list[gr.components.Component]:
+        return [self.progress, self.plot, self.log]
+
+
+def build_monitor() -> Monitor:
+    progress = gr.HTML(elem_classes=["job-progress"])
+    log_scale = gr.Checkbox(label="log-scale loss axis", value=False)
+    plot = gr.Plot(label="training curves", elem_classes=["training-plot"])
+    log = gr.Textbox(label="log", lines=8, max_lines=8, autoscroll=True, interactive=False)
+    return Monitor(progress=progress, log_scale=log_scale, plot=plot, log=log)
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
+def progress_html(status: JobStatus, shown_run: str | None) -> str:
+    if status.state == "idle":
+        hint = f"No job running. Showing the latest run: <b>{html.escape(shown_run)}</b>." if shown_run \
+            else "No job running and no runs yet: start one with <b>Quick start</b> or in the Training tab."
+        return f"<div>{hint}</div>"
+    total = max(status.total_steps, 1)
+    label = html.escape(f"{status.kind} · {status.run_name or 'preparing data'} · {status.state}")
+    figures = (f"step {status.step}/{status.total_steps} · {status.tokens_per_s:,.0f} tokens/s · "
+               f"elapsed {_duration(status.elapsed)} · ETA {_duration(status.eta_s)}")
+    error = f"<div style='color:#b91c1c'>error: {html.escape(status.error)}</div>" if status.error else ""
+    return (f"<div><b>{label}</b></div><progress value='{status.step}' max='{total}' "
+            f"style='width:100%'></progress><div>{figures}</div>{error}")
+
+
+def monitor_view(workspace: Workspace, log_scale: bool) -> tuple[str, go.Figure, str]:
+    status = job_manager(workspace).status()
+    run_name = status.run_name
+    if run_name is None and status.state == "idle":
+        runs = run_summaries(workspace)
+        run_name = runs[0]["run"] if runs else None
+    records = run_metrics(workspace, run_name) if run_name else []
+    figure = training_figure(records, log_scale, title=run_name or "")
+    return progress_html(status, run_name), figure, "\n".join(status.log[-60:])

@@ -1,0 +1,121 @@
+"""Playground: one prompt through two or three checkpoints side by side, streamed as it is written."""
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+
+import gradio as gr
+
+from core.checkpoint import load_checkpoint
+from core.errors import UserError
+from core.evaluation import bash_syntax_ok
+from core.generation import GenerationSettings, generate
+from core.runs import list_checkpoints
+from core.workspace import Workspace
+
+EXAMPLES = [["Once upon a time, there was a little dog named Max.", "raw text"],
+            ["Create a backup script", "bash script"],
+            ["list all large files", "bash script"],
+            ["delete log files older than 30 days", "bash script"]]
+COLUMNS = 3
+
+
+def checkpoint_choices(workspace: Workspace) -> list[tuple[str, str]]:
+    return [(entry.label, str(entry.path)) for entry in list_checkpoints(workspace)]
+
+
+def default_pair(workspace: Workspace) -> tuple[str | None, str | None]:
+    """The newest language-only and bilingual checkpoints, best first."""
+    language = [str(e.path) for e in list_checkpoints(workspace, "language")]
+    bilingual = [str(e.path) for e in list_checkpoints(workspace, "code")]
+    return (language[0] if language else None), (bilingual[0] if bilingual else None)
+
+
+def verdict(text: str, template: str) -> str:
+    if template != "bash":
+        return ""
+    return "✅ `bash -n` accepts this script" if bash_syntax_ok(text) else "❌ `bash -n` rejects this script"
+
+
+def stream_comparison(paths: list[str | None], prompt: str, settings: GenerationSettings
+                      ) -> Iterator[tuple[list[str], list[str]]]:
+    """Run each checkpoint in its own thread and yield every column's text as it grows."""
+    chosen = [p for p in paths if p]
+    texts = {p: "" for p in chosen}
+    done: queue.Queue[str] = queue.Queue()
+    errors: dict[str, str] = {}
+
+    def worker(path: str) -> None:
+        try:
+            checkpoint = load_checkpoint(path)
+            result = generate(checkpoint, prompt, settings,
+                              on_text=lambda piece: texts.__setitem__(path, texts[path] + piece))
+            texts[path] = result.text
+        except UserError as exc:
+            errors[path] = str(exc)
+        finally:
+            done.put(path)
+
+    for path in chosen:
+        threading.Thread(target=worker, args=(path,), daemon=True).start()
+    finished = 0
+    while finished < len(chosen):
+        try:
+            done.get(timeout=0.25)
+            finished += 1
+        except queue.Empty:
+            pass
+        yield ([texts.get(p, "") if p else "" for p in paths],
+               [errors.get(p, "") if p else "" for p in paths])
+
+
+def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], list[gr.components.Component]]:
+    """Build the tab; return how to refresh its checkpoint lists and what that refresh updates."""
+    choices = checkpoint_choices(workspace)
+    language, bilingual = default_pair(workspace)
+    empty = gr.Markdown(
+        "**No checkpoints yet.** Train a language-only checkpoint first (Start → **Quick start**, or the "
+        "Training tab), then a bilingual one, and compare them here.", visible=not choices)
+    with gr.Row():
+        prompt = gr.Textbox(label="prompt", lines=2, value="list all large files", scale=3)
+        template = gr.Radio(["bash script", "raw text"], value="bash script", label="template")
+    gr.Examples(EXAMPLES, [prompt, template])
+    with gr.Row():
+        max_new = gr.Slider(16, 512, value=160, step=16, label="max new tokens")
+        temperature = gr.Slider(0.0, 1.5, value=0.8, step=0.05, label="temperature (0 = greedy)")
+        top_k = gr.Slider(0, 200, value=50, step=1, label="top-k (0 = off)")
+        top_p = gr.Slider(0.1, 1.0, value=0.95, step=0.05, label="top-p")
+        seed = gr.Number(label="seed", value=0, precision=0)
+    pickers, outputs, checks = [], [], []
+    with gr.Row():
+        for column, (label, value) in enumerate([("language-only", language), ("bilingual", bilingual),
+                                                 ("optional third", None)]):
+            with gr.Column():
+                pickers.append(gr.Dropdown(choices, value=value, label=label, allow_custom_value=True))
+                outputs.append(gr.Code(label=f"output {column + 1}", language="shell", lines=14))
+                checks.append(gr.Markdown())
+    run = gr.Button("Generate side by side", variant="primary", interactive=bool(choices))
+
+    def compare(text: str, template_label: str, tokens: float, temp: float, k: float, p: float,
+                seed_value: float, *paths: str | None):
+        template = "bash" if template_label.startswith("bash") else "raw"
+        settings = GenerationSettings(max_new_tokens=int(tokens), temperature=float(temp), top_k=int(k),
+                                      top_p=float(p), seed=int(seed_value), template=template)
+        shown: list[str] = [""] * COLUMNS
+        texts: list[str] = [""] * COLUMNS
+        for texts, errors in stream_comparison(list(paths), text, settings):
+            shown = [f"error: {error}" if error else t for t, error in zip(texts, errors)]
+            yield (*shown, *[""] * COLUMNS)
+        yield (*shown, *[verdict(t, template) if t and s == t else "" for t, s in zip(texts, shown)])
+
+    run.click(compare, [prompt, template, max_new, temperature, top_k, top_p, seed, *pickers],
+              [*outputs, *checks], api_name="compare")
+
+    def refresh():
+        current = checkpoint_choices(workspace)
+        lang, bi = default_pair(workspace)
+        return (gr.Markdown(visible=not current), gr.Button(interactive=bool(current)),
+                *[gr.Dropdown(choices=current, value=v) for v in (lang, bi, None)])
+
+    return refresh, [empty, run, *pickers]

@@ -1,0 +1,55 @@
+"""The first tab: what the two stages are, and a Quick start that needs no data and no network."""
+from __future__ import annotations
+
+import gradio as gr
+
+from core.errors import UserError
+from core.jobs import job_manager
+from core.workspace import Workspace
+from webapp.monitor import TICK_SECONDS, build_monitor, monitor_view
+
+INTRO = """
+## A small GPT that learns English first, then bash
+
+1. **Stage 1 — language.** A GPT decoder is trained from scratch on English text. It learns words,
+   grammar and what requests sound like.
+2. **Stage 2 — bilingual.** That checkpoint is fine-tuned on bash scripts whose first comment says in
+   English what they do. It keeps (most of) its English and learns to answer a request with a script.
+
+The **Playground** tab runs one prompt through both checkpoints side by side, so you can see what the
+second stage bought. Charts show English *and* bash validation loss during both stages, so you can watch
+bash improve and English being forgotten.
+
+**Quick start** runs the whole path on this machine with no download: English from the manual pages and
+Python help installed here, bash from the installed shell scripts plus the project's curated examples →
+tokenizer → stage 1 → stage 2 (the `cpu` preset: about ten minutes on 2 CPU cores).
+"""
+
+
+def build_start_tab(workspace: Workspace) -> None:
+    gr.Markdown(INTRO)
+    with gr.Row():
+        language_steps = gr.Number(label="stage 1 steps", value=600, precision=0, minimum=10)
+        code_steps = gr.Number(label="stage 2 steps", value=400, precision=0, minimum=10)
+        model = gr.Dropdown(["cpu", "micro", "tiny"], value="cpu", label="model size")
+    start = gr.Button("Quick start", variant="primary")
+    result = gr.Markdown()
+    monitor = build_monitor()
+
+    def quickstart(size: str, stage1: float, stage2: float) -> str:
+        try:
+            job_manager(workspace).start_quickstart(model=size, language_steps=int(stage1),
+                                                    code_steps=int(stage2))
+        except UserError as exc:
+            gr.Warning(str(exc))
+            return f"**Not started:** {exc}"
+        return "Quick start is running: data → tokenizer → stage 1 → stage 2. Progress below."
+
+    start.click(quickstart, [model, language_steps, code_steps], result, api_name="quickstart")
+    timer = gr.Timer(TICK_SECONDS)
+    timer.tick(lambda scale: monitor_view(workspace, scale), monitor.log_scale, monitor.outputs,
+               show_progress="hidden", api_visibility="private")
+    monitor.log_scale.change(lambda scale: monitor_view(workspace, scale), monitor.log_scale,
+                             monitor.outputs, api_visibility="private")
+    timer.tick(lambda: gr.Button(interactive=not job_manager(workspace).status().active), None, start,
+               show_progress="hidden", api_visibility="private")
