@@ -1,0 +1,49 @@
+"""The app in real headless Chromium: every tab opens, a micro job starts, the chart draws points."""
+import shutil
+from pathlib import Path
+
+import pytest
+from web_app import running_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists() and shutil.which("chromium") is None,
+                                 reason="Debian's chromium is not installed (apt-get install chromium)")]
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def test_tabs_job_and_live_chart(template_workspace, tmp_path):
+    with running_app(template_workspace, tmp_path / "ws") as (url, workspace), \
+            playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page.goto(url)
+        page.get_by_text("A small GPT that learns English first, then bash").wait_for(timeout=30_000)
+        for tab in ("Data", "Runs", "Playground", "Training"):
+            page.get_by_role("tab", name=tab).click()
+        page.get_by_text("No job running").filter(visible=True).first.wait_for(timeout=10_000)
+
+        # Training tab: a micro model for 40 steps, started with the Start button.
+        size = page.get_by_label("model size").filter(visible=True).first
+        size.click()
+        size.fill("micro")
+        size.press("Enter")
+        page.get_by_label("steps", exact=True).fill("40")
+        page.get_by_label("eval every").fill("10")
+        page.get_by_role("button", name="Start", exact=True).click()
+        page.get_by_text("Started").filter(visible=True).first.wait_for(timeout=15_000)
+
+        page.locator(".training-plot .js-plotly-plot").filter(visible=True).first.wait_for(timeout=30_000)
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.training-plot .js-plotly-plot')]
+                 .some(p => (p.data || []).some(t => (t.x || []).length >= 3))""", timeout=60_000)
+        page.get_by_text("· finished").filter(visible=True).first.wait_for(timeout=90_000)
+        screenshot = tmp_path / "training-tab.png"
+        page.screenshot(path=str(screenshot), full_page=True)
+        assert screenshot.stat().st_size > 10_000
+        print(f"screenshot: {screenshot}")
+        browser.close()
+    metrics = (workspace.run_dir("language") / "metrics.jsonl").read_text().splitlines()
+    assert len(metrics) >= 5
