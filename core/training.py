@@ -120,7 +120,10 @@ class Trainer:
                                         device=self.device)
         self.optimizer = torch.optim.AdamW(
             self.model.optimizer_groups(config.weight_decay), lr=config.learning_rate,
-            betas=(config.beta1, config.beta2), fused=self.device.type == "cuda")
+            betas=(config.beta1, config.beta2),
+            # One fused kernel per step instead of one op per tensor: 3x faster on CPU (11 vs 33 ms
+            # per step for tiny, benchmarks/README.md) and the recommended path on CUDA.
+            fused=self.device.type in ("cuda", "cpu"))
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda step: lr_multiplier(
             step, config.warmup_steps, config.num_steps, config.min_lr_ratio))
         self.step, self.best_val, self.elapsed = 0, math.inf, 0.0

@@ -1,0 +1,46 @@
+"""Benchmarks are not tests, but each must stay importable and runnable: a micro-size smoke run."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SHARED_DATA
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def run_benchmark(script: str, *args: str) -> str:
+    result = subprocess.run([sys.executable, str(BENCHMARKS / script), *args], cwd=BENCHMARKS,
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_train_throughput_prints_a_ratio():
+    out = run_benchmark("train_throughput.py", "--sizes", "micro", "--batch-size", "2", "--rounds", "1",
+                        "--steps", "1")
+    assert "ours/peer" in out and "tokens/s" in out
+
+
+def test_generation_throughput_prints_a_ratio():
+    out = run_benchmark("generation_throughput.py", "--sizes", "micro", "--new-tokens", "8", "--rounds", "1",
+                        "--batch-sizes", "1", "2")
+    assert "ours/peer" in out and "first token" in out
+
+
+def test_data_path_prints_sampling_share():
+    out = run_benchmark("data_path.py", "--mb", "0.2", "--model", "micro", "--steps", "2")
+    assert "MB/s" in out and "% of a step" in out
+
+
+def test_memory_and_context_prints_a_table():
+    out = run_benchmark("memory_context.py", "--sizes", "micro", "--contexts", "32", "64", "--steps", "1")
+    assert "peak RSS" in out and "x of" in out
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "tinystories").is_dir(), reason=f"real data absent at {SHARED_DATA}")
+def test_tinystories_benchmark_runs_briefly():
+    out = run_benchmark("tinystories_cpu.py", "--minutes", "0.05", "--model", "micro")
+    assert "unigram" in out and "ratio final/untrained" in out
