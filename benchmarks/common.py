@@ -73,14 +73,22 @@ def batches(tokens: np.ndarray, batch_size: int, context: int, count: int, seed:
     return out
 
 
-def matmul_gflops(size: int = 2048, repeats: int = 10) -> float:
-    """A large fp32 matmul's rate here and now: the ceiling a training step can approach."""
+def matmul_timer(size: int = 2048, repeats: int = 4) -> Callable[[], float]:
+    """Seconds per large fp32 matmul: the ceiling a training step can approach. Timed inside the
+    interleaved rounds like the models, so drift moves the yardstick along with them."""
     a, b = torch.randn(size, size), torch.randn(size, size)
     a @ b
-    start = time.perf_counter()
-    for _ in range(repeats):
-        a @ b
-    return 2 * size**3 * repeats / (time.perf_counter() - start) / 1e9
+
+    def run() -> float:
+        start = time.perf_counter()
+        for _ in range(repeats):
+            a @ b
+        return (time.perf_counter() - start) / repeats
+    return run
+
+
+def gflops_of_matmul(seconds: float, size: int = 2048) -> float:
+    return 2 * size**3 / seconds / 1e9
 
 
 def training_flops_per_token(config: ModelConfig) -> float:

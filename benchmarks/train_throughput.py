@@ -13,8 +13,8 @@ import time
 
 import torch
 
-from common import (batches, interleaved, matmul_gflops, median, ours, peer, print_table, shape,
-                    token_stream, training_flops_per_token)
+from common import (batches, gflops_of_matmul, interleaved, matmul_timer, median, ours, peer, print_table,
+                    shape, token_stream, training_flops_per_token)
 
 
 def ours_loss(model, x, y):
@@ -27,8 +27,9 @@ def peer_loss(model, x, y):
 
 
 def make_timer(model, loss_fn, data, steps: int, device: torch.device, autocast):
+    # The optimizer our trainer uses (fused AdamW), for both models.
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.1, betas=(0.9, 0.95),
-                                  fused=device.type == "cuda")
+                                  fused=True)
     position = {"i": 0}
 
     def run() -> float:
@@ -82,8 +83,10 @@ def main() -> None:
         peer_model = peer(config).to(device).train()
         timers = {"ours": make_timer(ours_model, ours_loss, data, args.steps, device, autocast),
                   "peer": make_timer(peer_model, peer_loss, data, args.steps, device, autocast)}
-        gflops = matmul_gflops() if device.type == "cpu" else None
+        if device.type == "cpu":
+            timers["matmul"] = matmul_timer()
         seconds = interleaved(timers, args.rounds)
+        gflops = gflops_of_matmul(median(seconds["matmul"])) if "matmul" in seconds else None
         tokens_per_step = args.batch_size * config.context_length
         flops_per_token = training_flops_per_token(config)
         for name in ("ours", "peer"):

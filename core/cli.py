@@ -159,16 +159,28 @@ def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
         print(result.text)
 
 
-def _test_bilingual(args: argparse.Namespace, workspace: Workspace) -> None:
-    from core.report import bilingual_report, report_markdown
+def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.generation import GenerationSettings
+    from core.pairs import heldout_tldr_pairs, read_pairs
+    from core.report import bilingual_report, report_markdown, write_report
 
-    paths = [workspace.path(p) for p in args.checkpoints]
-    report = bilingual_report(paths, workspace, english_corpus=args.english_corpus,
-                              code_corpus=args.code_corpus, samples=args.samples)
+    pairs = read_pairs(args.pairs) if args.pairs else []
+    if args.tldr:
+        pairs += heldout_tldr_pairs(args.tldr, max_pairs=args.max_pairs)
+    pairs = pairs[:args.max_pairs] if args.max_pairs else pairs
+    pair_settings = GenerationSettings(max_new_tokens=48, temperature=args.temperature, seed=args.seed)
+    out = workspace.path(args.out)
+    report = bilingual_report([workspace.path(p) for p in args.checkpoints], workspace,
+                              english_corpus=args.english_corpus, code_corpus=args.code_corpus,
+                              samples=args.samples, pairs=pairs, pair_settings=pair_settings,
+                              outputs_dir=out.parent / f"{out.stem}-outputs")
     print(report_markdown(report))
-    if args.out:
-        Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
-        print(f"report written to {args.out}")
+    json_path, markdown_path = write_report(report, out)
+    for row in report["checkpoints"]:
+        if "utility_accuracy" in row:
+            print(f"{row['checkpoint']}: utility accuracy {row['utility_accuracy']:.3f}, token overlap "
+                  f"{row['token_overlap']:.3f} on {row['pairs']} pairs; outputs in {row['pair_outputs']}")
+    print(f"report written to {json_path} and {markdown_path}")
 
 
 def _export(args: argparse.Namespace, workspace: Workspace) -> None:
@@ -276,13 +288,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("compare", _compare, "one prompt and seed through several checkpoints")
     p.add_argument("--checkpoints", nargs="+", required=True)
     _add_sampling_args(p)
-    p = command("test_bilingual", _test_bilingual, "report English and bash ability of checkpoints")
-    p.add_argument("--checkpoints", nargs="+",
-                   default=["checkpoints/language/best", "checkpoints/bilingual/best"])
-    p.add_argument("--english-corpus", default="installed")
-    p.add_argument("--code-corpus", default="installed")
-    p.add_argument("--samples", type=int, default=3, help="bash samples per prompt")
-    p.add_argument("--out", help="also write the report as JSON here")
+    for name, help_text in (("evaluate", "the bilingual report on any checkpoints (JSON + Markdown)"),
+                            ("test_bilingual", "short report on English and bash ability")):
+        p = command(name, _evaluate, help_text)
+        p.add_argument("--checkpoints", nargs="+",
+                       default=["checkpoints/language/best", "checkpoints/bilingual/best"])
+        p.add_argument("--english-corpus", default="installed")
+        p.add_argument("--code-corpus", default="installed")
+        p.add_argument("--samples", type=int, default=2, help="bash samples (seeds) per prompt")
+        p.add_argument("--pairs", help='JSONL of {"nl": request, "cmd": reference command}')
+        p.add_argument("--tldr", help="tldr folder: score its held-out (validation-split) examples")
+        p.add_argument("--max-pairs", type=int, default=200)
+        p.add_argument("--temperature", type=float, default=0.0, help="pairs: 0 = greedy")
+        p.add_argument("--seed", type=int, default=0, help="pairs: seed of sampled runs")
+        p.add_argument("--out", default="reports/report.json", help="report path (workspace-relative)")
     p = command("export", _export, "copy a checkpoint without trainer state, ready to share")
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--out", required=True)

@@ -58,13 +58,13 @@ def generate_ids(model: GPT, prompt: torch.Tensor, sampling: Sampling) -> Iterat
     context = model.config.context_length
     cache = KVCache(model.config, prompt.shape[0], device, dtype)
     tokens = prompt
-    logits, _ = model(tokens, cache=cache)
+    logits, _ = model(tokens, cache=cache, last_only=True)
     for _ in range(sampling.max_new_tokens):
         new = next_token(logits[:, -1, :].float(), sampling, generator)
         yield new[:, 0]
         tokens = torch.cat([tokens, new], dim=1)
         if cache.length >= context:
             cache = KVCache(model.config, prompt.shape[0], device, dtype)
-            logits, _ = model(tokens[:, -(context // 2):], cache=cache)
+            logits, _ = model(tokens[:, -(context // 2):], cache=cache, last_only=True)
         else:
             logits, _ = model(new, cache=cache)

@@ -1,11 +1,15 @@
-"""Measuring checkpoints: loss and bits-per-byte per domain, and whether bash output parses.
+"""Measuring checkpoints: loss and bits-per-byte per domain, whether bash output parses, whether
+it runs the utility an English request asked for, and how varied generated English is.
 
 Bits-per-byte divides the summed loss by the bytes the scored tokens stand for, so models with
 different tokenizers (or a tokenizer that packs code differently from English) compare fairly.
 """
 from __future__ import annotations
 
+import collections
+import json
 import math
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -64,3 +68,73 @@ def bash_syntax_ok(script: str, timeout: float = 5.0) -> bool:
     except subprocess.TimeoutExpired:
         return False
     return result.returncode == 0
+
+
+def shellcheck_warnings(script: str, timeout: float = 10.0) -> int | None:
+    """How many warnings or errors shellcheck reports (parsed only), or None without shellcheck."""
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        return None
+    try:
+        result = subprocess.run([shellcheck, "--shell=bash", "--severity=warning", "--format=json", "-"],
+                                input=script.encode("utf-8"), capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    try:
+        return len(json.loads(result.stdout or b"[]"))
+    except ValueError:
+        return None
+
+
+_SKIPPED_PREFIXES = ("sudo", "env", "time", "nohup", "exec", "command")
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def first_command_word(script: str) -> str | None:
+    """The utility a script or command line runs first: comments, `set` options, variable
+    assignments and wrappers like `sudo` are looked through, so `sudo tar -xf a` gives `tar`."""
+    for line in script.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or line.startswith("set -"):
+            continue
+        for word in line.split():
+            if word in _SKIPPED_PREFIXES or _ASSIGNMENT.match(word) or word.startswith("-"):
+                continue
+            return word.strip("();{}")
+        return None
+    return None
+
+
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+def token_overlap(candidate: str, reference: str) -> float:
+    """F1 of shared tokens (words and punctuation, counted with multiplicity): 1 means the
+    same tokens, 0 none in common; partial credit for a right utility with other options."""
+    ours, theirs = collections.Counter(_WORD.findall(candidate)), collections.Counter(_WORD.findall(reference))
+    common = sum((ours & theirs).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(ours.values()), common / sum(theirs.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _ngrams(words: list[str], n: int) -> list[tuple[str, ...]]:
+    return [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+
+
+def distinct_n(texts: list[str], n: int) -> float:
+    """Unique word n-grams over all n-grams of the texts: low values mean a model repeats itself."""
+    grams = [g for text in texts for g in _ngrams(text.split(), n)]
+    return len(set(grams)) / len(grams) if grams else 0.0
+
+
+def repetition_rate(text: str, n: int = 4) -> float:
+    """Share of the text's word n-grams that already appeared earlier in it (loops, stutters)."""
+    grams = _ngrams(text.split(), n)
+    seen: set[tuple[str, ...]] = set()
+    repeated = 0
+    for gram in grams:
+        repeated += gram in seen
+        seen.add(gram)
+    return repeated / len(grams) if grams else 0.0

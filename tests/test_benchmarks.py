@@ -44,3 +44,10 @@ def test_memory_and_context_prints_a_table():
 def test_tinystories_benchmark_runs_briefly():
     out = run_benchmark("tinystories_cpu.py", "--minutes", "0.05", "--model", "micro")
     assert "unigram" in out and "ratio final/untrained" in out
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "tldr").is_dir(), reason=f"real data absent at {SHARED_DATA}")
+def test_bilingual_report_benchmark_runs_briefly():
+    out = run_benchmark("bilingual_report.py", "--model", "micro", "--language-steps", "5", "--code-steps", "5",
+                        "--max-pairs", "3", "--replay", "0")
+    assert "code-only" in out and "utility_accuracy" in out

@@ -21,7 +21,7 @@ def test_tabs_job_and_live_chart(template_workspace, tmp_path):
         page = browser.new_page(viewport={"width": 1400, "height": 1800})
         page.goto(url)
         page.get_by_text("A small GPT that learns English first, then bash").wait_for(timeout=30_000)
-        for tab in ("Data", "Runs", "Playground", "Training"):
+        for tab in ("Data", "Runs", "Playground", "Report", "Training"):
             page.get_by_role("tab", name=tab).click()
         page.get_by_text("No job running").filter(visible=True).first.wait_for(timeout=10_000)
 

@@ -69,3 +69,14 @@ def test_playground_compares_two_checkpoints(client, app):
     assert "bash -n" in check_first and "bash -n" in check_second
     rows = client.predict(api_name="/list_runs")
     assert {"web-language", "web-code", "web-stop"} <= {row[0] for row in rows[0]["data"]}
+
+
+def test_report_tab_evaluates_checkpoints(client, app):
+    workspace = app[1]
+    paths = [str(workspace.run_dir(run) / "best") for run in ("web-language", "web-code")]
+    table, _ = client.predict(paths, "installed", "installed", 1, api_name="/evaluate")
+    rows = table["data"]
+    assert [row[1] for row in rows] == ["language", "code"]
+    headers = table["headers"]
+    bilingual = dict(zip(headers, rows[1]))
+    assert bilingual["forgetting_bpb_english"] is not None and 0 <= bilingual["bash_valid_share"] <= 1

@@ -6,6 +6,7 @@ import gradio as gr
 from core.workspace import Workspace
 from webapp.data_tab import build_data_tab
 from webapp.playground_tab import build_playground_tab
+from webapp.report_tab import build_report_tab
 from webapp.runs_tab import build_runs_tab
 from webapp.start_tab import build_start_tab
 from webapp.training_tab import build_training_tab
@@ -27,6 +28,8 @@ def build_app(workspace: Workspace) -> gr.Blocks:
                 build_runs_tab(workspace)
             with gr.Tab("Playground", id="playground") as playground:
                 refresh_playground, playground_outputs = build_playground_tab(workspace)
+            with gr.Tab("Report", id="report"):
+                build_report_tab(workspace)
         playground.select(refresh_playground, None, playground_outputs, api_visibility="private")
         _add_api(workspace)
     return app

@@ -1,0 +1,122 @@
+"""Each metric of the report on cases whose answer is known."""
+import json
+import math
+import shutil
+
+import pytest
+import torch
+from conftest import micro_config
+
+from core.data.corpus import read_documents
+from core.data.shards import tokenize_split
+from core.data.sources import download
+from core.errors import UserError
+from core.evaluation import (bash_syntax_ok, distinct_n, evaluate_shard, first_command_word,
+                             repetition_rate, shellcheck_warnings, token_overlap)
+from core.pairs import Pair, heldout_tldr_pairs, read_pairs, score_answers
+from core.report import bilingual_report, report_markdown, write_report
+from core.tokenizer import load_tokenizer, token_byte_lengths
+from core.training import Trainer, train
+
+
+def test_bash_syntax_check_parses_without_running(tmp_path):
+    marker = tmp_path / "ran"
+    assert bash_syntax_ok(f"#!/bin/bash\ntouch {marker}\nfor f in *; do echo \"$f\"; done\n")
+    assert not marker.exists()  # parsed, never executed
+    assert not bash_syntax_ok("#!/bin/bash\nif [ -f x ]; then\n  echo missing fi\n")
+    assert not bash_syntax_ok("for x in; do")
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+def test_shellcheck_counts_warnings():
+    assert shellcheck_warnings('#!/bin/bash\nset -euo pipefail\necho "hello"\n') == 0
+    assert shellcheck_warnings("#!/bin/bash\nrm -rf $1/*\ncd $dir\n") >= 1
+
+
+def test_a_perfect_model_scores_one_and_a_wrong_one_zero():
+    pairs = [Pair("extract an archive", "tar --extract --file path/to/file.tar"),
+             Pair("list files", "ls -la"), Pair("show disk usage", "sudo df -h")]
+    perfect, _ = score_answers(pairs, [p.cmd for p in pairs])
+    assert perfect == {"pairs": 3, "utility_accuracy": 1.0, "token_overlap": 1.0}
+    wrong, results = score_answers(pairs, ["echo hi", "", "python x.py"])
+    assert wrong["utility_accuracy"] == 0.0 and wrong["token_overlap"] == 0.0
+    assert results[1].output == "" and not results[1].utility_match
+
+
+def test_command_words_and_overlap():
+    assert first_command_word("#!/bin/bash\n# note\nset -e\nLC_ALL=C sudo sort -u x") == "sort"
+    assert first_command_word("# only a comment\n") is None
+    assert token_overlap("ls -la", "ls -la") == 1.0
+    # "ls -la" is three tokens (ls, -, la); "ls" matches one: precision 1, recall 1/3, F1 1/2.
+    assert token_overlap("ls", "ls -la") == pytest.approx(0.5)
+
+
+def test_english_quality_measures():
+    assert distinct_n(["the cat sat", "the cat ran"], 2) == pytest.approx(3 / 4)
+    assert repetition_rate("a b c d e f") == 0.0
+    assert repetition_rate("go go go go go go") == pytest.approx(2 / 3)
+
+
+def test_bits_per_byte_of_a_uniform_model(workspace):
+    """All-zero weights give equal logits for every token: bpb = log2(vocab) · tokens / bytes."""
+    trainer = Trainer(micro_config(), workspace, show_progress=False)
+    with torch.no_grad():
+        for parameter in trainer.model.parameters():
+            parameter.zero_()
+    tokenizer = load_tokenizer(workspace.tokenizer_path("default"))
+    shard = tokenize_split(workspace.corpus_dir("english", "installed"), tokenizer, "val")
+    token_bytes = torch.tensor(token_byte_lengths(tokenizer), dtype=torch.float64)
+    report = evaluate_shard(trainer.model, shard, token_bytes, num_batches=2, batch_size=4)
+    context = trainer.model.config.context_length
+    targets = torch.cat([y for _, y in shard.eval_batches(2, 4, context)])
+    expected = math.log2(512) * targets.numel() / token_bytes[targets].sum().item()
+    assert report.loss == pytest.approx(math.log(512), rel=1e-6)
+    assert report.bits_per_byte == pytest.approx(expected, rel=1e-6)
+
+
+def test_pairs_file_errors(tmp_path):
+    good = tmp_path / "pairs.jsonl"
+    good.write_text(json.dumps({"nl": "list files", "cmd": "ls"}) + "\n\n")
+    assert read_pairs(good) == [Pair("list files", "ls")]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"nl": "x", "cmd": "y"}) + "\n{\"request\": 1}\n")
+    with pytest.raises(UserError, match="bad.jsonl:2"):
+        read_pairs(bad)
+
+
+def test_heldout_tldr_pairs_never_come_from_the_training_split(tmp_path, workspace):
+    pages = tmp_path / "tldr" / "pages" / "common"
+    pages.mkdir(parents=True)
+    for i in range(60):
+        examples = "".join(f"- Do thing {j} of tool{i}:\n\n`tool{i} --thing {j}`\n\n" for j in range(5))
+        (pages / f"tool{i}.md").write_text(f"# tool{i}\n\n> A tool.\n\n{examples}")
+    heldout = heldout_tldr_pairs(tmp_path / "tldr")
+    assert 3 <= len(heldout) <= 40  # about 5% of 300 examples
+    download(workspace, "code", "tldr", name="tldr", path=str(tmp_path / "tldr"), show_progress=False)
+    train_text = "".join(read_documents(workspace.corpus_dir("code", "tldr"), "train"))
+    val_text = "".join(read_documents(workspace.corpus_dir("code", "tldr"), "val"))
+    for pair in heldout:
+        line = f"# {pair.nl}\n{pair.cmd}\n"
+        assert line not in train_text and line in val_text
+
+
+def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
+    train(micro_config(num_steps=20), workspace, show_progress=False)
+    train(micro_config("code", num_steps=10, init_from="checkpoints/language/best"), workspace,
+          show_progress=False)
+    train(micro_config("code", run_name="code-only", from_scratch=True, num_steps=10), workspace,
+          show_progress=False)
+    paths = [workspace.run_dir(run) / "best" for run in ("language", "code-only", "bilingual")]
+    pairs = [Pair("list all text files", "ls -- *.txt"), Pair("show disk usage", "df -h")]
+    report = bilingual_report(paths, workspace, samples=1, pairs=pairs, outputs_dir=tmp_path / "outputs")
+    language, code_only, bilingual = report["checkpoints"]
+    assert code_only["from_scratch"] and "forgetting_bpb_english" not in code_only
+    assert bilingual["forgetting_bpb_english"] == pytest.approx(
+        bilingual["val_bpb_english"] - language["val_bpb_english"], abs=1e-3)
+    for row in report["checkpoints"]:
+        assert 0.0 <= row["bash_valid_share"] <= 1.0 and 0.0 <= row["utility_accuracy"] <= 1.0
+        assert 0.0 <= row["distinct_2"] <= 1.0 and row["pairs"] == 2
+        assert len((tmp_path / "outputs").glob("*").__next__().read_text().splitlines()) == 2
+    json_path, markdown_path = write_report(report, tmp_path / "report.json")
+    assert json.loads(json_path.read_text())["checkpoints"][2]["stage"] == "code"
+    assert "(from scratch)" in markdown_path.read_text() and "forgetting_bpb_english" in report_markdown(report)
