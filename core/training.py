@@ -107,8 +107,9 @@ class Trainer:
         self.show_progress = show_progress
         self.dist = Distributed.from_environment()
         self.device = pick_device(self.dist.device_name(config.device))
-        self._claim_run_dir(resume, overwrite)
-        self.tokenizer, self.model, parent = self._build_model()
+        clear = self._check_run_dir(resume, overwrite)
+        self.tokenizer, self.model, parent = self._build_model(resume)
+        self._prepare_run_dir(clear)
         self.parent = parent
         # The model we call for training: DDP averages gradients across processes during backward.
         self.forward_model: torch.nn.Module = self.model
@@ -132,25 +133,28 @@ class Trainer:
             self._restore(load_trainer_state(self.run_dir / "last"))
 
     # ----- set-up ---------------------------------------------------------------------------
-    def _claim_run_dir(self, resume: bool, overwrite: bool) -> None:
-        has_checkpoint = (self.run_dir / "last").exists()
-        if resume and not has_checkpoint:
+    def _check_run_dir(self, resume: bool, overwrite: bool) -> bool:
+        """Refuse to clobber a run by accident; return whether an old run must be cleared."""
+        if resume and not (self.run_dir / "last").exists():
             raise UserError(f"nothing to resume: {self.run_dir / 'last'} does not exist")
-        if not resume and self.run_dir.exists() and any(self.run_dir.iterdir()):
-            if not overwrite:
-                raise UserError(f"run {self.config.run_name!r} already exists at {self.run_dir}; "
-                                "resume it, pick another run name, or overwrite it explicitly")
-            if self.dist.is_main:
-                shutil.rmtree(self.run_dir)
+        occupied = not resume and self.run_dir.exists() and any(self.run_dir.iterdir())
+        if occupied and not overwrite:
+            raise UserError(f"run {self.config.run_name!r} already exists at {self.run_dir}; "
+                            "resume it, pick another run name, or overwrite it explicitly")
+        return occupied
+
+    def _prepare_run_dir(self, clear: bool) -> None:
+        """Clear an overwritten run only once the new one has loaded (its parent may live there)."""
         if self.dist.is_main:
+            if clear:
+                shutil.rmtree(self.run_dir)
             self.run_dir.mkdir(parents=True, exist_ok=True)
         self.dist.barrier()
 
-    def _build_model(self) -> tuple[Tokenizer, GPT, str | None]:
+    def _build_model(self, resume: bool) -> tuple[Tokenizer, GPT, str | None]:
         config = self.config
-        resume_from = self.run_dir / "last"
-        if resume_from.exists():
-            ckpt = load_checkpoint(resume_from, self.device)
+        if resume:
+            ckpt = load_checkpoint(self.run_dir / "last", self.device)
             return ckpt.tokenizer, ckpt.model.train(), ckpt.info.get("parent")
         shape = model_preset(config.model)
         if config.stage == "code" and not config.from_scratch:

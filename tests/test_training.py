@@ -120,3 +120,15 @@ def test_metrics_survive_a_torn_last_line(workspace):
     path.write_text(path.read_text() + '{"step": 11, "train_lo')
     metrics = read_metrics(workspace.run_dir("language"))
     assert metrics[-1]["step"] == 10 and all(math.isfinite(m.get("train_loss", 0)) for m in metrics)
+
+
+def test_overwrite_starts_fresh_even_when_the_parent_lives_in_the_run(workspace):
+    train(micro_config(num_steps=20), workspace, show_progress=False)
+    # Stage 2 into the very run that holds its parent: the parent loads before the run is cleared.
+    config = micro_config("code", run_name="language", num_steps=10, init_from="checkpoints/language/best")
+    result = train(config, workspace, overwrite=True, show_progress=False)
+    assert result.status == "finished" and read_run(workspace.run_dir("language"))["stage"] == "code"
+    assert [m["step"] for m in read_metrics(workspace.run_dir("language"))][0] == 0
+    fresh = train(micro_config(run_name="language", num_steps=5), workspace, overwrite=True,
+                  show_progress=False)
+    assert fresh.step == 5 and read_run(workspace.run_dir("language"))["stage"] == "language"
