@@ -80,3 +80,14 @@ def test_report_tab_evaluates_checkpoints(client, app):
     headers = table["headers"]
     bilingual = dict(zip(headers, rows[1]))
     assert bilingual["forgetting_bpb_english"] is not None and 0 <= bilingual["bash_valid_share"] <= 1
+
+
+def test_training_tab_says_what_is_missing_first(tmp_path, workspace):
+    from core.workspace import Workspace
+    from webapp.training_tab import missing_inputs
+
+    empty = Workspace.resolve(tmp_path / "empty")
+    assert "Data" in missing_inputs(empty, "language", "default", "installed", "installed")
+    assert missing_inputs(workspace, "language", "default", "installed", "installed") == ""
+    assert "No tokenizer **other**" in missing_inputs(workspace, "language", "other", "installed", "installed")
+    assert "needs a language checkpoint" in missing_inputs(workspace, "code", "default", "installed", "installed")

@@ -83,10 +83,12 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
 def build_data_tab(workspace: Workspace) -> gr.Dropdown:
     gr.Markdown("Build the corpora both stages read. Each is cleaned, de-duplicated and split "
                 "train/val, with a manifest. **Offline?** Keep the `installed` sources.")
-    corpus_list = gr.Dropdown(_corpus_choices(workspace), label="corpora in this workspace",
+    first = (_corpus_choices(workspace) or [None])[0]
+    first_manifest, first_samples = describe_corpus(workspace, first)
+    corpus_list = gr.Dropdown(_corpus_choices(workspace), value=first, label="corpora in this workspace",
                               render=False)
-    manifest_view = gr.JSON(label="manifest", render=False)
-    samples_view = gr.Markdown(render=False)
+    manifest_view = gr.JSON(first_manifest, label="manifest", render=False)
+    samples_view = gr.Markdown(first_samples, render=False)
     with gr.Accordion("English", open=True):
         _source_section(workspace, "english", "installed", corpus_list, manifest_view, samples_view)
     with gr.Accordion("Bash", open=True):

@@ -28,6 +28,20 @@ def _language_checkpoints(workspace: Workspace) -> list[str]:
     return [str(e.path.relative_to(workspace.root)) for e in list_checkpoints(workspace, "language")]
 
 
+def missing_inputs(workspace: Workspace, stage: str, tokenizer: str, english: str, code: str) -> str:
+    """What a stage needs first and where to get it, or "" when everything is there."""
+    corpus = ("english", english) if stage == "language" else ("code", code)
+    if not (workspace.corpus_dir(*corpus) / "manifest.json").exists():
+        return (f"No {corpus[0]} corpus **{corpus[1]}** yet: build it in the **Data** tab "
+                "(or run **Quick start** in the Start tab).")
+    if stage == "language" and not workspace.tokenizer_path(tokenizer or "default").exists():
+        return f"No tokenizer **{tokenizer}** yet: train it at the bottom of the **Data** tab."
+    if stage == "code" and not _language_checkpoints(workspace):
+        return ("Stage code needs a language checkpoint: train stage 1 first (stage **language** here, "
+                "or **Quick start** in the Start tab).")
+    return ""
+
+
 def config_from_fields(values: list[Any]) -> TrainConfig:
     overrides = dict(zip(FIELDS, values))
     for name in ("num_steps", "batch_size", "grad_accum_steps", "warmup_steps", "eval_interval", "seed"):
@@ -144,19 +158,15 @@ def build_training_tab(workspace: Workspace) -> None:
     save.click(save_config, fields, saved_file, api_visibility="private")
     load.upload(load_config, load, fields, api_visibility="private")
 
-    def buttons(stage_value: str, name: str):
+    def buttons(stage_value: str, name: str, tokenizer_name: str, english: str, code: str):
         """Enable only what can apply now, and say why the rest cannot."""
         status = manager.status()
         active = status.active
-        needs_parent = stage_value == "code" and not _language_checkpoints(workspace)
-        can_resume = (workspace.run_dir(name or "") / "last").exists() if name else False
-        reason = ""
-        if active:
-            reason = f"A {status.kind} job is running; stop it or wait before starting another."
-        elif needs_parent:
-            reason = ("Stage code needs a language checkpoint: train stage 1 first "
-                      "(stage **language** here, or **Quick start** in the Start tab).")
-        return (gr.Button(interactive=not active and not needs_parent), gr.Button(interactive=active),
+        missing = missing_inputs(workspace, stage_value, tokenizer_name, english, code)
+        can_resume = bool(name) and (workspace.run_dir(name) / "last").exists()
+        reason = (f"A {status.kind} job is running; stop it or wait before starting another." if active
+                  else missing)
+        return (gr.Button(interactive=not active and not missing), gr.Button(interactive=active),
                 gr.Button(interactive=not active and can_resume), reason)
 
     timer = gr.Timer(TICK_SECONDS)
@@ -165,6 +175,6 @@ def build_training_tab(workspace: Workspace) -> None:
     monitor.log_scale.change(lambda scale: monitor_view(workspace, scale), monitor.log_scale,
                              monitor.outputs, api_visibility="private")
     buttons_hint = gr.Markdown()
-    timer.tick(buttons, [stage, run_name], [start, stop, resume, buttons_hint], show_progress="hidden",
-               api_visibility="private")
+    timer.tick(buttons, [stage, run_name, tokenizer, english_corpus, code_corpus],
+               [start, stop, resume, buttons_hint], show_progress="hidden", api_visibility="private")
 
