@@ -78,7 +78,7 @@ def main() -> None:
         ["tokenization", f"{manifest.train.bytes / 1e6 / tokenize_s:.2f} MB/s ({tokenize_s:.1f} s)"],
         ["batch sampling", f"{sample_ms:.3f} ms per {args.batch_size}x{config.context_length} batch"],
         [f"training step ({args.model})", f"{step_ms:.1f} ms"],
-        ["sampling share", f"{100 * sample_ms / step_ms:.2f}% of a step"],
+        ["sampling share", f"{100 * sample_ms / step_ms:.3f}% of a step"],
     ])
 
 

@@ -66,12 +66,13 @@ def main() -> None:
     # Estimate the steps that fit the time budget from a short timed warm-up of the same model.
     probe = load_train_config(CONFIG_DIR / "language.yaml", {
         "model": args.model, "english_corpus": "tinystories", "code_corpus": "tldr",
-        "batch_size": args.batch_size, "num_steps": 10, "eval_interval": 10, "eval_batches": 1,
+        "batch_size": args.batch_size, "num_steps": 20, "eval_interval": 20, "eval_batches": 1,
         "run_name": "probe", "device": "cpu"})
-    probe_start = time.perf_counter()
-    Trainer(probe, workspace, show_progress=False).run()
-    seconds_per_step = (time.perf_counter() - probe_start) / 10
-    steps = max(50, int(args.minutes * 60 / seconds_per_step / 1.1))  # leave room for evals
+    probe_trainer = Trainer(probe, workspace, show_progress=False)
+    probe_trainer.run()
+    tokens_per_s = read_metrics(probe_trainer.run_dir)[-1]["tokens_per_s"]
+    tokens_per_step = args.batch_size * probe_trainer.model.config.context_length
+    steps = max(50, int(args.minutes * 60 * tokens_per_s / tokens_per_step / 1.1))  # room for evals
     config = load_train_config(CONFIG_DIR / "language.yaml", {
         "model": args.model, "english_corpus": "tinystories", "code_corpus": "tldr",
         "batch_size": args.batch_size, "num_steps": steps, "eval_interval": max(10, steps // 8),
