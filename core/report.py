@@ -118,8 +118,7 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
             continue
         parent_row = by_path.get(str(Path(parent).resolve()))
         if parent_row is None and Path(parent).exists():
-            parent_row = {**_language_figures(load_checkpoint(parent), workspace, {"english": english_corpus},
-                                              8, 8)}
+            parent_row = _language_figures(load_checkpoint(parent), workspace, {"english": english_corpus}, 8, 8)
         if parent_row and "val_bpb_english" in parent_row:
             row["forgetting_bpb_english"] = round(row["val_bpb_english"] - parent_row["val_bpb_english"], 4)
     return {"english_corpus": english_corpus, "code_corpus": code_corpus, "samples_per_prompt": samples,
