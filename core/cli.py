@@ -210,8 +210,8 @@ def _add_download_args(parser: argparse.ArgumentParser, default_source: str) -> 
     parser.add_argument("--val-fraction", type=float, default=0.05)
 
 
-def _add_train_args(parser: argparse.ArgumentParser, config_default: str | None) -> None:
-    parser.add_argument("--config", default=config_default, help="stage YAML (configs/*.yaml)")
+def _add_train_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="stage YAML (configs/*.yaml; train_language/train_code pick theirs)")
     parser.add_argument("--run-name")
     parser.add_argument("--model", help="size preset from configs/models.yaml")
     parser.add_argument("--tokenizer")
@@ -273,12 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vocab-size", type=int, default=8000)
     p.add_argument("--name", default="default")
     p = command("train", _train, "train a stage from a YAML config")
-    _add_train_args(p, None)
+    _add_train_args(p)
     p.set_defaults(language_checkpoint=None)
     p = command("train_language", _train_language, "stage 1: train on English")
-    _add_train_args(p, None)
+    _add_train_args(p)
     p = command("train_code", _train_code, "stage 2: fine-tune a language checkpoint on bash")
-    _add_train_args(p, None)
+    _add_train_args(p)
     p.add_argument("--language-checkpoint", help="the stage-1 checkpoint folder")
     p = command("sizes", _sizes, "print the true parameter count of every model size")
     p.add_argument("--vocab-size", type=int, default=8000)
