@@ -36,6 +36,13 @@ def test_tabs_job_and_live_chart(template_workspace, tmp_path):
         page.get_by_text("Started").filter(visible=True).first.wait_for(timeout=15_000)
 
         page.locator(".training-plot .js-plotly-plot").filter(visible=True).first.wait_for(timeout=30_000)
+
+        # A second tab opened mid-training shows the same job, owned by core rather than a page.
+        second = browser.new_page()
+        second.goto(url)
+        second.get_by_role("tab", name="Training").click()
+        second.get_by_text("training · language").filter(visible=True).first.wait_for(timeout=20_000)
+        second.close()
         page.wait_for_function(
             """() => [...document.querySelectorAll('.training-plot .js-plotly-plot')]
                  .some(p => (p.data || []).some(t => (t.x || []).length >= 3))""", timeout=60_000)

@@ -19,6 +19,8 @@ from core.errors import UserError
 DEFAULT_PLATFORMS = ("common", "linux")
 _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}(?!\})")
 _ALTERNATIVES = re.compile(r"^\[([^\[\]]*\|[^\[\]]*)\]$")
+# `file.tar[.gz|.bz2]`: choices glued to a word inside a placeholder.
+_INNER_ALTERNATIVES = re.compile(r"(?<=[\w.])\[([^\[\]\s|]+(?:\|[^\[\]\s|]+)+)\]")
 _ESCAPED_OPEN, _ESCAPED_CLOSE = "\x01", "\x02"
 # Pages mark mnemonic letters inside words: "([t]imeout)", "[r]ecursive".
 _MNEMONIC = re.compile(r"\[(\w+)\](?=\w)|(?<=\w)\[(\w+)\]")
@@ -37,15 +39,54 @@ def _choose_alternative(options: list[str]) -> str:
     return (long_forms or options)[0]
 
 
+def _split_top_level(content: str) -> list[str] | None:
+    """Split `a|b|c` at `|` outside brackets and quotes, or None when it is not a clean choice.
+
+    A `|` with a space beside it (`make | sed 10q`), a `||`, or a `|` inside brackets, braces or
+    quotes (`^ca(t|r)$`, `'{...}'`) is shell or regex syntax the page means literally.
+    """
+    parts, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(content):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif char == "|" and depth == 0:
+            before, after = content[index - 1:index], content[index + 1:index + 2]
+            if not before or not after or before.isspace() or after.isspace() or "|" in (before, after):
+                return None
+            parts.append(content[start:index])
+            start = index + 1
+    if not parts or depth or quote:
+        return None
+    return parts + [content[start:]]
+
+
 def _resolve_one(content: str) -> str:
-    match = _ALTERNATIVES.match(content.strip())
-    if match:
-        return _choose_alternative([option.strip() for option in match.group(1).split("|")])
-    return content
+    """One placeholder's text: pick one spelling of any alternatives, keep everything else."""
+    bracketed = _ALTERNATIVES.match(content.strip())
+    if bracketed:  # {{[-C|--directory]}}, {{[ls|list]}}
+        return _choose_alternative([option.strip() for option in bracketed.group(1).split("|")])
+    options = _split_top_level(content)
+    if options:  # {{on|off}}, {{path/to/file|url}}: left as is, `|` would read as a pipe
+        content = _choose_alternative(options)
+    # {{path/to/file.tar[.gz|.bz2|.xz]}} -> path/to/file.tar.gz
+    return _INNER_ALTERNATIVES.sub(lambda m: m.group(1).split("|")[0], content)
 
 
 def resolve_placeholders(command: str) -> str:
-    """`{{[-x|--extract]}}` → `--extract`; `{{path/to/file}}` → `path/to/file`; `\\{\\{` stays `{{`."""
+    """Rewrite tldr placeholders as plain command text a model can learn as bash.
+
+    `{{[-x|--extract]}}` -> `--extract` (the long option, else the first choice); `{{on|off}}` ->
+    `on`; `{{path/to/file}}` -> `path/to/file`; escaped `\\{\\{`/`\\}\\}` -> literal `{{`/`}}`.
+    Any other text, unbalanced braces included, is kept unchanged; this never raises.
+    """
     command = command.replace("\\{\\{", _ESCAPED_OPEN).replace("\\}\\}", _ESCAPED_CLOSE)
     command = _PLACEHOLDER.sub(lambda m: _resolve_one(m.group(1)), command)
     return command.replace(_ESCAPED_OPEN, "{{").replace(_ESCAPED_CLOSE, "}}")
