@@ -35,7 +35,9 @@ def default_pair(workspace: Workspace) -> tuple[str | None, str | None]:
 def verdict(text: str, template: str) -> str:
     if template != "bash":
         return ""
-    return "✅ `bash -n` accepts this script" if bash_syntax_ok(text) else "❌ `bash -n` rejects this script"
+    if bash_syntax_ok(text):
+        return "**syntax OK** — `bash -n` accepts this script (parsed, not run)"
+    return "**syntax error** — `bash -n` rejects this script (parsed, not run)"
 
 
 def stream_comparison(paths: list[str | None], prompt: str, settings: GenerationSettings

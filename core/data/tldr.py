@@ -28,6 +28,8 @@ _MNEMONIC = re.compile(r"\[(\w+)\](?=\w)|(?<=\w)\[(\w+)\]")
 
 @dataclass(frozen=True)
 class TldrExample:
+    """One tldr example: `page` is the command's page name ("tar"), `command` is resolved."""
+
     page: str
     description: str
     command: str
@@ -93,7 +95,11 @@ def resolve_placeholders(command: str) -> str:
 
 
 def parse_page(text: str, page: str) -> list[TldrExample]:
-    """Pair each `- description:` line with the next `` `command` `` line."""
+    """Pair each `- description:` line with the next `` `command` `` line; `#`/`>` lines are skipped.
+
+    The description loses its `- `, its trailing colon and the mnemonic brackets of `[c]reate`;
+    examples whose command is empty are dropped.
+    """
     examples = []
     description: str | None = None
     for raw in text.splitlines():
@@ -110,22 +116,34 @@ def parse_page(text: str, page: str) -> list[TldrExample]:
 
 
 def find_pages(folder: str | Path, platforms: Sequence[str] = DEFAULT_PLATFORMS) -> list[Path]:
-    """Page files of a tldr checkout (`pages/<platform>`), a pages folder, or a folder of .md files."""
+    """Sorted page files of a tldr checkout (`pages/<platform>`), a `pages/` folder, or a folder of .md.
+
+    Only English `pages/` is read from a checkout; translations (`pages.de/`, ...) are used only
+    when the folder given is one of them.
+    """
     folder = Path(folder).expanduser()
     if not folder.is_dir():
-        raise UserError(f"tldr folder not found: {folder}; point --path at a checkout of "
-                        "github.com/tldr-pages/tldr or its pages/ folder")
+        raise UserError(f"tldr folder not found: {folder}. Give a checkout of "
+                        "https://github.com/tldr-pages/tldr, its pages/ folder, or a folder of .md pages.")
     root = folder / "pages" if (folder / "pages").is_dir() else folder
     platform_dirs = [root / platform for platform in platforms if (root / platform).is_dir()]
-    pages = sorted(p for d in platform_dirs for p in d.glob("*.md")) if platform_dirs else sorted(
-        root.glob("*.md"))
+    candidates = ([p for d in platform_dirs for p in d.glob("*.md")] if platform_dirs
+                  else list(root.glob("*.md")))
+    pages = sorted(p for p in candidates if p.is_file())
     if not pages:
-        raise UserError(f"no tldr pages (*.md) under {folder} for platforms {', '.join(platforms)}")
+        raise UserError(f"no tldr pages (*.md) in {folder}: expected pages/<platform>/*.md, <platform>/*.md "
+                        f"or *.md directly (platforms: {', '.join(platforms)}).")
     return pages
 
 
 def tldr_examples(folder: str | Path, platforms: Sequence[str] = DEFAULT_PLATFORMS,
                   max_pages: int | None = None) -> Iterator[TldrExample]:
+    """Every example of the first `max_pages` pages (all when None), in sorted page order.
+
+    Unreadable or non-UTF-8 pages are skipped.
+    """
+    if max_pages is not None and max_pages < 0:
+        raise UserError(f"max_pages must be 0 or more, not {max_pages}")
     for path in find_pages(folder, platforms)[:max_pages]:
         text = read_text_file(path)
         if text is not None:
@@ -133,9 +151,11 @@ def tldr_examples(folder: str | Path, platforms: Sequence[str] = DEFAULT_PLATFOR
 
 
 def to_bash_document(example: TldrExample) -> str:
+    """The product's prompt format: `#!/bin/bash`, the request as a comment, then the command."""
     return f"#!/bin/bash\n# {example.description}\n{example.command}\n"
 
 
 def tldr_documents(folder: str | Path, platforms: Sequence[str] = DEFAULT_PLATFORMS,
                    max_pages: int | None = None) -> Iterator[str]:
+    """One training document per example (see `to_bash_document`), deterministic order."""
     return (to_bash_document(e) for e in tldr_examples(folder, platforms, max_pages))
