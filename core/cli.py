@@ -194,7 +194,7 @@ def _quickstart(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.quickstart import run_quickstart
 
     for line in run_quickstart(workspace, model=args.model, language_steps=args.language_steps,
-                               code_steps=args.code_steps):
+                               code_steps=args.code_steps, overwrite=args.overwrite):
         print(line, flush=True)
 
 
@@ -310,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="cpu")
     p.add_argument("--language-steps", type=int, default=600)
     p.add_argument("--code-steps", type=int, default=400)
+    p.add_argument("--overwrite", action="store_true", help="replace existing language/bilingual runs")
     return parser
 
 

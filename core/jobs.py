@@ -72,13 +72,15 @@ class JobManager:
                            total_steps=config.num_steps)
 
     def start_quickstart(self, model: str = "cpu", language_steps: int = 600, code_steps: int = 400,
-                         **options: Any) -> JobStatus:
-        from core.quickstart import run_quickstart
+                         overwrite: bool = False, **options: Any) -> JobStatus:
+        from core.quickstart import check_quickstart, run_quickstart
+
+        check_quickstart(self.workspace, overwrite)
 
         def work() -> Iterator[str]:
             yield from run_quickstart(self.workspace, model=model, language_steps=language_steps,
                                       code_steps=code_steps, stop=self._stop, on_event=self._on_event,
-                                      show_progress=False, **options)
+                                      show_progress=False, overwrite=overwrite, **options)
 
         return self._start("quickstart", work, run_name=None, stage=None,
                            total_steps=language_steps + code_steps)

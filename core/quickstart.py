@@ -11,18 +11,32 @@ from collections.abc import Iterator
 
 from core.config import CONFIG_DIR, load_train_config
 from core.data.sources import download
+from core.errors import UserError
 from core.tokenizer import train_tokenizer
 from core.training import EventCallback, train
 from core.workspace import Workspace
 
 ENGLISH_CORPUS, CODE_CORPUS, TOKENIZER = "installed", "installed", "default"
+LANGUAGE_RUN, BILINGUAL_RUN = "language", "bilingual"
+
+
+def check_quickstart(workspace: Workspace, overwrite: bool) -> None:
+    """Refuse up front (before any thread or download starts) to replace runs unasked."""
+    taken = [run for run in (LANGUAGE_RUN, BILINGUAL_RUN) if (workspace.run_dir(run) / "run.json").exists()]
+    if taken and not overwrite:
+        raise UserError(f"runs {', '.join(taken)} already exist in {workspace.root}; replace them "
+                        "explicitly (overwrite) or use another workspace")
 
 
 def run_quickstart(workspace: Workspace, model: str = "cpu", language_steps: int = 600,
                    code_steps: int = 400, max_english_docs: int = 4000, max_code_files: int = 4000,
                    stop: threading.Event | None = None, on_event: EventCallback | None = None,
-                   show_progress: bool = True) -> Iterator[str]:
-    """Run each step in order, yielding a line as each finishes; existing outputs are rebuilt."""
+                   show_progress: bool = True, overwrite: bool = False) -> Iterator[str]:
+    """Run each step in order, yielding a line as each finishes.
+
+    The corpora and tokenizer are rebuilt; the two runs are replaced only with `overwrite`, and
+    that is checked before anything is touched, so a refused quick start changes nothing."""
+    check_quickstart(workspace, overwrite)
     english = download(workspace, "english", "installed", name=ENGLISH_CORPUS,
                        max_docs=max_english_docs, show_progress=show_progress)
     yield f"English corpus: {english.documents:,} documents, {english.bytes / 1e6:.1f} MB"
@@ -35,14 +49,16 @@ def run_quickstart(workspace: Workspace, model: str = "cpu", language_steps: int
     yield f"tokenizer: {tokenizer.get_vocab_size():,} tokens"
     common = {"model": model, "english_corpus": ENGLISH_CORPUS, "code_corpus": CODE_CORPUS,
               "tokenizer": TOKENIZER}
-    language = load_train_config(CONFIG_DIR / "language.yaml", {**common, "num_steps": language_steps})
+    language = load_train_config(CONFIG_DIR / "language.yaml",
+                                 {**common, "num_steps": language_steps, "run_name": LANGUAGE_RUN})
     result = train(language, workspace, overwrite=True, stop=stop, on_event=on_event,
                    show_progress=show_progress)
     yield f"stage 1 {result.status} at step {result.step}: {result.metrics}"
     if result.status != "finished":
         return
     bilingual = load_train_config(CONFIG_DIR / "code.yaml", {
-        **common, "num_steps": code_steps, "init_from": str(result.run_dir / "best")})
+        **common, "num_steps": code_steps, "init_from": str(result.run_dir / "best"),
+        "run_name": BILINGUAL_RUN})
     result = train(bilingual, workspace, overwrite=True, stop=stop, on_event=on_event,
                    show_progress=show_progress)
     yield f"stage 2 {result.status} at step {result.step}: {result.metrics}"

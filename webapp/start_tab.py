@@ -32,20 +32,21 @@ def build_start_tab(workspace: Workspace) -> None:
         language_steps = gr.Number(label="stage 1 steps", value=600, precision=0, minimum=10)
         code_steps = gr.Number(label="stage 2 steps", value=400, precision=0, minimum=10)
         model = gr.Dropdown(["cpu", "micro", "tiny"], value="cpu", label="model size")
+        replace = gr.Checkbox(label="replace existing language/bilingual runs", value=False)
     start = gr.Button("Quick start", variant="primary")
     result = gr.Markdown()
     monitor = build_monitor()
 
-    def quickstart(size: str, stage1: float, stage2: float) -> str:
+    def quickstart(size: str, stage1: float, stage2: float, overwrite: bool) -> str:
         try:
             job_manager(workspace).start_quickstart(model=size, language_steps=int(stage1),
-                                                    code_steps=int(stage2))
+                                                    code_steps=int(stage2), overwrite=overwrite)
         except UserError as exc:
             gr.Warning(str(exc))
             return f"**Not started:** {exc}"
         return "Quick start is running: data → tokenizer → stage 1 → stage 2. Progress below."
 
-    start.click(quickstart, [model, language_steps, code_steps], result, api_name="quickstart")
+    start.click(quickstart, [model, language_steps, code_steps, replace], result, api_name="quickstart")
     timer = gr.Timer(TICK_SECONDS)
     timer.tick(lambda scale: monitor_view(workspace, scale), monitor.log_scale, monitor.outputs,
                show_progress="hidden", api_visibility="private")

@@ -1,0 +1,31 @@
+"""The offline path a newcomer takes: this machine's docs and scripts → tokenizer → both stages."""
+import pytest
+from conftest import micro_config
+
+from core.errors import UserError
+from core.jobs import JobManager
+from core.quickstart import run_quickstart
+from core.training import read_metrics, read_run, train
+from core.workspace import Workspace
+
+
+def test_quickstart_trains_both_stages_on_installed_data(tmp_path):
+    workspace = Workspace.resolve(tmp_path / "ws")
+    lines = list(run_quickstart(workspace, model="micro", language_steps=20, code_steps=10,
+                                max_english_docs=150, max_code_files=150, show_progress=False))
+    assert lines[0].startswith("English corpus") and lines[1].startswith("bash corpus")
+    assert "tokenizer: 8,000 tokens" in lines[2] or "tokenizer:" in lines[2]
+    assert read_run(workspace.run_dir("language"))["status"] == "finished"
+    bilingual = read_run(workspace.run_dir("bilingual"))
+    assert bilingual["status"] == "finished" and bilingual["parent"].endswith("language/best")
+    evals = [m for m in read_metrics(workspace.run_dir("language")) if "val_loss" in m]
+    assert evals[-1]["val_loss"] < evals[0]["val_loss"]
+
+
+def test_quickstart_never_replaces_runs_unasked(workspace):
+    train(micro_config(num_steps=5), workspace, show_progress=False)
+    with pytest.raises(UserError, match="already exist"):
+        next(run_quickstart(workspace, model="micro", show_progress=False))
+    with pytest.raises(UserError, match="already exist"):
+        JobManager(workspace).start_quickstart(model="micro")  # refused before any thread starts
+    assert read_run(workspace.run_dir("language"))["step"] == 5
