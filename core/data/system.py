@@ -31,6 +31,11 @@ _SKIP_DIRS = frozenset({".git", "__pycache__", "node_modules", "site-packages", 
 _SHEBANG = re.compile(rb"#!\s*(?:/usr)?(?:/local)?/bin/(?:env\s+(?:-\S+\s+)*)?(?:ba|da)?sh(?:\s|$)")
 _SHEBANG_BYTES = 128
 _SCRIPT_SUFFIXES = (".sh", ".bash")
+# Source and data formats that are never shell scripts; not opening them at all is most of the
+# speed of a scan whose files are not yet in the page cache.
+_OTHER_SUFFIXES = (".py", ".pyc", ".pl", ".pm", ".rb", ".js", ".json", ".yaml", ".xml", ".html",
+                   ".rst", ".md", ".txt", ".vim", ".cmake", ".h", ".c", ".so", ".a", ".o", ".bc",
+                   ".gz", ".xz", ".zst", ".whl", ".jar", ".mo", ".png", ".svg", ".debug")
 
 
 def _sorted_entries(folder: str) -> list[os.DirEntry[str]]:
@@ -69,7 +74,7 @@ def _shell_scripts(folders: list[str], max_file_bytes: int, min_file_bytes: int)
     for folder in folders:
         for entry in _files_under(folder):
             real = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
-            if real in seen:
+            if real in seen or entry.name.endswith(_OTHER_SUFFIXES):
                 continue
             seen.add(real)
             try:
@@ -106,7 +111,8 @@ _GLYPHS = {"aq": "'", "dq": '"', "lq": '"', "rq": '"', "oq": "'", "cq": "'", "ga
            "<=": "≤", ">=": "≥", "!=": "≠", "->": "→", "<-": "←", "ua": "↑", "da": "↓",
            "lB": "[", "rB": "]", "lC": "{", "rC": "}", "la": "⟨", "ra": "⟩", "aa": "´"}
 _ACCENTS = {"'": "\u0301", "`": "\u0300", ":": "\u0308", "^": "\u0302", "~": "\u0303", ",": "\u0327"}
-# Strings that man and pod2man pages interpolate with \*; any other string is dropped.
+# Strings that man and pod2man pages interpolate with \* without defining them where this reader
+# sees them (in conditionals); strings a page defines with `.ds` are added, any other is dropped.
 _STRINGS = {'L"': '"', 'R"': '"', "C`": '"', "C'": '"', "lq": '"', "rq": '"', "Aq": "'",
             "--": "—", "C+": "C++", "PI": "pi", "R": "®", "Tm": "™"}
 # One-character escapes; an escaped character not listed stands for itself (`\.` is a period).
@@ -114,19 +120,22 @@ _CHARS = {"e": "\\", "E": "\\", " ": " ", "~": " ", "0": " ", "t": "\t", "&": ""
           "|": "", "^": "", "/": "", ",": "", ")": "", "c": "", "d": "", "u": "", "p": "", "r": "",
           "z": "", "a": "", "{": "", "}": ""}
 _ESCAPE = re.compile(
-    r"\\(?:(?P<kind>[*fFgkmMnVY])[+-]?(?:\((?P<short>..)|\[(?P<long>[^\]]*)\]|(?P<one>.))"  # named
+    r"\\(?:(?P<kind>[*fFgkmMnVY])[+-]?(?:\(..|\[[^\]]*\]|.)"  # fonts, registers, colours
     r"|s[+-]?(?:\(\d\d|\[[^\]]*\]|'[^']*'|\d)"  # point size
     r"|(?P<delimited>[ACDNRXZbhLlovwx])'(?P<argument>[^']*)'"  # motions, drawing; \C'xx' a glyph
     r"|\((?P<glyph>..)|\[(?P<glyph_long>[^\]]*)\]"  # special characters
     r"|(?P<char>.))")
+_STRING_REFERENCE = re.compile(r"\\\*(?:\((..)|\[([^\]]*)\]|(.))")
 _COMMENT = re.compile(r"^((?:[^\\]|\\.)*?)\\[\"#].*")
 _REQUEST = re.compile(r"[.']\s*([^\s\\]*)\s*(.*)")
 _ARGUMENT = re.compile(r'"(?:[^"]|"")*"?|(?:\\.|\S)+')
 _DROPPED_BLOCKS = {"de": "..", "de1": "..", "am": "..", "ig": "..", "EQ": ".EN", "PS": ".PE"}
-_BREAKS = {"SH", "SS", "PP", "LP", "P", "sp", "TP", "IP", "HP"}
+_CONDITIONALS = {"if", "ie", "el"}
+_PARAGRAPHS = {"PP", "LP", "P", "HP", "sp", "bp"}
+_LINE_BREAKS = {"br", "RS", "RE", "in", "ti", "ce"}
+_NO_FILL, _FILL = {"nf", "EX"}, {"fi", "EE"}
 _FONTS = {"B", "I", "SM", "SB"}
 _ALTERNATING_FONTS = {"BR", "RB", "IR", "RI", "BI", "IB"}  # arguments joined without spaces
-_CONDITIONALS = {"if", "ie", "el"}
 
 
 def _glyph(name: str) -> str:
@@ -141,10 +150,8 @@ def _glyph(name: str) -> str:
 
 
 def _replace_escape(match: re.Match[str]) -> str:
-    if match["kind"] == "*":
-        return _STRINGS.get(match["short"] or match["long"] or match["one"], "")
     if match["kind"]:
-        return ""  # fonts, registers, colours: layout only
+        return ""  # fonts, registers, colours, and strings no page defined: layout only
     if match["delimited"]:
         return _glyph(match["argument"]) if match["delimited"] == "C" else ""
     glyph = match["glyph"] or match["glyph_long"]
@@ -169,68 +176,138 @@ def _table_row(line: str, tab: str) -> str:
     return "  ".join(_plain(cell.strip()) for cell in cells if cell.strip())
 
 
-def _request_text(name: str, arguments: list[str]) -> str | None:
-    """The words a macro puts on the page, or None for requests that only change the layout."""
-    if name in ("SH", "SS") or name in _FONTS:
-        return _plain(" ".join(arguments)) if arguments else None
-    if name in _ALTERNATING_FONTS:
-        return _plain("".join(arguments))
-    if name == "IP" and arguments:
-        return _plain(arguments[0])  # the tag; the second argument is an indent
-    return None
+class _ManPage:
+    """A man(7) page read line by line into plain text. Text is filled into one line per
+    paragraph, as roff fills it, except in no-fill regions (`.nf`, `.EX`), whose lines keep their
+    shape; comments, macro definitions, conditionals and layout requests leave nothing behind."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.words: list[str] = []  # the paragraph being filled
+        self.fill = True
+        self.tag_pending = False  # after .TP or a bare .SH: the next line stands alone
+        self.heading = -1  # the index in `lines` of the last heading, which needs no blank after
+        self.block_end = ""  # the line that closes a dropped block (`..` after `.de`)
+        self.open_braces = 0  # unclosed `\\{` of a dropped conditional
+        self.table_tab: str | None = None  # between .TS and .TE: the column separator
+        self.in_table_format = False
+        self.strings = dict(_STRINGS)  # what `\*(xx` stands for
+
+    def read(self, raw: str) -> None:
+        if self.open_braces:
+            self.open_braces += raw.count("\\{") - raw.count("\\}")
+        elif self.block_end:
+            self.block_end = "" if raw.strip() == self.block_end else self.block_end
+        elif self.in_table_format:
+            self._read_table_format(raw)
+        else:
+            line = _COMMENT.sub(r"\1", raw) if ("\\\"" in raw or "\\#" in raw) else raw
+            if "\\*" in line:
+                line = _STRING_REFERENCE.sub(self._string, line)
+            request = _REQUEST.match(line)
+            if request is not None:
+                self._request(request[1], request[2])
+            elif line or not raw:  # a line that held only a comment leaves nothing
+                self._text_line(line)
+
+    def text(self) -> str:
+        self._break()
+        text = "\n".join(line.rstrip() for line in self.lines)
+        return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+    def _string(self, reference: re.Match[str]) -> str:
+        return self.strings.get(reference[1] or reference[2] or reference[3], "")
+
+    def _define_string(self, definition: str) -> None:
+        name, _, value = definition.partition(" ")
+        value = value.lstrip()
+        self.strings[name] = value[1:] if value.startswith('"') else value
+
+    def _break(self) -> None:
+        if self.words:
+            self.lines.append(" ".join(self.words))
+            self.words = []
+
+    def _paragraph(self) -> None:
+        self._break()
+        if self.heading != len(self.lines) - 1:
+            self.lines.append("")
+
+    def _add(self, text: str) -> None:
+        if not self.fill:
+            self.lines.append(text)
+        elif text.strip():
+            self.words.append(text.strip())
+        if self.tag_pending:
+            self.tag_pending = False
+            self._break()
+
+    def _text_line(self, line: str) -> None:
+        if self.table_tab is not None:
+            row = _table_row(line, self.table_tab)
+            if row and line not in ("_", "="):  # rules and `T{` openers leave no row
+                self._break()
+                self.lines.append(row)
+        elif not line.strip():
+            self._paragraph()
+        else:
+            if line[0].isspace():
+                self._break()  # roff breaks before an indented line
+            self._add(_plain(line))
+
+    def _read_table_format(self, line: str) -> None:
+        tab = re.search(r"tab\s*\((.)\)", line)
+        self.table_tab = tab[1] if tab else self.table_tab
+        self.in_table_format = not line.rstrip().endswith(".")
+
+    def _request(self, name: str, rest: str) -> None:
+        arguments = _arguments(rest)
+        if name in _CONDITIONALS:
+            self.open_braces = rest.count("\\{") - rest.count("\\}")
+        elif name in ("ds", "ds1"):
+            self._define_string(rest)
+        elif name in _DROPPED_BLOCKS:
+            self.block_end = _DROPPED_BLOCKS[name]
+        elif name == "TS":
+            self._break()
+            self.in_table_format, self.table_tab = True, "\t"
+        elif name == "T&":
+            self.in_table_format = True
+        elif name == "TE":
+            self.table_tab = None
+        elif name in ("SH", "SS"):
+            self._paragraph()
+            self.tag_pending = True
+            if arguments:
+                self._add(_plain(" ".join(arguments)))
+                self.heading = len(self.lines) - 1
+        elif name == "TP":
+            self._paragraph()
+            self.tag_pending = True
+        elif name == "IP":
+            self._paragraph()
+            if arguments:
+                self._add(_plain(arguments[0]))  # the tag; a second argument is an indent
+        elif name in _PARAGRAPHS:
+            self._paragraph()
+        elif name in _LINE_BREAKS:
+            self._break()
+        elif name in _NO_FILL or name in _FILL:
+            self._break()
+            self.fill = name in _FILL
+        elif name in _FONTS and arguments:
+            self._add(_plain(" ".join(arguments)))
+        elif name in _ALTERNATING_FONTS:
+            self._add(_plain("".join(arguments)))
 
 
 def man_to_text(roff: str) -> str:
-    """Plain text of a man(7) page: headings, paragraphs, tags and the words of font macros kept
-    line for line; comments, macro definitions, conditionals and layout requests dropped.
-
-    Lines are not refilled, so examples between `.nf` and `.fi` keep their shape.
-    """
-    lines: list[str] = []
-    block_end = ""  # the line that closes a dropped block (`..` after `.de`)
-    open_braces = 0  # unclosed `\\{` of a dropped conditional
-    table_tab: str | None = None  # inside .TS/.TE: the column separator, once the format is read
-    in_table_format = False
-    for raw in roff.splitlines():
-        if open_braces:
-            open_braces += raw.count("\\{") - raw.count("\\}")
-            continue
-        if block_end:
-            block_end = "" if raw.strip() == block_end else block_end
-            continue
-        line = _COMMENT.sub(r"\1", raw) if ("\\\"" in raw or "\\#" in raw) else raw
-        if in_table_format:
-            tab = re.search(r"tab\s*\((.)\)", line)
-            table_tab = tab.group(1) if tab else table_tab
-            in_table_format = not line.rstrip().endswith(".")
-            continue
-        request = _REQUEST.match(line)
-        if request is None:
-            if not line and raw:
-                continue  # a line that held only a comment
-            if table_tab is not None and line in ("_", "="):
-                continue  # a table's horizontal rule
-            lines.append(_plain(line) if table_tab is None else _table_row(line, table_tab))
-            continue
-        name, arguments = request.groups()
-        if name in _CONDITIONALS:
-            open_braces = line.count("\\{") - line.count("\\}")
-        elif name in _DROPPED_BLOCKS:
-            block_end = _DROPPED_BLOCKS[name]
-        elif name == "TS":
-            in_table_format, table_tab = True, "\t"
-        elif name == "T&":
-            in_table_format = True
-        elif name == "TE":
-            table_tab = None
-        else:
-            if name in _BREAKS:
-                lines.append("")
-            text = _request_text(name, _arguments(arguments))
-            if text is not None:
-                lines.append(text)
-    text = "\n".join(line.rstrip() for line in lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    """Plain text of a man(7) page: headings, filled paragraphs, tags and the words of font
+    macros kept; comments, macro definitions, conditionals and layout requests dropped."""
+    page = _ManPage()
+    for line in roff.splitlines():
+        page.read(line)
+    return page.text()
 
 
 # ----- English documents -------------------------------------------------------------------------
