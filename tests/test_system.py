@@ -244,3 +244,18 @@ def test_this_machines_shell_scripts():
     if not scripts:
         pytest.skip("this machine has no shell scripts in the usual places")
     assert all(s.startswith("#!") or "\n" in s for s in scripts) and len(set(scripts)) == len(scripts)
+
+
+def test_generated_page_families_do_not_crowd_out_the_rest(tmp_path):
+    """Breadth first across sections, and at most `max_per_family` pages of one command."""
+    body = ".TH X 1\n.SH DESCRIPTION\n" + "Some words about this command. " * 10 + "\n"
+    (tmp_path / "man1").mkdir()
+    (tmp_path / "man5").mkdir()
+    for i in range(6):
+        (tmp_path / "man1" / f"gen-sub{i}.1").write_text(body.replace("Some", f"Generated{i}"))
+    (tmp_path / "man1" / "zip.1").write_text(body.replace("Some", "Zip"))
+    (tmp_path / "man5" / "crontab.5").write_text(body.replace("Some", "Crontab"))
+    docs = list(installed_english_docs(man_root=tmp_path, include_pydoc=False, max_per_family=2))
+    firsts = [d.split("DESCRIPTION\n")[1].split()[0] for d in docs]
+    assert firsts == ["Crontab", "Generated0", "Zip", "Generated1"]
+    assert len(list(installed_english_docs(man_root=tmp_path, include_pydoc=False, max_per_family=None))) == 8

@@ -335,20 +335,41 @@ def _read_man_page(path: str, max_bytes: int) -> str | None:
         return None
 
 
-def _manual_pages(folders: list[Path], max_bytes: int) -> Iterator[str]:
+def _family(name: str) -> str:
+    """The command a page belongs to: `gcloud-alpha-compute-ssh.1.gz` → `gcloud`."""
+    return re.split(r"[-_.]", name, maxsplit=1)[0]
+
+
+def _breadth_first(entries: list[os.DirEntry[str]], max_per_family: int | None) -> list[os.DirEntry[str]]:
+    """Every family's first page, then every family's second, and so on, at most
+    `max_per_family` each (names sorted within a round).
+
+    Some packages install thousands of generated pages (here 16,631 `gcloud-*` of 17,905 in man1);
+    in name order a document limit would fill with them and never reach sections 5, 7 and 8."""
+    rank: dict[str, int] = {}
+    keyed = []
+    for entry in entries:
+        family = _family(entry.name)
+        rank[family] = rank.get(family, -1) + 1
+        if max_per_family is None or rank[family] < max_per_family:
+            keyed.append((rank[family], entry.name, entry))
+    return [entry for _, _, entry in sorted(keyed, key=lambda item: item[:2])]
+
+
+def _manual_pages(folders: list[Path], max_bytes: int, max_per_family: int | None) -> Iterator[str]:
     seen: set[str] = set()
-    for folder in folders:
-        for entry in _sorted_entries(str(folder)):
-            real = os.path.realpath(entry.path)
-            if real in seen or not os.path.isfile(real):
-                continue
-            seen.add(real)
-            roff = _read_man_page(real, max_bytes)
-            if roff is None or _UNREADABLE_PAGE.search(roff):
-                continue
-            text = man_to_text(roff)
-            if len(text) >= _MIN_DOC_CHARS:
-                yield text
+    entries = [entry for folder in folders for entry in _sorted_entries(str(folder))]
+    for entry in _breadth_first(entries, max_per_family):
+        real = os.path.realpath(entry.path)
+        if real in seen or not os.path.isfile(real):
+            continue
+        seen.add(real)
+        roff = _read_man_page(real, max_bytes)
+        if roff is None or _UNREADABLE_PAGE.search(roff):
+            continue
+        text = man_to_text(roff)
+        if len(text) >= _MIN_DOC_CHARS:
+            yield text
 
 
 def _python_help_topics() -> dict[str, str]:
@@ -370,7 +391,8 @@ def _help_documents(topics: dict[str, str], max_bytes: int) -> Iterator[str]:
 def installed_english_docs(max_docs: int | None = None,
                            man_sections: Sequence[str] = ("1", "5", "7", "8"),
                            include_pydoc: bool = True, max_doc_bytes: int = 200_000,
-                           man_root: str | Path = DEFAULT_MAN_ROOT) -> Iterator[str]:
+                           man_root: str | Path = DEFAULT_MAN_ROOT,
+                           max_per_family: int | None = 50) -> Iterator[str]:
     """Python's help topics (few, long, well written), then the English manual pages of
     `man_root`/man<section> as plain text; translations in `man_root`/<lang>/ are left alone."""
     man_root = Path(man_root)
@@ -381,5 +403,5 @@ def installed_english_docs(max_docs: int | None = None,
                         "Python help topics; install man pages (apt-get install man-db manpages) "
                         "or choose another English source")
     documents = itertools.chain(_help_documents(topics, max_doc_bytes),
-                                _manual_pages(folders, max_doc_bytes))
+                                _manual_pages(folders, max_doc_bytes, max_per_family))
     return itertools.islice(documents, max_docs)
