@@ -19,7 +19,8 @@ def test_each_script_is_described_strict_and_parses(path):
     lines = text.splitlines()
     assert lines[0] == "#!/bin/bash"
     assert describe(text) and lines[1].startswith("# ") and len(describe(text)) > 10
-    assert "set -euo pipefail" in text
+    assert "set -euo pipefail" in lines, "strict mode must be a line of its own"
+    assert 5 <= len(lines) <= 60, "curated scripts are short examples"
     # Parse only: bash -n reads the script and never runs a command of it.
     result = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True, timeout=10)
     assert result.returncode == 0, result.stderr

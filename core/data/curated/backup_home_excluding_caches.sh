@@ -5,8 +5,8 @@ set -euo pipefail
 archive="/tmp/home-$(date +%F).tar.gz"
 
 tar -czf "$archive" \
-  --exclude="$HOME/.cache" \
-  --exclude="$HOME/Downloads" \
+  --exclude='./.cache' \
+  --exclude='./Downloads' \
   --exclude='*.tmp' \
   -C "$HOME" .
 echo "Home directory archived to $archive"

@@ -4,7 +4,7 @@ set -euo pipefail
 
 log_dir="${1:-/var/log/myapp}"
 
-find "$log_dir" -type f -name '*.log' -mtime +1 -print0 \
+find "$log_dir" -type f -name '*.log' -mmin +1440 -print0 \
   | while IFS= read -r -d '' file; do
       gzip -9 -- "$file"
       echo "Compressed $file"

@@ -5,5 +5,6 @@ set -euo pipefail
 dir="${1:-.}"
 size="${2:-100M}"
 
-find "$dir" -type f -size +"$size" -exec ls -lh {} + 2>/dev/null \
-  | awk '{ print $5, $9 }'
+find "$dir" -type f -size +"$size" -print0 \
+  | du -h --files0-from=- \
+  | sort -rh

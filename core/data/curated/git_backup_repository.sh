@@ -6,5 +6,5 @@ repo="${1:-.}"
 bundle="$(basename "$(git -C "$repo" rev-parse --show-toplevel)")-$(date +%F).bundle"
 
 git -C "$repo" bundle create "$PWD/$bundle" --all
-git bundle verify "$bundle" > /dev/null
+git -C "$repo" bundle verify "$PWD/$bundle" > /dev/null
 echo "Repository saved to $bundle"

@@ -6,5 +6,5 @@ main="${1:-main}"
 
 git fetch --prune
 git branch --merged "$main" \
-  | grep -vE "^\*|^[[:space:]]*($main|master|develop)$" \
+  | { grep -vE "^[*+]|^[[:space:]]*($main|master|develop)$" || true; } \
   | xargs -r git branch -d

@@ -6,7 +6,11 @@ old="${1:?usage: $0 OLD NEW [DIR]}"
 new="${2:?usage: $0 OLD NEW [DIR]}"
 dir="${3:-.}"
 
-grep -rlIF -- "$old" "$dir" | while IFS= read -r file; do
-  sed -i "s|$(printf '%s' "$old" | sed 's/[|&\\]/\\&/g')|$(printf '%s' "$new" | sed 's/[|&\\]/\\&/g')|g" "$file"
+# Escape the strings so sed treats them literally, with | as the delimiter.
+pattern="$(printf '%s' "$old" | sed 's/[][\.*^$|]/\\&/g')"
+replacement="$(printf '%s' "$new" | sed 's/[|&\\]/\\&/g')"
+
+grep -rlIFZ -- "$old" "$dir" | while IFS= read -r -d '' file; do
+  sed -i "s|$pattern|$replacement|g" -- "$file"
   echo "Updated $file"
 done

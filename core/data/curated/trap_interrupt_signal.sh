@@ -11,6 +11,7 @@ for i in $(seq 1 30); do
     echo "$i" > progress.txt
     exit 130
   fi
-  sleep 1
+  # Ctrl-C also kills sleep; without "|| true", set -e would exit before the check above.
+  sleep 1 || true
 done
 echo "Finished all steps"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Update all packages on a Debian or Ubuntu system and reboot if needed
+# Update all packages on a Debian or Ubuntu system and say whether a reboot is needed
 set -euo pipefail
 
 sudo apt-get update
