@@ -22,7 +22,7 @@ bash improve and English being forgotten.
 
 **Quick start** runs the whole path on this machine with no download: English from the manual pages and
 Python help installed here, bash from the installed shell scripts plus the project's curated examples →
-tokenizer → stage 1 → stage 2 (the `cpu` preset: about ten minutes on 2 CPU cores).
+tokenizer → stage 1 → stage 2 (the `cpu` preset: about eight minutes on 2 CPU cores).
 """
 
 
