@@ -197,7 +197,12 @@ class Trainer:
                                 f"download it first (`python -m core download --domain {domain}`)")
             self._message(f"no {domain} corpus {corpus!r}: {domain} is not evaluated in this run")
             return None
+        # With several processes, rank 0 writes the token file and the others then open it.
+        if not self.dist.is_main:
+            self.dist.barrier()
         shard = tokenize_split(corpus_dir, self.tokenizer, split)
+        if self.dist.is_main:
+            self.dist.barrier()
         shard.check_fits(self.model.config.context_length, f"{domain}/{corpus} {split} split")
         return shard
 

@@ -12,6 +12,7 @@ run continue the very same loss curve.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def tokenize_split(corpus_dir: Path, tokenizer: Tokenizer, split: str) -> TokenS
         return TokenShard.open(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     eot = end_of_text_id(tokenizer)
-    tmp = path.with_suffix(".bin.tmp")
+    tmp = path.with_suffix(f".bin.tmp-{os.getpid()}")
     counted = {"tokens": 0, "bytes": 0}
 
     def texts_counting_bytes():
