@@ -6,8 +6,9 @@ writes English, while a code-only model does not; each column here tests one par
 
 - val loss and bits-per-byte on English and on bash (bits-per-byte compares across tokenizers);
 - forgetting: English bits-per-byte of a stage-2 checkpoint minus its stage-1 parent's;
-- bash validity: the share of sampled scripts `bash -n` accepts (N prompts × k seeds), and
-  shellcheck warnings per script where shellcheck is installed;
+- bash validity: the share of sampled scripts `bash -n` accepts (N prompts × k seeds), the share
+  that also runs at least one command (comments alone parse too), and shellcheck warnings per
+  script where shellcheck is installed;
 - following requests: utility accuracy and token overlap on held-out (description, command) pairs;
 - English quality: distinct-2/3 and the repetition rate of story continuations.
 """
@@ -22,8 +23,8 @@ import torch
 
 from core.checkpoint import Checkpoint, load_checkpoint
 from core.data.shards import tokenize_split
-from core.evaluation import (bash_syntax_ok, distinct_n, evaluate_shard, repetition_rate,
-                             shellcheck_warnings)
+from core.evaluation import (bash_syntax_ok, distinct_n, evaluate_shard, first_command_word,
+                             repetition_rate, shellcheck_warnings)
 from core.generation import GenerationSettings, generate
 from core.pairs import Pair, score_pairs, write_pair_outputs
 from core.tokenizer import token_byte_lengths
@@ -34,7 +35,7 @@ STORY_PROMPTS = ("Once upon a time, there was a little", "One day, a girl named 
 BASH_PROMPTS = ("Create a backup script", "list all large files", "count the lines of every text file",
                 "delete log files older than 30 days", "check if a website is up")
 COLUMNS = ("val_loss_english", "val_bpb_english", "val_loss_code", "val_bpb_code", "forgetting_bpb_english",
-           "bash_valid_share", "shellcheck_warnings", "utility_accuracy", "token_overlap", "distinct_2",
+           "bash_valid_share", "bash_command_share", "shellcheck_warnings", "utility_accuracy", "token_overlap", "distinct_2",
            "repetition_rate")
 
 
@@ -58,8 +59,11 @@ def _language_figures(checkpoint: Checkpoint, workspace: Workspace, corpora: dic
 def _bash_figures(checkpoint: Checkpoint, samples: int, max_new_tokens: int) -> dict[str, Any]:
     scripts = [generate(checkpoint, prompt, GenerationSettings(max_new_tokens=max_new_tokens, seed=seed)).text
                for prompt in BASH_PROMPTS for seed in range(samples)]
+    valid = [s for s in scripts if bash_syntax_ok(s)]
     figures: dict[str, Any] = {
-        "bash_valid_share": round(sum(bash_syntax_ok(s) for s in scripts) / len(scripts), 3),
+        "bash_valid_share": round(len(valid) / len(scripts), 3),
+        # A script of comments alone parses too; this counts the ones that also run something.
+        "bash_command_share": round(sum(first_command_word(s) is not None for s in valid) / len(scripts), 3),
         "bash_example": scripts[0]}
     warnings = [w for w in (shellcheck_warnings(s) for s in scripts) if w is not None]
     if warnings:

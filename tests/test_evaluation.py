@@ -114,7 +114,8 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
     assert bilingual["forgetting_bpb_english"] == pytest.approx(
         bilingual["val_bpb_english"] - language["val_bpb_english"], abs=1e-3)
     for row in report["checkpoints"]:
-        assert 0.0 <= row["bash_valid_share"] <= 1.0 and 0.0 <= row["utility_accuracy"] <= 1.0
+        assert 0.0 <= row["bash_command_share"] <= row["bash_valid_share"] <= 1.0
+        assert 0.0 <= row["utility_accuracy"] <= 1.0
         assert 0.0 <= row["distinct_2"] <= 1.0 and row["pairs"] == 2
         assert len((tmp_path / "outputs").glob("*").__next__().read_text().splitlines()) == 2
     json_path, markdown_path = write_report(report, tmp_path / "report.json")
