@@ -2,7 +2,8 @@ import pytest
 
 from core.data.shards import TokenShard, batch_rng, tokenize_split
 from core.errors import UserError
-from core.tokenizer import END_OF_TEXT, end_of_text_id, fingerprint, load_tokenizer, token_byte_lengths
+from core.tokenizer import (END_OF_TEXT, end_of_text_id, fingerprint, load_tokenizer, token_byte_lengths,
+                            train_tokenizer)
 
 
 @pytest.fixture
@@ -31,14 +32,18 @@ def test_token_byte_lengths_add_up_to_the_text(tokenizer):
     assert sum(lengths[i] for i in ids) == len(text.encode("utf-8"))
 
 
-def test_missing_and_corrupt_tokenizers(tmp_path, tokenizer):
+def test_missing_and_corrupt_tokenizers(tmp_path, tokenizer, workspace):
     with pytest.raises(UserError, match="tokenizer not found"):
         load_tokenizer(tmp_path / "none.json")
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     with pytest.raises(UserError, match="corrupt"):
         load_tokenizer(bad)
-    assert fingerprint(tokenizer) == fingerprint(tokenizer) and len(fingerprint(tokenizer)) == 16
+    reloaded = load_tokenizer(workspace.tokenizer_path("default"))
+    assert fingerprint(reloaded) == fingerprint(tokenizer) and len(fingerprint(tokenizer)) == 16
+    train_tokenizer([workspace.corpus_dir("code", "installed")], tmp_path / "other" / "tokenizer.json",
+                    vocab_size=300, show_progress=False)
+    assert fingerprint(load_tokenizer(tmp_path / "other" / "tokenizer.json")) != fingerprint(tokenizer)
 
 
 def test_token_shard_is_uint16_with_separators(workspace, tokenizer):

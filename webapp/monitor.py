@@ -31,12 +31,20 @@ class Monitor:
         return [self.progress, self.plot, self.log]
 
 
-def build_monitor() -> Monitor:
+def build_monitor(workspace: Workspace, timer: gr.Timer) -> Monitor:
+    """The panel, refreshed by `timer` and redrawn when the log-scale toggle changes."""
     progress = gr.HTML(elem_classes=["job-progress"])
     log_scale = gr.Checkbox(label="log-scale loss axis", value=False)
     plot = gr.Plot(label="training curves", elem_classes=["training-plot"])
     log = gr.Textbox(label="log", lines=8, max_lines=8, autoscroll=True, interactive=False)
-    return Monitor(progress=progress, log_scale=log_scale, plot=plot, log=log)
+    monitor = Monitor(progress=progress, log_scale=log_scale, plot=plot, log=log)
+
+    def view(scale: bool) -> tuple[str, go.Figure, str]:
+        return monitor_view(workspace, scale)
+
+    timer.tick(view, log_scale, monitor.outputs, show_progress="hidden", api_visibility="private")
+    log_scale.change(view, log_scale, monitor.outputs, api_visibility="private")
+    return monitor
 
 
 def _duration(seconds: float | None) -> str:

@@ -6,7 +6,7 @@ import gradio as gr
 from core.errors import UserError
 from core.jobs import job_manager
 from core.workspace import Workspace
-from webapp.monitor import TICK_SECONDS, build_monitor, monitor_view
+from webapp.monitor import TICK_SECONDS, build_monitor
 
 INTRO = """
 ## A small GPT that learns English first, then bash
@@ -35,7 +35,8 @@ def build_start_tab(workspace: Workspace) -> None:
         replace = gr.Checkbox(label="replace existing language/bilingual runs", value=False)
     start = gr.Button("Quick start", variant="primary")
     result = gr.Markdown()
-    monitor = build_monitor()
+    timer = gr.Timer(TICK_SECONDS)
+    build_monitor(workspace, timer)
 
     def quickstart(size: str, stage1: float, stage2: float, overwrite: bool) -> str:
         try:
@@ -47,10 +48,5 @@ def build_start_tab(workspace: Workspace) -> None:
         return "Quick start is running: data → tokenizer → stage 1 → stage 2. Progress below."
 
     start.click(quickstart, [model, language_steps, code_steps, replace], result, api_name="quickstart")
-    timer = gr.Timer(TICK_SECONDS)
-    timer.tick(lambda scale: monitor_view(workspace, scale), monitor.log_scale, monitor.outputs,
-               show_progress="hidden", api_visibility="private")
-    monitor.log_scale.change(lambda scale: monitor_view(workspace, scale), monitor.log_scale,
-                             monitor.outputs, api_visibility="private")
     timer.tick(lambda: gr.Button(interactive=not job_manager(workspace).status().active), None, start,
                show_progress="hidden", api_visibility="private")

@@ -12,7 +12,7 @@ from core.errors import UserError
 from core.jobs import job_manager
 from core.runs import list_checkpoints
 from core.workspace import Workspace
-from webapp.monitor import TICK_SECONDS, build_monitor, monitor_view
+from webapp.monitor import TICK_SECONDS, build_monitor
 
 # The fields shown, in the order the start handler receives them.
 FIELDS = ("stage", "run_name", "model", "tokenizer", "english_corpus", "code_corpus", "init_from",
@@ -91,7 +91,8 @@ def build_training_tab(workspace: Workspace) -> None:
             save = gr.Button("Save config")
             saved_file = gr.File(label="config.yaml")
             load = gr.File(label="load a config.yaml", file_types=[".yaml", ".yml"])
-    monitor = build_monitor()
+    timer = gr.Timer(TICK_SECONDS)
+    build_monitor(workspace, timer)
 
     def fill(config: TrainConfig) -> list[Any]:
         code_stage = config.stage == "code"
@@ -169,11 +170,6 @@ def build_training_tab(workspace: Workspace) -> None:
         return (gr.Button(interactive=not active and not missing), gr.Button(interactive=active),
                 gr.Button(interactive=not active and can_resume), reason)
 
-    timer = gr.Timer(TICK_SECONDS)
-    timer.tick(lambda scale: monitor_view(workspace, scale), monitor.log_scale, monitor.outputs,
-               show_progress="hidden", api_visibility="private")
-    monitor.log_scale.change(lambda scale: monitor_view(workspace, scale), monitor.log_scale,
-                             monitor.outputs, api_visibility="private")
     buttons_hint = gr.Markdown()
     timer.tick(buttons, [stage, run_name, tokenizer, english_corpus, code_corpus],
                [start, stop, resume, buttons_hint], show_progress="hidden", api_visibility="private")
