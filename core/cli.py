@@ -7,6 +7,7 @@ habits and scripts keep working. A `UserError` prints as one line and exits with
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import signal
 import sys
@@ -72,7 +73,7 @@ def _tokenizer(args: argparse.Namespace, workspace: Workspace) -> None:
 # ----- training --------------------------------------------------------------------------------
 _OVERRIDES = ("run_name", "model", "tokenizer", "english_corpus", "code_corpus", "init_from",
               "learning_rate", "num_steps", "batch_size", "grad_accum_steps", "warmup_steps",
-              "eval_interval", "eval_batches", "log_interval", "replay_fraction", "seed", "device")
+              "eval_interval", "eval_batches", "log_interval", "replay_fraction", "request_loss_weight", "seed", "device")
 
 
 def _train(args: argparse.Namespace, workspace: Workspace) -> None:
@@ -160,27 +161,34 @@ def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
 
 
 def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
-    from core.generation import GenerationSettings
-    from core.pairs import heldout_tldr_pairs, read_pairs
+    from core.answering import AnswerSettings
+    from core.data.sources import source_pairs
+    from core.pairs import read_pairs
     from core.report import bilingual_report, report_markdown, write_report
+    from core.retrieval import RetrievalIndex
 
-    pairs = read_pairs(args.pairs) if args.pairs else []
-    if args.tldr:
-        pairs += heldout_tldr_pairs(args.tldr, max_pairs=args.max_pairs)
-    pairs = pairs[:args.max_pairs] if args.max_pairs else pairs
-    pair_settings = GenerationSettings(max_new_tokens=48, temperature=args.temperature, seed=args.seed)
+    sources = list(dict.fromkeys(args.pairs_source + (["tldr"] if args.tldr else [])))
+    paths = {"tldr": args.tldr} if args.tldr else {}
+    pair_sets = {name: source_pairs(workspace, name, "val", path=paths.get(name), max_pairs=args.max_pairs)
+                 for name in sources}
+    for path in args.pairs or []:
+        pair_sets[Path(path).stem] = read_pairs(path)[:args.max_pairs]
+    index_sources = args.retrieval_sources or sources or ["curated"]
+    index = None
+    if pair_sets:
+        index = RetrievalIndex([pair for name in index_sources
+                                for pair in source_pairs(workspace, name, "train", path=paths.get(name))])
+    settings = AnswerSettings(max_new_tokens=48, seed=args.seed)
+    for strategy in args.strategies:  # refuse a typo before minutes of evaluation
+        dataclasses.replace(settings, strategy=strategy).validate()
     out = workspace.path(args.out)
     report = bilingual_report([workspace.path(p) for p in args.checkpoints], workspace,
                               english_corpus=args.english_corpus, code_corpus=args.code_corpus,
-                              samples=args.samples, pairs=pairs, pair_settings=pair_settings,
-                              outputs_dir=out.parent / f"{out.stem}-outputs")
+                              samples=args.samples, pair_sets=pair_sets, strategies=args.strategies,
+                              answer_settings=settings, index=index, outputs_dir=out.parent / f"{out.stem}-outputs")
     print(report_markdown(report))
     json_path, markdown_path = write_report(report, out)
-    for row in report["checkpoints"]:
-        if "utility_accuracy" in row:
-            print(f"{row['checkpoint']}: utility accuracy {row['utility_accuracy']:.3f}, token overlap "
-                  f"{row['token_overlap']:.3f} on {row['pairs']} pairs; outputs in {row['pair_outputs']}")
-    print(f"report written to {json_path} and {markdown_path}")
+    print(f"report written to {json_path} and {markdown_path}; every answer in {out.parent / f'{out.stem}-outputs'}")
 
 
 def _export(args: argparse.Namespace, workspace: Workspace) -> None:
@@ -227,6 +235,8 @@ def _add_train_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--eval-batches", type=int)
     parser.add_argument("--log-interval", type=int)
     parser.add_argument("--replay-fraction", type=float, help="share of English rows in stage code")
+    parser.add_argument("--request-loss-weight", type=float,
+                        help="loss weight of a request's tokens relative to its answer's (stage code; 1 = plain)")
     parser.add_argument("--seed", type=int)
     parser.add_argument("--device", help="auto, cpu, cuda or mps")
     parser.add_argument("--from-scratch", action="store_true", help="stage code without a parent")
@@ -296,11 +306,19 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--english-corpus", default="installed")
         p.add_argument("--code-corpus", default="installed")
         p.add_argument("--samples", type=int, default=2, help="bash samples (seeds) per prompt")
-        p.add_argument("--pairs", help='JSONL of {"nl": request, "cmd": reference command}')
-        p.add_argument("--tldr", help="tldr folder: score its held-out (validation-split) examples")
-        p.add_argument("--max-pairs", type=int, default=200)
-        p.add_argument("--temperature", type=float, default=0.0, help="pairs: 0 = greedy")
-        p.add_argument("--seed", type=int, default=0, help="pairs: seed of sampled runs")
+        p.add_argument("--pairs", action="append", help='JSONL of {"nl": request, "cmd": reference command} '
+                       "(repeatable; each file is a pair set of its own)")
+        p.add_argument("--pairs-source", nargs="*", default=[],
+                       help="pair sources whose held-out (validation-split) pairs are scored: "
+                            "tldr, curated, man-examples, man-names, tiny-codes")
+        p.add_argument("--tldr", help="tldr folder: same as --pairs-source tldr, read from this folder")
+        p.add_argument("--retrieval-sources", nargs="*",
+                       help="pair sources whose training side the retrieval baseline indexes "
+                            "(default: the --pairs-source ones, else curated)")
+        p.add_argument("--strategies", nargs="+", default=["greedy"],
+                       help="decoding strategies to score: greedy (the plain answer), rerank, retrieval")
+        p.add_argument("--max-pairs", type=int, default=200, help="at most this many pairs per set")
+        p.add_argument("--seed", type=int, default=0, help="pairs: seed of sampled candidates")
         p.add_argument("--out", default="reports/report.json", help="report path (workspace-relative)")
     p = command("export", _export, "copy a checkpoint without trainer state, ready to share")
     p.add_argument("--checkpoint", required=True)

@@ -77,6 +77,8 @@ class TrainConfig:
     eval_batches: int = 10
     log_interval: int = 10
     replay_fraction: float = 0.0
+    # Loss weight of a request's own tokens relative to its answer's (1 = plain language modelling).
+    request_loss_weight: float = 1.0
     seed: int = 1337
     device: str = "auto"
 
@@ -93,7 +95,7 @@ class TrainConfig:
             raise UserError(f"{where}: warmup_steps must be 0 or more, got {self.warmup_steps}")
         if not 0.0 < self.learning_rate < 1.0:
             raise UserError(f"{where}: learning_rate must be in (0, 1), got {self.learning_rate}")
-        for name in ("min_lr_ratio", "replay_fraction"):
+        for name in ("min_lr_ratio", "replay_fraction", "request_loss_weight"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise UserError(f"{where}: {name} must be in [0, 1], got {getattr(self, name)}")
         if self.replay_fraction and self.stage != "code":
@@ -108,13 +110,14 @@ class TrainConfig:
 class SourceSpec:
     """A named data source from configs/datasets.yaml (or built on the fly for local files).
 
-    `kind` picks the reader: "hub" and "local" go through `datasets.load_dataset`; "installed_docs",
-    "installed_scripts", "tldr" and "curated" read this machine or the project itself."""
+    `kind` picks the reader from `core.data.sources.SOURCE_KINDS`, which also says which of the
+    other fields each kind reads; a field a kind does not read must stay at its default."""
 
     kind: str
     description: str = ""
     license: str = "unknown"
     path: str | None = None
+    url: str | None = None
     config_name: str | None = None
     data_dir: str | None = None
     split: str = "train"
@@ -125,11 +128,9 @@ class SourceSpec:
     gated: bool = False
 
     def validate(self, where: str) -> None:
-        kinds = ("hub", "local", "installed_docs", "installed_scripts", "tldr", "curated")
-        if self.kind not in kinds:
-            raise UserError(f"{where}: kind must be one of {', '.join(kinds)}, got {self.kind!r}")
-        if self.kind in ("hub", "local") and not self.path:
-            raise UserError(f"{where}: a {self.kind} source needs a path")
+        from core.data.sources import validate_source  # the registry of kinds lives with the readers
+
+        validate_source(self, where)
         if self.format not in ("plain", "tiny_codes"):
             raise UserError(f"{where}: format must be plain or tiny_codes, got {self.format!r}")
         if self.group_rows < 1:

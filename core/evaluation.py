@@ -42,7 +42,7 @@ def evaluate_shard(model: GPT, shard: TokenShard, token_bytes: torch.Tensor, num
     device = token_bytes.device
     context = model.config.context_length
     totals = torch.zeros(3, device=device, dtype=torch.float64)  # nats, bytes, tokens
-    for inputs, targets in shard.eval_batches(num_batches, batch_size * dist.world_size, context):
+    for inputs, targets, _ in shard.eval_batches(num_batches, batch_size * dist.world_size, context):
         rows = slice(dist.rank * batch_size, (dist.rank + 1) * batch_size)
         inputs, targets = inputs[rows].to(device), targets[rows].to(device)
         with autocast(device):

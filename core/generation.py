@@ -1,7 +1,7 @@
 """Text in, text out: prompt templates, stop strings, streaming and side-by-side comparison.
 
 The "bash" template puts a request where the training data puts a script's description
-(`#!/bin/bash\n# <request>\n`), so the same words reach every checkpoint in the form the bilingual
+(`core.data.bashdoc.request_prompt`), so the same words reach every checkpoint in the form the bilingual
 one learned to answer; "raw" passes the prompt through unchanged (story openings).
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import torch
 
 from core.checkpoint import Checkpoint, load_checkpoint
+from core.data.bashdoc import request_prompt
 from core.data.streaming import END_OF_TEXT
 from core.device import pick_device
 from core.engine import Sampling, generate_ids
@@ -46,10 +47,7 @@ class Generation:
 def render_prompt(prompt: str, template: str) -> str:
     if template not in TEMPLATES:
         raise UserError(f"template must be one of {', '.join(TEMPLATES)}, got {template!r}")
-    if template == "raw":
-        return prompt
-    request = " ".join(prompt.split())  # one comment line, whatever the user pasted
-    return f"#!/bin/bash\n# {request}\n"
+    return prompt if template == "raw" else request_prompt(prompt)
 
 
 def default_stops(template: str) -> list[str]:

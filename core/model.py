@@ -130,10 +130,11 @@ class GPT(nn.Module):
         return total
 
     def forward(self, tokens: torch.Tensor, targets: torch.Tensor | None = None,
-                cache: KVCache | None = None, last_only: bool = False
-                ) -> tuple[torch.Tensor, torch.Tensor | None]:
+                cache: KVCache | None = None, last_only: bool = False,
+                target_weights: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Logits for every position (or, for generation, the last one only) and, given targets,
-        the mean cross-entropy loss."""
+        the cross-entropy loss: the mean over targets, or their `target_weights`-weighted mean
+        (fine-tuning weights the answer to a request above the request itself)."""
         start = cache.length if cache is not None else 0
         length = tokens.shape[1]
         if start + length > self.config.context_length:
@@ -150,8 +151,11 @@ class GPT(nn.Module):
         logits = self.lm_head(self.ln_final(x))
         if targets is None:
             return logits, None
-        loss = F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten())
-        return logits, loss
+        if target_weights is None:
+            return logits, F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten())
+        losses = F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten(), reduction="none")
+        weights = target_weights.flatten().to(losses.dtype)
+        return logits, (losses * weights).sum() / weights.sum().clamp_min(1e-8)
 
     def optimizer_groups(self, weight_decay: float) -> list[dict]:
         """Decay matrices only: pulling biases and LayerNorm gains towards zero buys nothing."""

@@ -9,11 +9,14 @@ writes English, while a code-only model does not; each column here tests one par
 - bash validity: the share of sampled scripts `bash -n` accepts (N prompts × k seeds), the share
   that also runs at least one command (comments alone parse too), and shellcheck warnings per
   script where shellcheck is installed;
-- following requests: utility accuracy and token overlap on held-out (description, command) pairs;
+- following requests: utility accuracy and token overlap on held-out (request, command) pairs of
+  every pair set, answered greedily and by any other decoding strategy asked for, beside the
+  non-neural baseline (TF-IDF retrieval over the training pairs, `core.retrieval`);
 - English quality: distinct-2/3 and the repetition rate of story continuations.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,12 +24,15 @@ from typing import Any
 
 import torch
 
+from core.answering import AnswerSettings, answer_request
 from core.checkpoint import Checkpoint, load_checkpoint
+from core.data.bashdoc import Pair
 from core.data.shards import tokenize_split
 from core.evaluation import (bash_syntax_ok, distinct_n, evaluate_shard, first_command_word,
                              repetition_rate, shellcheck_warnings)
 from core.generation import GenerationSettings, generate
-from core.pairs import Pair, score_pairs, write_pair_outputs
+from core.pairs import score_pairs, write_pair_outputs
+from core.retrieval import RetrievalIndex
 from core.tokenizer import token_byte_lengths
 from core.workspace import Workspace
 
@@ -35,8 +41,10 @@ STORY_PROMPTS = ("Once upon a time, there was a little", "One day, a girl named 
 BASH_PROMPTS = ("Create a backup script", "list all large files", "count the lines of every text file",
                 "delete log files older than 30 days", "check if a website is up")
 COLUMNS = ("val_loss_english", "val_bpb_english", "val_loss_code", "val_bpb_code", "forgetting_bpb_english",
-           "bash_valid_share", "bash_command_share", "shellcheck_warnings", "utility_accuracy", "token_overlap", "distinct_2",
-           "repetition_rate")
+           "bash_valid_share", "bash_command_share", "shellcheck_warnings", "utility_accuracy", "token_overlap",
+           "distinct_2", "repetition_rate")
+RETRIEVAL_BASELINE = "retrieval baseline (TF-IDF)"
+PairSets = dict[str, Sequence[Pair]]
 
 
 def _language_figures(checkpoint: Checkpoint, workspace: Workspace, corpora: dict[str, str],
@@ -79,12 +87,11 @@ def _english_figures(checkpoint: Checkpoint, max_new_tokens: int) -> dict[str, A
             "story": STORY_PROMPTS[0] + stories[0]}
 
 
-def checkpoint_report(path: Path, workspace: Workspace, english_corpus: str, code_corpus: str,
-                      samples: int = 2, pairs: Sequence[Pair] = (),
-                      pair_settings: GenerationSettings | None = None, eval_batches: int = 8,
-                      batch_size: int = 8, max_new_tokens: int = 80) -> tuple[dict[str, Any], list]:
-    """One checkpoint's row of the report, and its per-pair outputs."""
-    checkpoint = load_checkpoint(path)
+def checkpoint_report(checkpoint: Checkpoint, workspace: Workspace, english_corpus: str, code_corpus: str,
+                      samples: int = 2, eval_batches: int = 8, batch_size: int = 8,
+                      max_new_tokens: int = 80) -> dict[str, Any]:
+    """One checkpoint's language and generation figures."""
+    path = checkpoint.path
     row: dict[str, Any] = {"checkpoint": str(path), "stage": checkpoint.info.get("stage"),
                            "from_scratch": bool(checkpoint.info.get("train_config", {}).get("from_scratch")),
                            "step": checkpoint.info.get("step"), "parent": checkpoint.info.get("parent"),
@@ -93,27 +100,44 @@ def checkpoint_report(path: Path, workspace: Workspace, english_corpus: str, cod
                                  eval_batches, batch_size))
     row.update(_bash_figures(checkpoint, samples, max_new_tokens))
     row.update(_english_figures(checkpoint, max_new_tokens))
-    pair_results: list = []
-    if pairs:
-        summary, pair_results = score_pairs(checkpoint, pairs, pair_settings)
-        row.update({k: v for k, v in summary.items() if k != "pairs"})
-        row["pairs"] = summary["pairs"]
-    return row, pair_results
+    return row
+
+
+def _score_sets(answerer: str, answer, pair_sets: PairSets, outputs_dir: Path | None) -> dict[str, Any]:
+    """One row of the pairs table: utility accuracy and token overlap on every pair set."""
+    row: dict[str, Any] = {"answerer": answerer}
+    for name, pairs in pair_sets.items():
+        summary, results = score_pairs(answer, pairs)
+        row[name] = {k: v for k, v in summary.items() if k != "pairs"}
+        if outputs_dir:
+            outputs_dir.mkdir(parents=True, exist_ok=True)
+            slug = "".join(c if c.isalnum() or c in "-_" else "-" for c in f"{answerer}-{name}")
+            write_pair_outputs(results, outputs_dir / f"{slug}.jsonl")
+    return row
 
 
 def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus: str = "installed",
-                     code_corpus: str = "installed", samples: int = 2, pairs: Sequence[Pair] = (),
-                     pair_settings: GenerationSettings | None = None,
-                     outputs_dir: Path | None = None) -> dict[str, Any]:
-    """Rows for every checkpoint, with forgetting measured against each stage-2 run's parent."""
-    rows = []
-    for index, path in enumerate(paths):
-        row, pair_results = checkpoint_report(Path(path), workspace, english_corpus, code_corpus, samples,
-                                              pairs, pair_settings)
-        if outputs_dir and pair_results:
-            outputs_dir.mkdir(parents=True, exist_ok=True)
-            row["pair_outputs"] = str(outputs_dir / f"pairs-{index}-{Path(path).parent.name}.jsonl")
-            write_pair_outputs(pair_results, Path(row["pair_outputs"]))
+                     code_corpus: str = "installed", samples: int = 2, pair_sets: PairSets | None = None,
+                     strategies: Sequence[str] = ("greedy",), answer_settings: AnswerSettings | None = None,
+                     index: RetrievalIndex | None = None, outputs_dir: Path | None = None) -> dict[str, Any]:
+    """Rows for every checkpoint, with forgetting measured against each stage-2 run's parent, and
+    the pairs table: every checkpoint × strategy, and the retrieval baseline when `index` is given."""
+    pair_sets = {name: pairs for name, pairs in (pair_sets or {}).items() if pairs}
+    settings = answer_settings or AnswerSettings()
+    rows, pair_rows = [], []
+    if index is not None and pair_sets:
+        pair_rows.append(_score_sets(RETRIEVAL_BASELINE, index.answer, pair_sets, outputs_dir))
+    for path in paths:
+        checkpoint = load_checkpoint(Path(path))
+        row = checkpoint_report(checkpoint, workspace, english_corpus, code_corpus, samples)
+        for strategy in strategies if pair_sets else ():
+            chosen = dataclasses.replace(settings, strategy=strategy)
+            answerer = f"{Path(path).parent.name} · {strategy}"
+            pair_rows.append(_score_sets(answerer, lambda request: answer_request(
+                checkpoint, request, chosen, index, _commands(index)).command, pair_sets, outputs_dir))
+            if strategy == strategies[0]:
+                first = pair_rows[-1][next(iter(pair_sets))]
+                row.update(first)
         rows.append(row)
     by_path = {str(Path(r["checkpoint"]).resolve()): r for r in rows}
     for row in rows:
@@ -126,7 +150,30 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
         if parent_row and "val_bpb_english" in parent_row:
             row["forgetting_bpb_english"] = round(row["val_bpb_english"] - parent_row["val_bpb_english"], 4)
     return {"english_corpus": english_corpus, "code_corpus": code_corpus, "samples_per_prompt": samples,
-            "bash_prompts": list(BASH_PROMPTS), "pairs": len(pairs), "checkpoints": rows}
+            "bash_prompts": list(BASH_PROMPTS), "pair_sets": {name: len(p) for name, p in pair_sets.items()},
+            "strategies": list(strategies), "checkpoints": rows, "pairs": pair_rows}
+
+
+def _commands(index: RetrievalIndex | None) -> set[str] | None:
+    """Known commands for rerank: PATH, plus the utilities of the training pairs when indexed."""
+    from core.answering import known_commands
+
+    seen = {first_command_word(p.command) for p in index.pairs} - {None} if index else set()
+    return known_commands(seen)
+
+
+def pairs_markdown(report: dict[str, Any]) -> list[str]:
+    """The pairs table: one row per answerer, utility accuracy / token overlap per pair set."""
+    sets = list(report.get("pair_sets", {}))
+    if not sets or not report.get("pairs"):
+        return []
+    lines = ["| answerer | " + " | ".join(f"{name} ({report['pair_sets'][name]}) utility / overlap"
+                                         for name in sets) + " |",
+             "|---|" + "---:|" * len(sets)]
+    for row in report["pairs"]:
+        cells = [f"{row[name]['utility_accuracy']:.3f} / {row[name]['token_overlap']:.3f}" for name in sets]
+        lines.append(f"| {row['answerer']} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def report_markdown(report: dict[str, Any]) -> str:
@@ -137,6 +184,9 @@ def report_markdown(report: dict[str, Any]) -> str:
         stage = f"{row['stage']} (from scratch)" if row.get("from_scratch") else row["stage"]
         cells = [str(row.get(c, "–")) for c in shown]
         lines.append(f"| {row['checkpoint']} | {stage} | {row['parameters']:,} | " + " | ".join(cells) + " |")
+    pairs = pairs_markdown(report)
+    if pairs:
+        lines += ["", "Held-out (request, command) pairs:", "", *pairs]
     for row in report["checkpoints"]:
         lines += ["", f"**{row['checkpoint']}** — story:", "```text", row["story"], "```",
                   "bash:", "```bash", row["bash_example"], "```"]

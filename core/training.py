@@ -279,17 +279,23 @@ class Trainer:
         save_checkpoint(self.run_dir / name, self.model, self.tokenizer, info, state)
 
     # ----- the loop -----------------------------------------------------------------------------
-    def _batch(self, step: int, micro: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def _batch(self, step: int, micro: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """Inputs, targets and, when requests weigh less than answers, each target's loss weight."""
         config, context = self.config, self.model.config.context_length
         replay_rows = round(config.batch_size * config.replay_fraction) if self.data.replay else 0
         part = {"rank": self.dist.rank, "world_size": self.dist.world_size}
-        x, y = self.data.train.sample_batch(config.batch_size - replay_rows, context,
-                                            batch_rng(config.seed, step, micro, _STREAM_MAIN), **part)
+        batch = self.data.train.sample_batch(config.batch_size - replay_rows, context,
+                                             batch_rng(config.seed, step, micro, _STREAM_MAIN), **part)
         if replay_rows:
-            rx, ry = self.data.replay.sample_batch(
+            replay = self.data.replay.sample_batch(
                 replay_rows, context, batch_rng(config.seed, step, micro, _STREAM_REPLAY), **part)
-            x, y = torch.cat([x, rx]), torch.cat([y, ry])
-        return x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
+            batch = type(batch)(*(torch.cat(pair) for pair in zip(batch, replay)))
+        weights = None
+        if config.request_loss_weight != 1.0:
+            weights = torch.where(batch.answer, 1.0, config.request_loss_weight)
+            weights = weights.to(self.device, non_blocking=True)
+        return (batch.inputs.to(self.device, non_blocking=True),
+                batch.targets.to(self.device, non_blocking=True), weights)
 
     def evaluate(self) -> dict[str, float]:
         config = self.config
@@ -347,12 +353,12 @@ class Trainer:
                     break
                 lr = self.scheduler.get_last_lr()[0]
                 for micro in range(config.grad_accum_steps):
-                    x, y = self._batch(self.step, micro)
+                    x, y, weights = self._batch(self.step, micro)
                     # Gradients are averaged across processes on the last micro-batch only.
                     last_micro = micro == config.grad_accum_steps - 1
                     with (contextlib.nullcontext() if last_micro or not self.dist.enabled
                           else self.forward_model.no_sync()), autocast(self.device):
-                        _, loss = self.forward_model(x, y)
+                        _, loss = self.forward_model(x, y, target_weights=weights)
                     (loss / config.grad_accum_steps).backward()
                     loss_sum += loss.detach() / config.grad_accum_steps
                 if config.grad_clip:

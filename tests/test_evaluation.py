@@ -7,14 +7,16 @@ import pytest
 import torch
 from conftest import micro_config
 
+from core.data.bashdoc import Pair, pair_document
 from core.data.corpus import read_documents
 from core.data.shards import tokenize_split
-from core.data.sources import download
+from core.data.sources import download, source_pairs
 from core.errors import UserError
 from core.evaluation import (bash_syntax_ok, distinct_n, evaluate_shard, first_command_word,
                              repetition_rate, shellcheck_warnings, token_overlap)
-from core.pairs import Pair, heldout_tldr_pairs, read_pairs, score_answers
-from core.report import bilingual_report, report_markdown, write_report
+from core.pairs import read_pairs, score_answers
+from core.report import RETRIEVAL_BASELINE, bilingual_report, report_markdown, write_report
+from core.retrieval import RetrievalIndex
 from core.tokenizer import load_tokenizer, token_byte_lengths
 from core.training import Trainer, train
 
@@ -36,7 +38,7 @@ def test_shellcheck_counts_warnings():
 def test_a_perfect_model_scores_one_and_a_wrong_one_zero():
     pairs = [Pair("extract an archive", "tar --extract --file path/to/file.tar"),
              Pair("list files", "ls -la"), Pair("show disk usage", "sudo df -h")]
-    perfect, _ = score_answers(pairs, [p.cmd for p in pairs])
+    perfect, _ = score_answers(pairs, [p.command for p in pairs])
     assert perfect == {"pairs": 3, "utility_accuracy": 1.0, "token_overlap": 1.0}
     wrong, results = score_answers(pairs, ["echo hi", "", "python x.py"])
     assert wrong["utility_accuracy"] == 0.0 and wrong["token_overlap"] == 0.0
@@ -68,7 +70,7 @@ def test_bits_per_byte_of_a_uniform_model(workspace):
     token_bytes = torch.tensor(token_byte_lengths(tokenizer), dtype=torch.float64)
     report = evaluate_shard(trainer.model, shard, token_bytes, num_batches=2, batch_size=4)
     context = trainer.model.config.context_length
-    targets = torch.cat([y for _, y in shard.eval_batches(2, 4, context)])
+    targets = torch.cat([batch.targets for batch in shard.eval_batches(2, 4, context)])
     expected = math.log2(512) * targets.numel() / token_bytes[targets].sum().item()
     assert report.loss == pytest.approx(math.log(512), rel=1e-6)
     assert report.bits_per_byte == pytest.approx(expected, rel=1e-6)
@@ -82,6 +84,14 @@ def test_pairs_file_errors(tmp_path):
     bad.write_text(json.dumps({"nl": "x", "cmd": "y"}) + "\n{\"request\": 1}\n")
     with pytest.raises(UserError, match="bad.jsonl:2"):
         read_pairs(bad)
+    for record in ({"nl": None, "cmd": "ls"}, {"nl": "list", "cmd": " "}, {"nl": 3, "cmd": "ls"}):
+        bad.write_text(json.dumps(record) + "\n")
+        with pytest.raises(UserError, match="non-empty strings"):
+            read_pairs(bad)
+    latin1 = tmp_path / "latin1.jsonl"
+    latin1.write_bytes('{"nl": "caf\u00e9", "cmd": "ls"}\n'.encode("latin-1"))
+    with pytest.raises(UserError, match="cannot read pairs file"):
+        read_pairs(latin1)
 
 
 def test_heldout_tldr_pairs_never_come_from_the_training_split(tmp_path, workspace):
@@ -89,15 +99,17 @@ def test_heldout_tldr_pairs_never_come_from_the_training_split(tmp_path, workspa
     pages.mkdir(parents=True)
     for i in range(60):
         examples = "".join(f"- Do thing {j} of tool{i}:\n\n`tool{i} --thing {j}`\n\n" for j in range(5))
-        (pages / f"tool{i}.md").write_text(f"# tool{i}\n\n> A tool.\n\n{examples}")
-    heldout = heldout_tldr_pairs(tmp_path / "tldr")
-    assert 3 <= len(heldout) <= 40  # about 5% of 300 examples
-    download(workspace, "code", "tldr", name="tldr", path=str(tmp_path / "tldr"), show_progress=False)
-    train_text = "".join(read_documents(workspace.corpus_dir("code", "tldr"), "train"))
-    val_text = "".join(read_documents(workspace.corpus_dir("code", "tldr"), "val"))
+        (pages / f"tool{i}.md").write_text(f"# tool{i}\n\n> A tool number {i}.\n\n{examples}")
+    folder = str(tmp_path / "tldr")
+    heldout = source_pairs(workspace, "tldr", "val", path=folder)
+    trained = source_pairs(workspace, "tldr", "train", path=folder)
+    assert 3 <= len(heldout) <= 40 and len(heldout) + len(trained) == 360  # about 5% of 300 + 60 summaries
+    download(workspace, "code", "tldr", name="tldr", path=folder, show_progress=False)
+    train_documents = set(read_documents(workspace.corpus_dir("code", "tldr"), "train"))
+    val_documents = set(read_documents(workspace.corpus_dir("code", "tldr"), "val"))
     for pair in heldout:
-        line = f"# {pair.nl}\n{pair.cmd}\n"
-        assert line not in train_text and line in val_text
+        assert pair_document(pair) in val_documents and pair_document(pair) not in train_documents
+    assert {pair_document(pair) for pair in trained} == train_documents
 
 
 def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
@@ -108,7 +120,9 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
           show_progress=False)
     paths = [workspace.run_dir(run) / "best" for run in ("language", "code-only", "bilingual")]
     pairs = [Pair("list all text files", "ls -- *.txt"), Pair("show disk usage", "df -h")]
-    report = bilingual_report(paths, workspace, samples=1, pairs=pairs, outputs_dir=tmp_path / "outputs")
+    index = RetrievalIndex([Pair("list text files", "ls -- *.txt"), Pair("disk usage please", "du -sh")])
+    report = bilingual_report(paths, workspace, samples=1, pair_sets={"mine": pairs}, index=index,
+                              strategies=("greedy", "rerank"), outputs_dir=tmp_path / "outputs")
     language, code_only, bilingual = report["checkpoints"]
     assert code_only["from_scratch"] and "forgetting_bpb_english" not in code_only
     assert bilingual["forgetting_bpb_english"] == pytest.approx(
@@ -116,8 +130,14 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
     for row in report["checkpoints"]:
         assert 0.0 <= row["bash_command_share"] <= row["bash_valid_share"] <= 1.0
         assert 0.0 <= row["utility_accuracy"] <= 1.0
-        assert 0.0 <= row["distinct_2"] <= 1.0 and row["pairs"] == 2
-        assert len((tmp_path / "outputs").glob("*").__next__().read_text().splitlines()) == 2
+        assert 0.0 <= row["distinct_2"] <= 1.0
+    baseline, *model_rows = report["pairs"]
+    assert baseline["answerer"] == RETRIEVAL_BASELINE and baseline["mine"]["utility_accuracy"] == 0.5
+    assert [row["answerer"] for row in model_rows] == [f"{run} · {strategy}" for run in ("language", "code-only", "bilingual")
+                                                      for strategy in ("greedy", "rerank")]
+    outputs = sorted((tmp_path / "outputs").glob("*.jsonl"))
+    assert len(outputs) == 7 and all(len(path.read_text().splitlines()) == 2 for path in outputs)
     json_path, markdown_path = write_report(report, tmp_path / "report.json")
     assert json.loads(json_path.read_text())["checkpoints"][2]["stage"] == "code"
     assert "(from scratch)" in markdown_path.read_text() and "forgetting_bpb_english" in report_markdown(report)
+    assert f"| {RETRIEVAL_BASELINE} | 0.500 / " in report_markdown(report)

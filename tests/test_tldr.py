@@ -120,7 +120,7 @@ def test_find_pages_in_three_layouts(tmp_path, layout):
     assert find_pages(tmp_path) == [folder / "ls.md", folder / "tar.md"]
     documents = list(tldr_documents(tmp_path))
     tar_documents = [to_bash_document(e) for e in parse_page(PAGE, "tar")]
-    assert documents == ["#!/bin/bash\n# List\nls\n"] + tar_documents
+    assert documents == ["#!/bin/bash\n# List\nls\n"] + tar_documents + ["#!/bin/bash\n# Archiving utility\ntar\n"]
     assert list(tldr_examples(tmp_path, max_pages=1)) == [TldrExample("ls", "List", "ls")]
 
 

@@ -61,8 +61,8 @@ def test_token_shard_is_uint16_with_separators(workspace, tokenizer):
 
 def test_batches_are_shifted_windows_and_reproducible(workspace, tokenizer):
     shard = tokenize_split(workspace.corpus_dir("english", "installed"), tokenizer, "train")
-    x, y = shard.sample_batch(4, 16, batch_rng(1, 7))
-    x2, _ = shard.sample_batch(4, 16, batch_rng(1, 7))
+    x, y, _ = shard.sample_batch(4, 16, batch_rng(1, 7))
+    x2, _, _ = shard.sample_batch(4, 16, batch_rng(1, 7))
     assert x.shape == y.shape == (4, 16)
     assert (x[:, 1:] == y[:, :-1]).all() and (x == x2).all()
     assert not (x == shard.sample_batch(4, 16, batch_rng(1, 8))[0]).all()

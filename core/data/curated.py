@@ -7,7 +7,10 @@ parseable by `bash -n` and free of duplicates by the tests.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+
+from core.data.bashdoc import Pair, parse_bash_document
 
 CURATED_DIR = Path(__file__).resolve().parent / "curated"
 
@@ -19,8 +22,12 @@ def curated_scripts() -> list[str]:
 
 
 def describe(script: str) -> str | None:
-    """The English request on line 2 (`# ...`), which pair evaluation uses as the prompt."""
-    lines = script.splitlines()
-    if len(lines) > 1 and lines[1].startswith("# "):
-        return lines[1][2:].strip()
-    return None
+    """The English request on line 2 (`# ...`): the script is its answer."""
+    pair = parse_bash_document(script)
+    return pair.request if pair else None
+
+
+def curated_records(max_files: int | None = None) -> Iterator[tuple[str, Pair | None]]:
+    """(script, its request → script pair) for the first `max_files` scripts."""
+    for script in curated_scripts()[:max_files]:
+        yield script, parse_bash_document(script)

@@ -5,6 +5,11 @@ A corpus split is tokenized once into a flat uint16 file (2 bytes a token; the v
 larger than RAM still trains. Files live under the corpus, keyed by the tokenizer's fingerprint, so
 a new tokenizer never reads stale ids.
 
+Beside the tokens, a uint8 file marks each token that belongs to an *answer*: the body of a bash
+document that states its request (`core.data.bashdoc`), or any token of a document that states
+none. The request tokens are 0, so the trainer can weight the loss towards the command a request
+asks for rather than towards predicting the request itself.
+
 Batches are drawn from a generator seeded by (seed, step, …), not from a running random state:
 the batch of step N is the same whether a run was resumed or not, which is what lets a resumed
 run continue the very same loss curve.
@@ -15,11 +20,13 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
 from tokenizers import Tokenizer
 
+from core.data.bashdoc import request_prompt_length
 from core.data.corpus import read_documents
 from core.errors import UserError
 from core.tokenizer import encode_batches, end_of_text_id, fingerprint
@@ -27,19 +34,34 @@ from core.tokenizer import encode_batches, end_of_text_id, fingerprint
 TOKEN_DTYPE = np.uint16
 
 
+class Batch(NamedTuple):
+    inputs: torch.Tensor
+    targets: torch.Tensor
+    answer: torch.Tensor  # bool, per target: part of an answer (True) or of a request (False)
+
+
+def _answer_path(path: Path) -> Path:
+    return path.with_suffix(".answer.bin")
+
+
+def _open_array(path: Path, dtype: type, count: int) -> np.ndarray:
+    return np.memmap(path, dtype=dtype, mode="r") if count else np.zeros(0, dtype)
+
+
 @dataclass
 class TokenShard:
-    """One split of one corpus as a memory-mapped array of token ids."""
+    """One split of one corpus as memory-mapped token ids and their answer marks."""
 
     path: Path
     tokens: np.ndarray
+    answer: np.ndarray
     bytes: int
 
     @classmethod
     def open(cls, path: Path) -> "TokenShard":
         meta = json.loads(path.with_suffix(".json").read_text())
-        tokens = np.memmap(path, dtype=TOKEN_DTYPE, mode="r") if meta["tokens"] else np.zeros(0, TOKEN_DTYPE)
-        return cls(path=path, tokens=tokens, bytes=meta["bytes"])
+        return cls(path=path, tokens=_open_array(path, TOKEN_DTYPE, meta["tokens"]),
+                   answer=_open_array(_answer_path(path), np.uint8, meta["tokens"]), bytes=meta["bytes"])
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -50,7 +72,7 @@ class TokenShard:
                             f"of {context_length + 1}; add data or use a model with a shorter context")
 
     def sample_batch(self, batch_size: int, context_length: int, rng: np.random.Generator,
-                     rank: int = 0, world_size: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+                     rank: int = 0, world_size: int = 1) -> Batch:
         """Random windows: inputs, and the same windows shifted by one as targets.
 
         The generator draws the global batch of all `world_size` processes and each keeps its own
@@ -58,8 +80,7 @@ class TokenShard:
         starts = rng.integers(0, len(self) - context_length, size=batch_size * world_size)
         return self._windows(starts[rank * batch_size:(rank + 1) * batch_size], context_length)
 
-    def eval_batches(self, num_batches: int, batch_size: int, context_length: int
-                     ) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    def eval_batches(self, num_batches: int, batch_size: int, context_length: int) -> list[Batch]:
         """Fixed, evenly spaced windows, so every evaluation scores exactly the same tokens."""
         count = num_batches * batch_size
         last_start = len(self) - context_length - 1
@@ -67,10 +88,11 @@ class TokenShard:
         return [self._windows(starts[i:i + batch_size], context_length)
                 for i in range(0, count, batch_size)]
 
-    def _windows(self, starts: np.ndarray, context_length: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def _windows(self, starts: np.ndarray, context_length: int) -> Batch:
         index = starts[:, None] + np.arange(context_length + 1)[None, :]
         window = torch.from_numpy(self.tokens[index].astype(np.int64))
-        return window[:, :-1], window[:, 1:]
+        answer = torch.from_numpy(self.answer[index[:, 1:]].astype(np.bool_))
+        return Batch(window[:, :-1], window[:, 1:], answer)
 
 
 def batch_rng(seed: int, step: int, *stream: int) -> np.random.Generator:
@@ -84,24 +106,35 @@ def shard_path(corpus_dir: Path, tokenizer: Tokenizer, split: str) -> Path:
 def tokenize_split(corpus_dir: Path, tokenizer: Tokenizer, split: str) -> TokenShard:
     """Tokenize one split to its uint16 file (once; later calls open the existing file)."""
     path = shard_path(corpus_dir, tokenizer, split)
-    if path.exists() and path.with_suffix(".json").exists():
+    if all(p.exists() for p in (path, _answer_path(path), path.with_suffix(".json"))):
         return TokenShard.open(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     eot = end_of_text_id(tokenizer)
     tmp = path.with_suffix(f".bin.tmp-{os.getpid()}")
+    answer_tmp = path.with_suffix(f".answer.bin.tmp-{os.getpid()}")
     counted = {"tokens": 0, "bytes": 0}
 
-    def texts_counting_bytes():
+    def pieces_counting_bytes():
+        """Each document as (request prompt, rest), encoded apart so the boundary is a token
+        boundary. The prompt ends in a newline, which byte-level BPE does not merge with a
+        following word, so the ids equal the whole document's. Two pieces a document and an even
+        batch size keep each document's pieces in one batch."""
         for text in read_documents(corpus_dir, split):
             counted["bytes"] += len(text.encode("utf-8"))
-            yield text
+            cut = request_prompt_length(text)
+            yield text[:cut]
+            yield text[cut:]
 
-    with tmp.open("wb") as out:
-        for batch in encode_batches(tokenizer, texts_counting_bytes()):
-            for ids in batch:
-                ids.append(eot)
+    with tmp.open("wb") as out, answer_tmp.open("wb") as answer_out:
+        for batch in encode_batches(tokenizer, pieces_counting_bytes()):
+            for prompt_ids, rest_ids in zip(batch[::2], batch[1::2]):
+                ids = prompt_ids + rest_ids + [eot]
                 np.asarray(ids, dtype=TOKEN_DTYPE).tofile(out)
+                marks = np.ones(len(ids), dtype=np.uint8)
+                marks[:len(prompt_ids)] = 0
+                marks.tofile(answer_out)
                 counted["tokens"] += len(ids)
+    answer_tmp.replace(_answer_path(path))
     tmp.replace(path)
     path.with_suffix(".json").write_text(json.dumps(counted))
     return TokenShard.open(path)

@@ -1,19 +1,123 @@
-"""From a source's name to a corpus folder: the one function behind every download button.
+"""From a source's name to a corpus folder, and to (request, command) pairs: one registry of kinds.
 
 Sources differ in where documents come from; everything after that (cleaning, de-duplication, the
-split, the manifest) is `build_corpus`, shared by all of them.
+split, the manifest) is `build_corpus`, shared by all of them. Each kind of source is one entry of
+`SOURCE_KINDS`: the options it reads, and one function that yields *records* — a document, and the
+(request, command) pair it teaches where it teaches one. Documents train the model; the pairs of
+the documents that fall on the validation side of the corpus split are held out, so any pair
+source can be scored (`evaluate --pairs-source NAME`) on pairs no run trained on.
 """
 from __future__ import annotations
 
 import dataclasses
-import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.config import SourceSpec, data_sources
-from core.data.corpus import Manifest, ProgressCallback, build_corpus
+from core.data.bashdoc import Pair
+from core.data.corpus import Manifest, ProgressCallback, build_corpus, clean_document, is_validation
 from core.errors import UserError
 from core.workspace import PROJECT_ROOT, Workspace
+
+Record = tuple[str, Pair | None]
+RecordReader = Callable[[SourceSpec, Workspace, int | None], Iterator[Record]]
+_COMMON_FIELDS = {"kind", "description", "license"}
+DEFAULT_VAL_FRACTION = 0.05
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """What a kind of source reads (`options`: the SourceSpec fields it uses) and how."""
+
+    records: RecordReader
+    options: frozenset[str] = frozenset()
+    required: frozenset[str] = frozenset()
+    has_pairs: Callable[[SourceSpec], bool] = lambda spec: False
+
+
+def _without_pairs(documents: Iterator[str]) -> Iterator[Record]:
+    return ((document, None) for document in documents)
+
+
+def _streamed(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
+    from core.data.bashdoc import parse_bash_document
+    from core.data.streaming import stream_documents
+
+    for document in stream_documents(spec):
+        yield document, parse_bash_document(document) if spec.format == "tiny_codes" else None
+
+
+def _installed_docs(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
+    from core.data.system import installed_english_docs
+    return _without_pairs(installed_english_docs(max_docs=max_files))
+
+
+def _installed_scripts(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
+    from core.data.system import installed_shell_scripts
+    return _without_pairs(installed_shell_scripts(max_files=max_files))
+
+
+def _tldr(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
+    """A folder when there is one (offline); otherwise the archive the official clients fetch."""
+    from core.data.tldr import ARCHIVE_URL, download_archive, tldr_records
+
+    if spec.path and Path(spec.path).expanduser().is_dir():
+        folder = Path(spec.path).expanduser()
+    elif spec.url:
+        folder = download_archive(workspace.root / "cache" / "tldr", spec.url)
+    else:
+        raise UserError(f"tldr folder not found: {spec.path}; give a checkout or pages folder with "
+                        f"--path, or set url (the client archive is {ARCHIVE_URL})")
+    return tldr_records(folder, max_pages=max_files)
+
+
+def _curated(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
+    from core.data.curated import curated_records
+    return curated_records(max_files)
+
+
+def _man_pairs(read: str) -> RecordReader:
+    def records(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
+        from core.data import manpairs
+        from core.data.bashdoc import pair_document
+
+        root = spec.path or manpairs.DEFAULT_MAN_ROOT
+        return ((pair_document(pair), pair) for pair in getattr(manpairs, read)(root, max_pages=max_files))
+    return records
+
+
+_STREAM_OPTIONS = frozenset({"path", "config_name", "data_dir", "split", "column", "filter", "format",
+                             "group_rows", "gated"})
+SOURCE_KINDS: dict[str, SourceKind] = {
+    "hub": SourceKind(_streamed, _STREAM_OPTIONS, frozenset({"path"}),
+                      has_pairs=lambda spec: spec.format == "tiny_codes"),
+    "local": SourceKind(_streamed, _STREAM_OPTIONS - {"gated", "config_name", "data_dir"}, frozenset({"path"}),
+                        has_pairs=lambda spec: spec.format == "tiny_codes"),
+    "installed_docs": SourceKind(_installed_docs),
+    "installed_scripts": SourceKind(_installed_scripts),
+    "tldr": SourceKind(_tldr, frozenset({"path", "url"}), has_pairs=lambda spec: True),
+    "curated": SourceKind(_curated, has_pairs=lambda spec: True),
+    "man_examples": SourceKind(_man_pairs("man_example_pairs"), frozenset({"path"}),
+                               has_pairs=lambda spec: True),
+    "man_names": SourceKind(_man_pairs("man_name_pairs"), frozenset({"path"}), has_pairs=lambda spec: True),
+}
+
+
+def validate_source(spec: SourceSpec, where: str) -> None:
+    """An unknown kind, an option the kind does not read, or a missing required one: one line each."""
+    kind = SOURCE_KINDS.get(spec.kind)
+    if kind is None:
+        raise UserError(f"{where}: kind must be one of {', '.join(SOURCE_KINDS)}, got {spec.kind!r}")
+    defaults = SourceSpec(kind=spec.kind)
+    for option in dataclasses.fields(SourceSpec):
+        name = option.name
+        if name not in _COMMON_FIELDS | kind.options and getattr(spec, name) != getattr(defaults, name):
+            raise UserError(f"{where}: option {name!r} does not apply to a {spec.kind} source "
+                            f"(it reads {', '.join(sorted(kind.options)) or 'no options'})")
+    for name in kind.required:
+        if not getattr(spec, name):
+            raise UserError(f"{where}: a {spec.kind} source needs {name}")
 
 
 def resolve_source(domain: str, source: str, path: str | None = None) -> SourceSpec:
@@ -29,32 +133,51 @@ def resolve_source(domain: str, source: str, path: str | None = None) -> SourceS
     spec = named[source]
     if path:
         spec = dataclasses.replace(spec, path=path)
-    if spec.kind == "tldr" and spec.path and not Path(spec.path).is_absolute():
+    if spec.kind == "tldr" and spec.path and not Path(spec.path).expanduser().is_absolute():
         spec = dataclasses.replace(spec, path=str(PROJECT_ROOT / spec.path))
     return spec
 
 
-def iter_documents(spec: SourceSpec, max_files: int | None = None) -> Iterator[str]:
-    """Documents of any source kind; `max_files` caps the files read where a source reads files."""
-    if spec.kind in ("hub", "local"):
-        from core.data.streaming import stream_documents
-        return stream_documents(spec)
-    if spec.kind == "installed_docs":
-        from core.data.system import installed_english_docs
-        return installed_english_docs(max_docs=max_files)
-    if spec.kind == "installed_scripts":
-        from core.data.system import installed_shell_scripts
-        return installed_shell_scripts(max_files=max_files)
-    if spec.kind == "tldr":
-        from core.data.tldr import tldr_documents
-        return tldr_documents(spec.path, max_pages=max_files)
-    from core.data.curated import curated_scripts
-    return iter(curated_scripts()[:max_files])
+def source_records(spec: SourceSpec, workspace: Workspace, max_files: int | None = None) -> Iterator[Record]:
+    """Records of any kind; `max_files` caps the files or pages read where a source reads files."""
+    return SOURCE_KINDS[spec.kind].records(spec, workspace, max_files)
+
+
+def pair_source_names(domain: str = "code") -> list[str]:
+    """The named sources that teach (request, command) pairs."""
+    return [name for name, spec in data_sources().get(domain, {}).items()
+            if SOURCE_KINDS[spec.kind].has_pairs(spec)]
+
+
+def source_pairs(workspace: Workspace, source: str, split: str = "val", *, path: str | None = None,
+                 val_fraction: float = DEFAULT_VAL_FRACTION, max_files: int | None = None,
+                 max_pairs: int | None = None) -> list[Pair]:
+    """The pairs of a source on one side of the corpus split (`val`: never trained on), in order.
+
+    The split is decided on the document exactly as `build_corpus` decides it, so a corpus built
+    from this source with the same `val_fraction` trained on none of the `val` pairs."""
+    if split not in ("train", "val"):
+        raise UserError(f"split must be train or val, got {split!r}")
+    spec = resolve_source("code", source, path)
+    if not SOURCE_KINDS[spec.kind].has_pairs(spec):
+        raise UserError(f"source {source!r} holds no (request, command) pairs; pair sources: "
+                        f"{', '.join(pair_source_names())}")
+    pairs, seen = [], set()
+    for document, pair in source_records(spec, workspace, max_files):
+        document = clean_document(document)
+        if pair is None or document in seen:
+            continue
+        seen.add(document)
+        if is_validation(document, val_fraction) == (split == "val"):
+            pairs.append(pair)
+            if max_pairs and len(pairs) >= max_pairs:
+                break
+    return pairs
 
 
 def download(workspace: Workspace, domain: str, source: str, *, name: str | None = None,
              path: str | None = None, max_docs: int | None = None, max_mb: float | None = None,
-             max_files: int | None = None, val_fraction: float = 0.05,
+             max_files: int | None = None, val_fraction: float = DEFAULT_VAL_FRACTION,
              on_progress: ProgressCallback | None = None, show_progress: bool = True) -> Manifest:
     """Fetch or harvest sources into `data/<domain>/<name>/` and return the manifest.
 
@@ -63,7 +186,7 @@ def download(workspace: Workspace, domain: str, source: str, *, name: str | None
     names = [part.strip() for part in source.split(",") if part.strip()]
     specs = [resolve_source(domain, part, path) for part in names]
     out_dir = workspace.corpus_dir(domain, name or "+".join(names))
-    documents = itertools.chain.from_iterable(iter_documents(spec, max_files) for spec in specs)
+    documents = (document for spec in specs for document, _ in source_records(spec, workspace, max_files))
     return build_corpus(
         documents, out_dir, domain=domain,
         source="; ".join(f"{n}: {s.path}" if s.path else n for n, s in zip(names, specs)),

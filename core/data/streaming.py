@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.config import SourceSpec
+from core.data.bashdoc import bash_document
 from core.errors import UserError
 
 END_OF_TEXT = "<|endoftext|>"
@@ -71,18 +72,18 @@ def _matches(row: dict[str, Any], wanted: dict[str, str]) -> bool:
 
 
 def tiny_codes_document(prompt: str, response: str) -> str | None:
-    """Turn a tiny-codes row into the product's prompt format: the English request as the header
-    comment, the fenced bash of the answer as the body (the prose around it is not bash)."""
+    """Turn a tiny-codes row into the product's format: the first sentence of the English prompt
+    as the request, the fenced bash of the answer as the body (the prose around it is not bash;
+    a shebang of its own gives way to the document's)."""
     blocks = [block.strip("\n") for block in _FENCED_CODE.findall(response or "")]
     code = "\n\n".join(block for block in blocks if block.strip())
-    if not code:
-        return None
-    first_line = (prompt or "").strip().splitlines()[0] if (prompt or "").strip() else ""
-    description = re.split(r"(?<=[.!?])\s", first_line, maxsplit=1)[0][:200]
     if code.startswith("#!"):
-        shebang, _, body = code.partition("\n")
-        return f"{shebang}\n# {description}\n{body}".rstrip("\n") + "\n"
-    return f"#!/bin/bash\n# {description}\n{code}\n"
+        code = code.partition("\n")[2]
+    first_line = (prompt or "").strip().splitlines()[0] if (prompt or "").strip() else ""
+    request = re.split(r"(?<=[.!?])\s", first_line, maxsplit=1)[0][:200]
+    if not code.strip() or not request:
+        return None
+    return bash_document(request, code)
 
 
 def _row_texts(spec: SourceSpec, rows: Iterable[dict[str, Any]]) -> Iterator[str]:

@@ -1,22 +1,38 @@
 """tldr pages as (English description, bash command) pairs.
 
 tldr-pages are the rare public data where plain-English requests sit right next to the command
-that fulfils them, which is exactly what the bilingual model must learn. Each example becomes
-`#!/bin/bash\n# <description>\n<command>\n`, the product's prompt format. The pages' own syntax
+that fulfils them, which is exactly what the bilingual model must learn. Each example becomes a
+bash document (`core.data.bashdoc`), and so does each page's summary, answered by the page's name
+(`> Archiving utility.` → `tar`): a request → utility mapping for every page. The pages' own syntax
 (`{{path/to/file}}` placeholders, `{{[-C|--directory]}}` alternatives) is resolved into plain
 words and one spelling, so the model never learns it as if it were bash.
+
+Offline the pages come from a folder (a checkout, its `pages/`, or a folder of .md); with network,
+from the archive the official clients download (client specification v2.2), unpacked once into a
+cache folder of the workspace.
 """
 from __future__ import annotations
 
+import io
 import re
+import shutil
+import urllib.error
+import urllib.request
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.atomic import replace_dir, temporary_sibling
+from core.data.bashdoc import Pair, bash_document
 from core.data.files import read_text_file
 from core.errors import UserError
 
 DEFAULT_PLATFORMS = ("common", "linux")
+ARCHIVE_URL = "https://github.com/tldr-pages/tldr/releases/latest/download/tldr.zip"
+MAX_ARCHIVE_BYTES = 200_000_000
+# Summary lines that point elsewhere rather than say what the command does.
+_NOT_A_SUMMARY = re.compile(r"^(More information|See also|This command is an alias|Note:)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}(?!\})")
 _ALTERNATIVES = re.compile(r"^\[([^\[\]]*\|[^\[\]]*)\]$")
 # `file.tar[.gz|.bz2]`: choices glued to a word inside a placeholder.
@@ -151,11 +167,79 @@ def tldr_examples(folder: str | Path, platforms: Sequence[str] = DEFAULT_PLATFOR
 
 
 def to_bash_document(example: TldrExample) -> str:
-    """The product's prompt format: `#!/bin/bash`, the request as a comment, then the command."""
-    return f"#!/bin/bash\n# {example.description}\n{example.command}\n"
+    return bash_document(example.description, example.command)
+
+
+def page_summary(text: str) -> str | None:
+    """The page's first `>` line that says what the command does (`Archiving utility`)."""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith(">"):
+            summary = line[1:].strip().rstrip(".").strip()
+            if summary and not _NOT_A_SUMMARY.match(summary):
+                return summary
+    return None
+
+
+def tldr_records(folder: str | Path, platforms: Sequence[str] = DEFAULT_PLATFORMS,
+                 max_pages: int | None = None) -> Iterator[tuple[str, Pair]]:
+    """(document, pair) for each example and each page summary, in sorted page order.
+
+    A page found on several platforms gives its summary once per platform; the corpus drops the
+    repeated documents."""
+    if max_pages is not None and max_pages < 0:
+        raise UserError(f"max_pages must be 0 or more, not {max_pages}")
+    for path in find_pages(folder, platforms)[:max_pages]:
+        text = read_text_file(path)
+        if text is None:
+            continue
+        for example in parse_page(text, path.stem):
+            yield to_bash_document(example), Pair(example.description, example.command)
+        summary = page_summary(text)
+        if summary:
+            yield bash_document(summary, path.stem), Pair(summary, path.stem)
 
 
 def tldr_documents(folder: str | Path, platforms: Sequence[str] = DEFAULT_PLATFORMS,
                    max_pages: int | None = None) -> Iterator[str]:
-    """One training document per example (see `to_bash_document`), deterministic order."""
-    return (to_bash_document(e) for e in tldr_examples(folder, platforms, max_pages))
+    """One training document per example and per page summary, deterministic order."""
+    return (document for document, _ in tldr_records(folder, platforms, max_pages))
+
+
+def download_archive(cache_dir: Path, url: str = ARCHIVE_URL, timeout: float = 60.0) -> Path:
+    """The English `pages/` of the tldr archive at `url`, unpacked under `cache_dir` (once).
+
+    Only members under `pages/` with a `.md` name are written, each to a path built from its own
+    name parts, so an archive can write nothing outside the cache."""
+    pages = cache_dir / "pages"
+    if pages.is_dir():
+        return cache_dir
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            data = response.read(MAX_ARCHIVE_BYTES + 1)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise UserError(f"cannot download the tldr archive {url} ({exc}); offline, give a folder of "
+                        "pages with --path") from None
+    if len(data) > MAX_ARCHIVE_BYTES:
+        raise UserError(f"the tldr archive at {url} is larger than {MAX_ARCHIVE_BYTES:,} bytes")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise UserError(f"{url} is not a zip archive of tldr pages") from None
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = temporary_sibling(pages)
+    try:
+        for member in archive.infolist():
+            parts = member.filename.split("/")
+            if (member.is_dir() or len(parts) != 3 or parts[0] != "pages" or not parts[2].endswith(".md")
+                    or any(part in ("", ".", "..") for part in parts)):
+                continue
+            target = tmp / parts[1] / parts[2]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(member))
+        if not any(tmp.iterdir()):
+            raise UserError(f"the archive at {url} holds no pages/<platform>/*.md")
+        replace_dir(tmp, pages)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return cache_dir

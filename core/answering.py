@@ -1,0 +1,184 @@
+"""Answering an English request with one command line: the decoding options, in one place.
+
+The playground, the CLI and the evaluation all answer through `answer_request`, so a strategy that
+wins in the report is the one a visitor meets. Strategies:
+
+- `greedy`: the model's most likely answer line, nothing else (always reported, the plain figure).
+- `rerank` (sample-and-rerank): the greedy line plus `samples` sampled lines; lines `bash -n`
+  rejects, or whose first word is no command this machine or the training data knows, are
+  dropped; the rest are ranked by the model's own mean log-probability per token.
+- `retrieval`: the greedy line plus the commands of the `neighbours` most similar training
+  requests (`core.retrieval`), ranked the same way: the model judges candidates rather than
+  recalling the whole command alone.
+
+Scores are mean log-probabilities of the answer line's tokens (and its newline) given the request
+prompt; a longer line is not punished for being long.
+"""
+from __future__ import annotations
+
+import shutil
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+import torch
+
+from core.checkpoint import Checkpoint
+from core.data.bashdoc import request_prompt
+from core.engine import Sampling, generate_ids
+from core.errors import UserError
+from core.evaluation import bash_syntax_ok, first_command_word
+from core.retrieval import RetrievalIndex
+from core.tokenizer import end_of_text_id
+
+STRATEGIES = ("greedy", "rerank", "retrieval")
+
+
+@dataclass
+class AnswerSettings:
+    strategy: str = "greedy"
+    samples: int = 8  # rerank: sampled lines besides the greedy one
+    temperature: float = 0.8  # rerank: sampling temperature
+    neighbours: int = 5  # retrieval: candidates taken from the index
+    max_new_tokens: int = 48
+    seed: int = 0
+
+    def validate(self) -> None:
+        if self.strategy not in STRATEGIES:
+            raise UserError(f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")
+        for name, low, high in (("samples", 1, 64), ("neighbours", 1, 50), ("max_new_tokens", 1, 512)):
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise UserError(f"{name} must be between {low} and {high}, got {value}")
+        if not 0.0 < self.temperature <= 5.0:
+            raise UserError(f"temperature must be in (0, 5], got {self.temperature}")
+
+
+@dataclass
+class Candidate:
+    command: str
+    origin: str  # greedy | sample | retrieved
+    score: float = float("-inf")  # mean log-probability per token given the request
+
+
+@dataclass
+class Answer:
+    command: str
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def answer_line(completion: str) -> str | None:
+    """The command line that answers a request: the first line that is not blank, a comment or a
+    `set` option; None while no such line is complete (a reference is one line, so the rest of a
+    script is not scored)."""
+    lines = completion.split("\n")
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not stripped.startswith("set -"):
+            return stripped if index < len(lines) - 1 else None
+    return None
+
+
+def generate_lines(checkpoint: Checkpoint, request: str, sampling: Sampling, rows: int = 1) -> list[str]:
+    """`rows` answer lines (greedy when the temperature is 0); generation stops once every row has
+    a complete line, ends its text, or runs out of new tokens."""
+    tokenizer, model = checkpoint.tokenizer, checkpoint.model
+    prompt_ids = tokenizer.encode(request_prompt(request), add_special_tokens=False).ids
+    if len(prompt_ids) + 2 > model.config.context_length:
+        raise UserError(f"the request is {len(prompt_ids)} tokens; this model reads at most "
+                        f"{model.config.context_length - 2}. Shorten it")
+    device = next(model.parameters()).device
+    eot = end_of_text_id(tokenizer)
+    new_ids: list[list[int]] = [[] for _ in range(rows)]
+    answers: list[str | None] = [None] * rows
+    finished = [False] * rows
+    prompt = torch.tensor([prompt_ids] * rows, device=device)
+    for step in generate_ids(model, prompt, sampling):
+        for row, token in enumerate(step.tolist()):
+            if finished[row]:
+                continue
+            if token == eot:
+                finished[row] = True
+                answers[row] = answer_line(tokenizer.decode(new_ids[row]) + "\n") or ""
+                continue
+            new_ids[row].append(token)
+            answers[row] = answer_line(tokenizer.decode(new_ids[row]))
+            finished[row] = answers[row] is not None
+        if all(finished):
+            break
+    return [answer if answer is not None else answer_line(tokenizer.decode(ids) + "\n") or ""
+            for answer, ids in zip(answers, new_ids)]
+
+
+@torch.inference_mode()
+def mean_logprobs(checkpoint: Checkpoint, request: str, commands: list[str]) -> list[float]:
+    """Mean log-probability per token of each `command` line (with its newline) after the prompt."""
+    tokenizer, model = checkpoint.tokenizer, checkpoint.model
+    prompt_ids = tokenizer.encode(request_prompt(request), add_special_tokens=False).ids
+    context = model.config.context_length
+    rows = [tokenizer.encode(command + "\n", add_special_tokens=False).ids for command in commands]
+    rows = [ids[:max(1, context - len(prompt_ids))] for ids in rows]
+    width = len(prompt_ids) + max(len(ids) for ids in rows)
+    device = next(model.parameters()).device
+    batch = torch.zeros((len(rows), width), dtype=torch.long, device=device)
+    for index, ids in enumerate(rows):  # right padding: a causal model never reads it
+        batch[index, :len(prompt_ids) + len(ids)] = torch.tensor(prompt_ids + ids)
+    model.eval()
+    logits, _ = model(batch)
+    logprobs = logits.float().log_softmax(-1)
+    scores = []
+    for index, ids in enumerate(rows):
+        positions = torch.arange(len(prompt_ids) - 1, len(prompt_ids) - 1 + len(ids), device=device)
+        targets = torch.tensor(ids, device=device)
+        scores.append(logprobs[index, positions, targets].mean().item())
+    return scores
+
+
+def known_commands(extra: Collection[str] = ()) -> set[str]:
+    """Executables on PATH and `extra` names (the utilities seen in training)."""
+    import os
+
+    names = set(extra)
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        if folder and os.path.isdir(folder):
+            names.update(entry for entry in os.listdir(folder) if shutil.which(entry, path=folder))
+    return names
+
+
+def _plausible(command: str, commands: Collection[str] | None) -> bool:
+    word = first_command_word(command)
+    return bool(word) and (commands is None or word in commands) and bash_syntax_ok(command)
+
+
+def answer_request(checkpoint: Checkpoint, request: str, settings: AnswerSettings | None = None,
+                   index: RetrievalIndex | None = None, commands: Collection[str] | None = None) -> Answer:
+    """One answer line for `request` by the chosen strategy, with the candidates it weighed.
+
+    `commands` (for rerank) limits first words to known commands; `index` is required by
+    retrieval."""
+    settings = settings or AnswerSettings()
+    settings.validate()
+    greedy = Sampling(max_new_tokens=settings.max_new_tokens, temperature=0.0, seed=settings.seed)
+    candidates = [Candidate(line, "greedy") for line in generate_lines(checkpoint, request, greedy)]
+    if settings.strategy == "greedy":
+        return Answer(candidates[0].command, candidates)
+    if settings.strategy == "rerank":
+        sampling = Sampling(max_new_tokens=settings.max_new_tokens, temperature=settings.temperature,
+                            seed=settings.seed)
+        candidates += [Candidate(line, "sample")
+                       for line in generate_lines(checkpoint, request, sampling, settings.samples)]
+    else:
+        if index is None:
+            raise UserError("the retrieval strategy needs the training pairs' index")
+        candidates += [Candidate(n.pair.command.strip(), "retrieved")
+                       for n in index.nearest(request, settings.neighbours)]
+    unique: dict[str, Candidate] = {}
+    for candidate in candidates:
+        if candidate.command and candidate.command not in unique:
+            unique[candidate.command] = candidate
+    kept = [c for c in unique.values() if c.origin == "retrieved" or _plausible(c.command, commands)]
+    if not kept:
+        return Answer(candidates[0].command, candidates)
+    for candidate, score in zip(kept, mean_logprobs(checkpoint, request, [c.command for c in kept])):
+        candidate.score = score
+    best = max(kept, key=lambda c: c.score)
+    return Answer(best.command, kept)

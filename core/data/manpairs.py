@@ -1,0 +1,392 @@
+"""(English request, command) pairs from the manual pages installed on this machine.
+
+tldr pages are the best source of requests beside commands, but they need a download; every Linux
+machine already carries two smaller ones in sections 1 and 8 of its manual:
+
+- the NAME line of each page, `find - search for files in a directory hierarchy`, which says in
+  English what a utility is for (`man_name_pairs`);
+- the EXAMPLES section of some pages, where a sentence describes a command shown beside it
+  (`man_example_pairs`).
+
+Design choices:
+- Precision before recall: a wrong pair teaches the model nonsense, so anything ambiguous is
+  dropped: a description before a block of several commands, a paragraph of several sentences that
+  is not a `To <task>, run:` introduction, a sentence that leans on its context ("the following",
+  "the same", "this command"), a command whose first word no installed page names, a command with
+  `<placeholder>`s or unbalanced quotes.
+- The roff is read by `core.data.system`'s converter (no `man`, no `groff`): only the NAME and
+  EXAMPLES sections are converted, which keeps a pass over ~18,000 pages to seconds. mdoc (BSD)
+  pages give their NAME (`.Nm`/`.Nd`) but no examples, whose macros that converter does not read.
+- A page name like `git-log` is the command `git log` when its SYNOPSIS says so; a dashed name of a
+  suite whose SYNOPSIS does not confirm it (`ip-link`) is no command and gives no pair.
+- Pages are visited breadth first across command families (`system._breadth_first`), so a
+  `max_pages` sample is not all `gcloud_*` pages, and each real file once (symlinks share one).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+
+from core.data.bashdoc import Pair, one_line
+from core.data.system import (DEFAULT_MAN_ROOT, _arguments, _breadth_first, _ManPage, _plain,
+                              _read_man_page, _sorted_entries, man_to_text)
+from core.errors import UserError
+
+_SECTIONS = ("man1", "man8")
+_MAX_PAGE_BYTES = 2_000_000
+_PAGE_FILE = re.compile(r"(?P<stem>.+)\.[18][a-z0-9]*(?:\.gz)?")  # ls.1.gz, x509.1ssl.gz, mount.8
+_SO_PAGE = re.compile(r"^\.\s*so\s", re.MULTILINE)  # a redirect (or include): nothing of its own
+_MDOC_PAGE = re.compile(r"^\.\s*Dd\s", re.MULTILINE)
+_HEADING = re.compile(r"^\.\s*S[Hh](?:[ \t]+(.*))?$", re.MULTILINE)
+_COMMAND_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
+# systemd unit names share a NAME line with their program but are not commands.
+_UNIT_SUFFIX = re.compile(r"\.(?:service|socket|timer|target|mount|automount|path|slice|scope|swap)$")
+# A NAME line listing more names than this is a catalogue of subcommands (openssl's fifty).
+_MAX_NAMES = 8
+# Words a command may start with although no manual page of sections 1 and 8 is named after them.
+_SHELL_WORDS = frozenset({"cd", "echo", "export", "printf", "set", "source", "eval", "exec", "test",
+                          "ulimit", "umask", "alias", "unset", "read", "type", "command", "sudo"})
+
+
+# ----- the pages -------------------------------------------------------------------------------
+def _page_files(man_root: str | Path) -> list[os.DirEntry[str]]:
+    """The page files of sections 1 and 8, breadth first across command families."""
+    folders = [Path(man_root) / section for section in _SECTIONS]
+    if not any(folder.is_dir() for folder in folders):
+        raise UserError(f"no manual pages under {man_root}/man{{1,8}}; install them "
+                        "(apt-get install man-db manpages) or choose another source of pairs")
+    entries = [entry for folder in folders for entry in _sorted_entries(str(folder))
+               if _PAGE_FILE.fullmatch(entry.name)]
+    return _breadth_first(entries, None)
+
+
+def _stem(file_name: str) -> str:
+    match = _PAGE_FILE.fullmatch(file_name)
+    return match["stem"] if match else file_name
+
+
+def _pages(entries: list[os.DirEntry[str]], max_pages: int | None) -> Iterator[str]:
+    """The roff of each readable page, each real file once, at most `max_pages` files opened;
+    `.so` redirects and pages that are not UTF-8 text are skipped."""
+    seen: set[str] = set()
+    for entry in entries:
+        if max_pages is not None and len(seen) >= max_pages:
+            return
+        real = os.path.realpath(entry.path)
+        if real in seen or not os.path.isfile(real):
+            continue
+        seen.add(real)
+        roff = _read_man_page(real, _MAX_PAGE_BYTES)
+        if roff is not None and not _SO_PAGE.search(roff):
+            yield roff
+
+
+def _sections(roff: str, wanted: re.Pattern[str]) -> Iterator[str]:
+    """The roff of every section whose heading title matches `wanted`, heading excluded."""
+    headings = list(_HEADING.finditer(roff))
+    for heading, following in zip(headings, headings[1:] + [None]):
+        title = _plain(heading[1] or "").strip().strip('"').strip()
+        if wanted.fullmatch(title):
+            yield roff[heading.end():following.start() if following else len(roff)]
+
+
+# ----- NAME ------------------------------------------------------------------------------------
+_NAME_TITLE = re.compile(r"name", re.IGNORECASE)
+_NAME_LINE = re.compile(r"(?P<names>.+?)\s+[-\u2013\u2014]+\s+(?P<description>.*)")
+
+
+def _man_name_entries(section: str) -> Iterator[tuple[list[str], str]]:
+    """`gzip, gunzip - compress or expand files` → (["gzip", "gunzip"], "compress ..."), one per
+    line of the converted section (some pages put one program per line, separated by `.br`)."""
+    for line in man_to_text(section).splitlines():
+        match = _NAME_LINE.fullmatch(line.strip())
+        if match:
+            yield [name.strip() for name in match["names"].split(",")], match["description"]
+
+
+def _mdoc_name_entries(section: str) -> Iterator[tuple[list[str], str]]:
+    """mdoc's NAME: `.Nm ssh` (one or more), then `.Nd OpenSSH remote login client`."""
+    names, description = [], ""
+    for line in section.splitlines():
+        macro, _, rest = line.partition(" ")
+        if macro == ".Nm":
+            names += [argument.strip(",") for argument in _arguments(rest) if argument != ","]
+        elif macro == ".Nd":
+            description = _plain(rest)
+    yield names, description
+
+
+def _synopsis_words(roff: str) -> list[str]:
+    section = next(_sections(roff, re.compile(r"synopsis", re.IGNORECASE)), "")
+    return man_to_text(section).split()[:4]
+
+
+def _command_for(name: str, roff: str, mdoc: bool, stems: frozenset[str]) -> str | None:
+    """How `name` is typed: itself, or `git log` for `git-log` when the SYNOPSIS starts that way;
+    None when it is no command (a unit, a suite's dashed page name its SYNOPSIS does not use).
+    An mdoc `.Nm` is by definition what is typed."""
+    if not _COMMAND_NAME.fullmatch(name) or _UNIT_SUFFIX.search(name) or name not in stems:
+        return None
+    if "-" not in name or mdoc:
+        return name
+    words = _synopsis_words(roff)
+    for count in range(1, len(words) + 1):
+        if "-".join(words[:count]) == name:
+            return " ".join(words[:count])
+    return None if name.split("-")[0] in stems else name
+
+
+def _name_pairs_of(roff: str, stems: frozenset[str]) -> Iterator[Pair]:
+    section = next(_sections(roff, _NAME_TITLE), None)
+    if section is None:
+        return
+    mdoc = bool(_MDOC_PAGE.search(roff))
+    entries = _mdoc_name_entries(section) if mdoc else _man_name_entries(section)
+    for names, description in entries:
+        request = one_line(description).rstrip(".").strip()
+        if not request or len(names) > _MAX_NAMES:
+            continue
+        for name in names:
+            command = _command_for(name, roff, mdoc, stems)
+            if command is not None:
+                yield Pair(request=request, command=command)
+
+
+def man_name_pairs(man_root: str | Path = DEFAULT_MAN_ROOT,
+                   max_pages: int | None = None) -> Iterator[Pair]:
+    """(what a utility is for, its name) from the NAME line of every page in sections 1 and 8:
+    `find - search for files in a directory hierarchy` gives ("search for files in a directory
+    hierarchy", "find"), and one pair per name on a line naming several. A name counts as a
+    command only when a page of that name is installed (`PIE` of tc-pie(8) is a queue, not a
+    program). Distinct pairs, sorted by command then request; at most `max_pages` files read."""
+    entries = _page_files(man_root)
+    stems = frozenset(_stem(entry.name) for entry in entries)
+    pairs = {pair for roff in _pages(entries, max_pages) for pair in _name_pairs_of(roff, stems)}
+    return iter(sorted(pairs, key=lambda pair: (pair.command, pair.request)))
+
+
+# ----- EXAMPLES --------------------------------------------------------------------------------
+# Marks put before each piece of text the converter fills, so that a filled line tells where its
+# words came from: a display or a wholly bold/monospace line (code), a heading, or running prose.
+_CODE, _PROSE, _HEADER = "\x01", "\x02", "\x03"
+_EXAMPLES_TITLE = re.compile(r"(?:[A-Z ]+ )?EXAMPLES?(?: (?!OF )[A-Z0-9&:. -]*)?")
+_CODE_FONT = re.compile(r"\s*\\f(?:[BC5]|\(C[WBR]|\[C[WBR]?\]|\[B\])")
+_ROMAN_BEFORE_END = re.compile(r"\\f(?:[RP1]|\[R?\])(?!\\f|\s*$)")
+_PROMPT = re.compile(r"[$#]\s+")
+_EXAMPLE_TITLE = re.compile(r"Example\s+\d+\.\s+(.+)")  # systemd: "Example 2. Limiting resources"
+
+
+def _wholly_code_font(roff_text: str) -> bool:
+    """`\\fBgit log \\-\\-no\\-merges\\fR`: bold or monospace from start to end of the text."""
+    return bool(_CODE_FONT.match(roff_text)) and not _ROMAN_BEFORE_END.search(roff_text)
+
+
+class _ExampleReader(_ManPage):
+    """An EXAMPLES section converted like any page, each piece of text marked as code, heading or
+    prose. Code is text in a no-fill display (`.nf`, `.EX`, pod2man's `.Vb`), a `.B` line, a line
+    wholly in bold or monospace, a line starting with a `$ ` prompt, or the continuation of a
+    code line that ended in a backslash."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mark = _PROSE
+        self.continued = False  # the last code piece ended in `\`: the next line belongs to it
+
+    def _request(self, name: str, rest: str) -> None:
+        name = {"Vb": "nf", "Ve": "fi"}.get(name, name)
+        arguments = _arguments(rest)
+        if name in ("SH", "SS"):
+            self.mark = _HEADER
+        elif not self.fill or name == "B" or (name == "IP" and arguments and _wholly_code_font(arguments[0])):
+            self.mark = _CODE
+        else:
+            self.mark = _PROSE
+        super()._request(name, rest)
+
+    def _text_line(self, line: str) -> None:
+        if self.tag_pending and self.mark == _HEADER:  # `.SS` alone: this line is its title
+            super()._text_line(line)
+            return
+        code = not self.fill or self.continued or _wholly_code_font(line) \
+            or _plain(line).lstrip().startswith("$ ")
+        if code and self.continued and self.fill:
+            self._break()  # a continuation stays a line of its own, to be joined with `\` removed
+        self.mark = _CODE if code else _PROSE
+        super()._text_line(line)
+
+    def _add(self, text: str) -> None:
+        if text.strip():
+            self.continued = self.mark == _CODE and text.rstrip().endswith("\\")
+            text = self.mark + text
+        super()._add(text)
+
+    def marked_lines(self) -> list[str]:
+        self._break()
+        return self.lines
+
+
+def _items(lines: list[str]) -> list[tuple[str, str | list[str]]]:
+    """The section as ("prose", paragraph), ("code", [command lines]) and ("heading", title), in
+    order. Adjacent code lines form one item even across blank lines (a block of several commands
+    is one unit, never split into pairs); a backslash-continued line is joined to the next."""
+    items: list[tuple[str, str | list[str]]] = []
+    for line in lines:
+        kind, text = _kind(line), " ".join(line.translate(_NO_MARKS).split())
+        last = items[-1] if items else None
+        if not text:
+            if last and last[0] == "prose":
+                items.append(("blank", ""))
+        elif last and last[0] == "code" and last[1][-1].endswith("\\") and kind != "heading":
+            last[1][-1] = last[1][-1][:-1].rstrip() + " " + text
+        elif kind == "code" and _EXAMPLE_TITLE.fullmatch(text):
+            items.append(("prose", _EXAMPLE_TITLE.fullmatch(text)[1]))
+        elif kind == "code" and last and last[0] == "code":
+            last[1].append(line.translate(_NO_MARKS).strip())
+        elif kind == "code":
+            items.append(("code", [line.translate(_NO_MARKS).strip()]))
+        elif kind == "prose" and last and last[0] == "prose":
+            items[-1] = ("prose", f"{last[1]} {text}")
+        else:
+            items.append((kind, text))
+    return [item for item in items if item[0] != "blank"]
+
+
+_NO_MARKS = str.maketrans("", "", _CODE + _PROSE + _HEADER)
+
+
+def _kind(line: str) -> str:
+    if _HEADER in line:
+        return "heading"
+    return "code" if _CODE in line and _PROSE not in line else "prose"
+
+
+# ----- requests --------------------------------------------------------------------------------
+_SENTENCE_END = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?:])\s+(?=[A-Z])")
+_TO_TASK = re.compile(
+    r"(?:(?:for example|for instance|e\.g\.|similarly|thus|so|also|or|and),?\s+)?to\s+(?P<task>.+?)"
+    r"(?:,?\s+(?:you\s+(?:can|could|would|should|may|might|need to|have to)\s+)?"
+    r"(?:run|use|type|enter|execute|invoke|issue|try|call|say|do|need|want)"
+    r"(?:\s+(?:something like|the following(?: command)?|this(?: command)?|a command like|it like this))?)?"
+    r"\s*:?", re.IGNORECASE)
+# Words that make a sentence lean on its neighbours, or mark it as commentary on a command.
+_CONTEXTUAL = re.compile(r"\b(?:examples?|following|above|below|previous(?:ly)?|equivalent|same|"
+                         r"here is|here's|this command|these commands|the command|this will|"
+                         r"note that|you must|you need)\b|^note\b|, you\b", re.IGNORECASE)
+_MAN_REFERENCE = re.compile(r"\b([\w.+-]+)\(\d\w*\)")
+_BULLET = re.compile(r"^(?:[\u2022*\u2013-]|\d+[.)])\s+")
+_MAX_REQUEST_CHARS = 200
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [sentence for sentence in _SENTENCE_END.split(_BULLET.sub("", paragraph)) if sentence]
+
+
+def _clean_request(sentence: str) -> str | None:
+    """The sentence as a request, or None when it is long, not prose, or leans on its context."""
+    request = _MAN_REFERENCE.sub(r"\1", sentence).strip().rstrip(".:;,").strip()
+    words_with_letters = [word for word in request.split() if re.search(r"[A-Za-z]", word)]
+    if len(request) > _MAX_REQUEST_CHARS or len(words_with_letters) < 3 or _CONTEXTUAL.search(request):
+        return None
+    return request
+
+
+def _request_before(paragraph: str) -> str | None:
+    """The request a paragraph introducing a command makes: the task of a last sentence
+    `To dump a database, run:`, or the paragraph itself when it is one sentence."""
+    sentences = _sentences(paragraph)
+    if not sentences:
+        return None
+    task = _TO_TASK.fullmatch(sentences[-1].rstrip("."))
+    if task:
+        return _clean_request(task["task"])
+    return _clean_request(sentences[0]) if len(sentences) == 1 else None
+
+
+def _request_after(paragraph: str) -> str | None:
+    """The request an explanation after a command makes: its first sentence."""
+    sentences = _sentences(paragraph)
+    return _clean_request(sentences[0]) if sentences else None
+
+
+# ----- commands --------------------------------------------------------------------------------
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=\S*")
+_PLACEHOLDER = re.compile(r"<[A-Za-z_][\w.-]*>|\u2026|\s\.\.\.(?:\s|$)")
+_MAX_COMMAND_CHARS = 400
+
+
+def _single_command(lines: list[str], known: frozenset[str]) -> str | None:
+    """The one command of a code block, or None. With prompts (`$ `, `# `) the prompted lines are
+    the commands and the others their output; without, every line is a command."""
+    prompted = [_PROMPT.sub("", line, count=1) for line in lines if _PROMPT.match(line)]
+    commands = prompted or lines
+    if len(commands) != 1:
+        return None
+    command = commands[0].strip()
+    return command if _is_command(command, known) else None
+
+
+def _is_command(command: str, known: frozenset[str]) -> bool:
+    """A plausible one-line command: it starts (after `VAR=value`s) with an installed page's name
+    or a shell word, parses as shell words, is finished, and holds no `<placeholder>` or `...`."""
+    if len(command) > _MAX_COMMAND_CHARS or "<<" in command or _PLACEHOLDER.search(command) \
+            or command.endswith(("\\", "|", "&&")):
+        return False
+    try:
+        words = shlex.split(command)
+    except ValueError:  # unbalanced quotes: a fragment, or prose with an apostrophe
+        return False
+    while words and _ASSIGNMENT.fullmatch(words[0]):
+        words = words[1:]
+    if not words or os.path.basename(words[0]) not in known:
+        return False
+    return not (len(words) >= 4 and all(re.fullmatch(r"[A-Za-z,;']+", word) for word in words))
+
+
+def _example_pairs_of(roff: str, known: frozenset[str]) -> Iterator[Pair]:
+    """Pairs of each EXAMPLES section: a command with the prose before it, or, on a page whose
+    section opens with a command (git's and xargs' style), with the explanation after it. A
+    paragraph ending in `:` always introduces what follows."""
+    for section in _sections(roff, _EXAMPLES_TITLE):
+        reader = _ExampleReader()
+        for line in section.splitlines():
+            reader.read(line)
+        items = _items(reader.marked_lines())
+        content = [kind for kind, _ in items if kind != "heading"]
+        command_first = bool(content) and content[0] == "code"
+        for index, (kind, lines) in enumerate(items):
+            command = _single_command(lines, known) if kind == "code" else None
+            if command is None:
+                continue
+            before = items[index - 1] if index else ("", "")
+            after = items[index + 1] if index + 1 < len(items) else ("", "")
+            request = None
+            if before[0] == "prose" and (not command_first or before[1].endswith(":")):
+                request = _request_before(before[1])
+            elif command_first and after[0] == "prose":
+                request = _request_after(after[1])
+            if request:
+                yield Pair(request=request, command=command)
+
+
+def man_example_pairs(man_root: str | Path = DEFAULT_MAN_ROOT,
+                      max_pages: int | None = None) -> Iterator[Pair]:
+    """(description, command) from the EXAMPLES sections of pages in sections 1 and 8, where a
+    sentence says in English what the command beside it does: `To dump a database called mydb
+    into an SQL-script file:` above `$ pg_dump mydb > db.sql`. Only single-line commands (a
+    backslash continuation is joined) beside a one-sentence description; distinct pairs in page
+    order (breadth first across command families); at most `max_pages` files read."""
+    entries = _page_files(man_root)
+    known = frozenset(_stem(entry.name) for entry in entries) | _SHELL_WORDS
+    return _distinct(pair for roff in _pages(entries, max_pages) if not _MDOC_PAGE.search(roff)
+                     for pair in _example_pairs_of(roff, known))
+
+
+def _distinct(pairs: Iterator[Pair]) -> Iterator[Pair]:
+    seen: set[Pair] = set()
+    for pair in pairs:
+        if pair not in seen:
+            seen.add(pair)
+            yield pair

@@ -1,0 +1,98 @@
+"""The bash document format, the registry of source kinds and pair sources' held-out sides."""
+import json
+
+import pytest
+
+from core.config import SourceSpec, data_sources, from_dict
+from core.data.bashdoc import Pair, bash_document, pair_document, parse_bash_document, request_prompt, request_prompt_length
+from core.data.curated import curated_records, curated_scripts
+from core.data.sources import SOURCE_KINDS, pair_source_names, source_pairs, source_records
+from core.data.streaming import tiny_codes_document
+from core.errors import UserError
+
+
+def test_document_format_round_trips():
+    document = bash_document("list   all\nfiles ", "ls -la\n")
+    assert document == "#!/bin/bash\n# list all files\nls -la\n"
+    assert parse_bash_document(document) == Pair("list all files", "ls -la")
+    assert request_prompt("list all files") == document[:request_prompt_length(document)]
+    for text in ("#!/bin/bash\nls\n", "#!/bin/sh\n# x\nls\n", "# x\nls\n", "#!/bin/bash\n# x\n\n", "plain text"):
+        assert parse_bash_document(text) is None and request_prompt_length(text) == 0
+
+
+def test_every_curated_script_is_a_pair_of_its_header_and_body():
+    records = list(curated_records())
+    assert [document for document, _ in records] == curated_scripts()
+    assert all(pair and pair_document(pair) == document for document, pair in records)
+
+
+def test_tiny_codes_rows_use_the_one_format():
+    assert tiny_codes_document("Show disk use. Then more.", "Text\n```bash\n#!/usr/bin/env bash\ndf -h\n```") \
+        == "#!/bin/bash\n# Show disk use.\ndf -h\n"
+    assert tiny_codes_document("", "```sh\nls\n```") is None
+
+
+def test_registry_refuses_unknown_kinds_and_foreign_options():
+    with pytest.raises(UserError, match="kind must be one of"):
+        from_dict(SourceSpec, {"kind": "curatd"}, "datasets.yaml: code.x")
+    with pytest.raises(UserError, match="option 'column' does not apply to a tldr source"):
+        from_dict(SourceSpec, {"kind": "tldr", "column": "body"}, "datasets.yaml: code.x")
+    with pytest.raises(UserError, match="a hub source needs path"):
+        from_dict(SourceSpec, {"kind": "hub"}, "datasets.yaml: code.x")
+    assert from_dict(SourceSpec, {"kind": "man_names", "path": "/usr/share/man"}, "x").path == "/usr/share/man"
+
+
+def test_the_named_pair_sources():
+    assert set(pair_source_names()) == {"tldr", "curated", "man-examples", "man-names", "tiny-codes"}
+    assert all(spec.kind in SOURCE_KINDS for named in data_sources().values() for spec in named.values())
+
+
+def test_pair_sources_split_like_the_corpus(workspace):
+    train, val = source_pairs(workspace, "curated", "train"), source_pairs(workspace, "curated", "val")
+    assert train and val and not {p.request for p in train} & {p.request for p in val}
+    assert len(train) + len(val) == len(curated_scripts())
+    assert source_pairs(workspace, "curated", "val", max_pairs=1) == val[:1]
+    with pytest.raises(UserError, match="holds no"):
+        source_pairs(workspace, "installed", "val")
+    with pytest.raises(UserError, match="split must be"):
+        source_pairs(workspace, "curated", "test")
+
+
+def test_local_tiny_codes_files_are_a_pair_source(tmp_path, workspace):
+    rows = [{"prompt": f"Print number {i}.", "response": f"```bash\necho {i}\n```"} for i in range(3)]
+    (tmp_path / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    spec = SourceSpec(kind="local", path=str(tmp_path / "rows.jsonl"), column="response", format="tiny_codes")
+    records = list(source_records(spec, workspace))
+    assert records[0] == ("#!/bin/bash\n# Print number 0.\necho 0\n", Pair("Print number 0.", "echo 0"))
+
+
+def test_tldr_archive_download_is_cached_and_confined(tmp_path, workspace):
+    import zipfile
+
+    from core.data.tldr import download_archive
+
+    archive = tmp_path / "tldr.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("pages/common/tar.md", "# tar\n\n> Archiving utility.\n\n- List:\n\n`tar -tf x`\n")
+        zipped.writestr("pages.de/common/tar.md", "# tar\n\n> Archivierung.\n")
+        zipped.writestr("pages/../../escape.md", "no")
+        zipped.writestr("index.json", "{}")
+    cache = workspace.root / "cache" / "tldr"
+    assert download_archive(cache, archive.as_uri()) == cache
+    assert sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*.md")) == ["pages/common/tar.md"]
+    archive.unlink()  # a second call reads the cache and needs no network
+    assert download_archive(cache, archive.as_uri()) == cache
+    with pytest.raises(UserError, match="cannot download the tldr archive"):
+        download_archive(tmp_path / "other", (tmp_path / "missing.zip").as_uri())
+
+
+def test_tldr_source_falls_back_to_the_archive(tmp_path, workspace):
+    import dataclasses
+    import zipfile
+
+    archive = tmp_path / "tldr.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("pages/linux/apt.md", "# apt\n\n> Package manager.\n\n- Update lists:\n\n`apt update`\n")
+    spec = dataclasses.replace(data_sources()["code"]["tldr"], path=str(tmp_path / "absent"), url=archive.as_uri())
+    assert [pair for _, pair in source_records(spec, workspace)] == [
+        Pair("Update lists", "apt update"), Pair("Package manager", "apt")]
