@@ -42,8 +42,11 @@ _SO_PAGE = re.compile(r"^\.\s*so\s", re.MULTILINE)  # a redirect (or include): n
 _MDOC_PAGE = re.compile(r"^\.\s*Dd\s", re.MULTILINE)
 _HEADING = re.compile(r"^\.\s*S[Hh](?:[ \t]+(.*))?$", re.MULTILINE)
 _COMMAND_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
-# systemd unit names share a NAME line with their program but are not commands.
-_UNIT_SUFFIX = re.compile(r"\.(?:service|socket|timer|target|mount|automount|path|slice|scope|swap)$")
+# Names on a NAME line that are not commands: systemd units beside their program, PAM modules.
+_NOT_COMMAND = re.compile(r"\.(?:service|socket|timer|target|mount|automount|path|slice|scope|"
+                          r"swap)$|^pam_(?!timestamp_check$)")
+_VERSION = re.compile(r",?\s+v?\d+(?:\.\d+)+$")  # `a block-sorting file compressor, v1.0.8`
+_SYNOPSIS_CHARS = 2000
 # A NAME line listing more names than this is a catalogue of subcommands (openssl's fifty).
 _MAX_NAMES = 8
 # Words a command may start with although no manual page of sections 1 and 8 is named after them.
@@ -119,24 +122,25 @@ def _mdoc_name_entries(section: str) -> Iterator[tuple[list[str], str]]:
     yield names, description
 
 
-def _synopsis_words(roff: str) -> list[str]:
+def _synopsis(roff: str) -> str:
     section = next(_sections(roff, re.compile(r"synopsis", re.IGNORECASE)), "")
-    return man_to_text(section).split()[:4]
+    return man_to_text(section)[:_SYNOPSIS_CHARS]
 
 
-def _command_for(name: str, roff: str, mdoc: bool, stems: frozenset[str]) -> str | None:
-    """How `name` is typed: itself, or `git log` for `git-log` when the SYNOPSIS starts that way;
-    None when it is no command (a unit, a suite's dashed page name its SYNOPSIS does not use).
-    An mdoc `.Nm` is by definition what is typed."""
-    if not _COMMAND_NAME.fullmatch(name) or _UNIT_SUFFIX.search(name) or name not in stems:
+def _command_for(name: str, synopsis: str, stems: frozenset[str]) -> str | None:
+    """How `name` is typed: itself, or `git log` for `git-log`, whichever the SYNOPSIS shows;
+    None when it is no command: a unit, a PAM module, no page of that name, or a suite's dashed
+    page name the SYNOPSIS does not use (`ip-route`: its SYNOPSIS reads `ip [ OPTIONS ] route`)."""
+    if not _COMMAND_NAME.fullmatch(name) or _NOT_COMMAND.search(name) or name not in stems:
         return None
-    if "-" not in name or mdoc:
+    if "-" not in name:
         return name
-    words = _synopsis_words(roff)
-    for count in range(1, len(words) + 1):
-        if "-".join(words[:count]) == name:
-            return " ".join(words[:count])
-    return None if name.split("-")[0] in stems else name
+    parts = name.split("-")
+    for spaces in range(len(parts)):  # `git-credential-cache`, `git credential-cache`, ...
+        typed = " ".join(parts[:spaces] + ["-".join(parts[spaces:])])
+        if re.search(rf"(?<![\w-]){re.escape(typed)}(?![\w-])", synopsis):
+            return typed
+    return None if parts[0] in stems else name
 
 
 def _name_pairs_of(roff: str, stems: frozenset[str]) -> Iterator[Pair]:
@@ -144,13 +148,16 @@ def _name_pairs_of(roff: str, stems: frozenset[str]) -> Iterator[Pair]:
     if section is None:
         return
     mdoc = bool(_MDOC_PAGE.search(roff))
-    entries = _mdoc_name_entries(section) if mdoc else _man_name_entries(section)
+    entries = list(_mdoc_name_entries(section) if mdoc else _man_name_entries(section))
+    dashed = any("-" in name for names, _ in entries for name in names)
+    synopsis = _synopsis(roff) if dashed and not mdoc else None
     for names, description in entries:
-        request = one_line(description).rstrip(".").strip()
+        request = _VERSION.sub("", one_line(description)).rstrip(".").strip()
         if not request or len(names) > _MAX_NAMES:
             continue
         for name in names:
-            command = _command_for(name, roff, mdoc, stems)
+            # an mdoc `.Nm` is by definition what is typed: it stands for its own synopsis
+            command = _command_for(name, name if synopsis is None else synopsis, stems)
             if command is not None:
                 yield Pair(request=request, command=command)
 
@@ -172,9 +179,11 @@ def man_name_pairs(man_root: str | Path = DEFAULT_MAN_ROOT,
 # Marks put before each piece of text the converter fills, so that a filled line tells where its
 # words came from: a display or a wholly bold/monospace line (code), a heading, or running prose.
 _CODE, _PROSE, _HEADER = "\x01", "\x02", "\x03"
-_EXAMPLES_TITLE = re.compile(r"(?:[A-Z ]+ )?EXAMPLES?(?: (?!OF )[A-Z0-9&:. -]*)?")
+# EXAMPLES, EXAMPLE, USAGE EXAMPLES, EXAMPLE 1: BENCHMARKING, Examples; not DEPRECATED EXAMPLES.
+_EXAMPLES_TITLE = re.compile(r"(?!.*DEPRECATED)(?:.*\bEXAMPLES?\b.*|Examples?)")
 _CODE_FONT = re.compile(r"\s*\\f(?:[BC5]|\(C[WBR]|\[C[WBR]?\]|\[B\])")
-_ROMAN_BEFORE_END = re.compile(r"\\f(?:[RP1]|\[R?\])(?!\\f|\s*$)")
+# A return to roman type before the end, other than before a last glob or bracket (`sda\\fP*`).
+_ROMAN_BEFORE_END = re.compile(r"\\f(?:[RP1]|\[R?\])(?!\\f|[^\s\w.,;:]*\s*$)")
 _PROMPT = re.compile(r"[$#]\s+")
 _EXAMPLE_TITLE = re.compile(r"Example\s+\d+\.\s+(.+)")  # systemd: "Example 2. Limiting resources"
 
@@ -198,13 +207,14 @@ class _ExampleReader(_ManPage):
     def _request(self, name: str, rest: str) -> None:
         name = {"Vb": "nf", "Ve": "fi"}.get(name, name)
         arguments = _arguments(rest)
+        code_tag = name == "IP" and bool(arguments) and _wholly_code_font(arguments[0])
         if name in ("SH", "SS"):
             self.mark = _HEADER
-        elif not self.fill or name == "B" or (name == "IP" and arguments and _wholly_code_font(arguments[0])):
-            self.mark = _CODE
         else:
-            self.mark = _PROSE
+            self.mark = _CODE if not self.fill or name == "B" or code_tag else _PROSE
         super()._request(name, rest)
+        if name == "IP" and arguments:
+            self._break()  # a tag is a line of its own (the base joins it to the paragraph)
 
     def _text_line(self, line: str) -> None:
         if self.tag_pending and self.mark == _HEADER:  # `.SS` alone: this line is its title
@@ -217,6 +227,10 @@ class _ExampleReader(_ManPage):
         self.mark = _CODE if code else _PROSE
         super()._text_line(line)
 
+    def _paragraph(self) -> None:
+        self.continued = False
+        super()._paragraph()
+
     def _add(self, text: str) -> None:
         if text.strip():
             self.continued = self.mark == _CODE and text.rstrip().endswith("\\")
@@ -228,67 +242,100 @@ class _ExampleReader(_ManPage):
         return self.lines
 
 
+_NO_MARKS = str.maketrans("", "", _CODE + _PROSE + _HEADER)
+
+
 def _items(lines: list[str]) -> list[tuple[str, str | list[str]]]:
-    """The section as ("prose", paragraph), ("code", [command lines]) and ("heading", title), in
-    order. Adjacent code lines form one item even across blank lines (a block of several commands
-    is one unit, never split into pairs); a backslash-continued line is joined to the next."""
+    """The section as ("prose", paragraph), ("code", [command lines]) and ("other", heading or
+    table row), in order. Adjacent code lines form one item even across blank lines (a block of
+    several commands is one unit, never split into pairs); a backslash-continued line is joined to
+    the next, and one left unfinished before a blank line spoils its block."""
     items: list[tuple[str, str | list[str]]] = []
     for line in lines:
-        kind, text = _kind(line), " ".join(line.translate(_NO_MARKS).split())
+        kind, raw = _kind(line), line.translate(_NO_MARKS).strip()
+        text = " ".join(raw.split())
         last = items[-1] if items else None
         if not text:
             if last and last[0] == "prose":
                 items.append(("blank", ""))
-        elif last and last[0] == "code" and last[1][-1].endswith("\\") and kind != "heading":
-            last[1][-1] = last[1][-1][:-1].rstrip() + " " + text
+            elif last and last[0] == "code" and last[1][-1].endswith("\\"):
+                last[1].append("")
+        elif last and last[0] == "code" and last[1][-1].endswith("\\") and kind != "other":
+            last[1][-1] = _join_continuation(last[1][-1], raw)
         elif kind == "code" and _EXAMPLE_TITLE.fullmatch(text):
             items.append(("prose", _EXAMPLE_TITLE.fullmatch(text)[1]))
         elif kind == "code" and last and last[0] == "code":
-            last[1].append(line.translate(_NO_MARKS).strip())
+            last[1].append(raw)
         elif kind == "code":
-            items.append(("code", [line.translate(_NO_MARKS).strip()]))
+            items.append(("code", [raw]))
         elif kind == "prose" and last and last[0] == "prose":
-            items[-1] = ("prose", f"{last[1]} {text}")
+            items[-1] = ("prose", f"{last[1]}\n{text}")  # a break ends a sentence (`.TP` tag)
         else:
             items.append((kind, text))
     return [item for item in items if item[0] != "blank"]
 
 
-_NO_MARKS = str.maketrans("", "", _CODE + _PROSE + _HEADER)
-
-
 def _kind(line: str) -> str:
-    if _HEADER in line:
-        return "heading"
-    return "code" if _CODE in line and _PROSE not in line else "prose"
+    """A heading, or a table row (the converter writes rows without marks), is "other"."""
+    if _HEADER in line or not (_CODE in line or _PROSE in line):
+        return "other"
+    return "code" if _PROSE not in line else "prose"
+
+
+def _join_continuation(line: str, following: str) -> str:
+    """`a \\` + `b` is `a b`; a backslash right after a word splits a long word (`locations/\\` +
+    `keyRings/KEY`), unless the next line starts an option."""
+    head = line[:-1]
+    if head.endswith((" ", "\t")) or following.startswith("-"):
+        return f"{head.rstrip()} {following}"
+    return head + following
 
 
 # ----- requests --------------------------------------------------------------------------------
-_SENTENCE_END = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?:])\s+(?=[A-Z])")
+_SENTENCE_END = re.compile(
+    r"\n|(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<=[.!?])\s+|(?<=:)\s+(?=[A-Z])")
+_BULLET = re.compile(r"^(?:[\u2022*\u2013-]|\d+[.)])\s+", re.MULTILINE)
+# `[For example, ]to <task>[, run| use ...]:`: the task is the request.
 _TO_TASK = re.compile(
     r"(?:(?:for example|for instance|e\.g\.|similarly|thus|so|also|or|and),?\s+)?to\s+(?P<task>.+?)"
-    r"(?:,?\s+(?:you\s+(?:can|could|would|should|may|might|need to|have to)\s+)?"
-    r"(?:run|use|type|enter|execute|invoke|issue|try|call|say|do|need|want)"
-    r"(?:\s+(?:something like|the following(?: command)?|this(?: command)?|a command like|it like this))?)?"
-    r"\s*:?", re.IGNORECASE)
-# Words that make a sentence lean on its neighbours, or mark it as commentary on a command.
-_CONTEXTUAL = re.compile(r"\b(?:examples?|following|above|below|previous(?:ly)?|equivalent|same|"
-                         r"here is|here's|this command|these commands|the command|this will|"
-                         r"note that|you must|you need)\b|^note\b|, you\b", re.IGNORECASE)
+    r"(?:,\s+(?:(?:you|one)\s+(?:\w+\s+){0,2}?)?(?:run|use|type|enter|execute|invoke|issue|try|"
+    r"call|say|do|write|specify|give|pass|need)\b.*"
+    r"|,\s+(?:\S+\s+){0,3}?(?:can|could|may|might|must|should|will|would)\s+be\b.*"
+    r"|\s+(?:run|use|type|enter|execute|do|try)(?:\s+(?:something like|the following(?: command)?|"
+    r"this(?: command)?|a command like))?)?\s*:?", re.IGNORECASE)
+# A sentence that leans on its neighbours ("the following", "this", "you"), comments on a command
+# rather than asks for one, or is cut short ("... would be", "..., then run").
+_CONTEXTUAL = re.compile(r"\b(?:examples?|following|previous(?:ly)?|equivalent|same|this|these|"
+                         r"those|above|here is|here's|note that|you|we|can be used|is used|it is|"
+                         r"will be)\b|"
+                         r"\b(?:see|shown|described|listed|given|as|mentioned|the)\s+below\b|"
+                         r"\bbelow$|[<\[]", re.IGNORECASE)
+_LEANING_START = re.compile(
+    r"(?:the|this|these|those|that|it|a|an|if|in|on|with|without|when|where|while|we|one|there|"
+    r"here|as|since|because|although|but|and|or|so|then|also|alternatively|however|now|first|"
+    r"next|finally|not|for|after|before|once|later|instead|again|note|sample|consider|back|can|"
+    r"could|would|should|may|might|must|will|is|are|was)\b", re.IGNORECASE)
+_CUT_SHORT = re.compile(r"\b(?:be|is|are|was|like|by|in|as|try|use|using|with|or|and|call|run|via|"
+                        r"to|the|a|an|of|for|then|follows|so|do|type|enter|the command|e\.g)$",
+                        re.IGNORECASE)
 _MAN_REFERENCE = re.compile(r"\b([\w.+-]+)\(\d\w*\)")
-_BULLET = re.compile(r"^(?:[\u2022*\u2013-]|\d+[.)])\s+")
 _MAX_REQUEST_CHARS = 200
 
 
 def _sentences(paragraph: str) -> list[str]:
-    return [sentence for sentence in _SENTENCE_END.split(_BULLET.sub("", paragraph)) if sentence]
+    return [sentence.strip() for sentence in _SENTENCE_END.split(_BULLET.sub("", paragraph))
+            if sentence.strip()]
 
 
 def _clean_request(sentence: str) -> str | None:
-    """The sentence as a request, or None when it is long, not prose, or leans on its context."""
+    """The sentence as a request, or None when it is long, not prose, mostly capitalised (a
+    title: "Linux and OS X"), or leans on its context."""
     request = _MAN_REFERENCE.sub(r"\1", sentence).strip().rstrip(".:;,").strip()
-    words_with_letters = [word for word in request.split() if re.search(r"[A-Za-z]", word)]
-    if len(request) > _MAX_REQUEST_CHARS or len(words_with_letters) < 3 or _CONTEXTUAL.search(request):
+    words = [word for word in request.split() if re.search(r"[A-Za-z]", word)]
+    capitalised = sum(word[0].isupper() for word in words)
+    if len(request) > _MAX_REQUEST_CHARS or len(words) < 3 or capitalised * 2 > len(words):
+        return None
+    if _CONTEXTUAL.search(request) or _LEANING_START.match(request) or _CUT_SHORT.search(request):
         return None
     return request
 
@@ -313,7 +360,7 @@ def _request_after(paragraph: str) -> str | None:
 
 # ----- commands --------------------------------------------------------------------------------
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=\S*")
-_PLACEHOLDER = re.compile(r"<[A-Za-z_][\w.-]*>|\u2026|\s\.\.\.(?:\s|$)")
+_PLACEHOLDER = re.compile(r"<[A-Za-z_][\w .-]*>|\u2026|(?:^|[\s/])\.\.\.(?:[\s/]|$)")
 _MAX_COMMAND_CHARS = 400
 
 
@@ -340,8 +387,10 @@ def _is_command(command: str, known: frozenset[str]) -> bool:
         return False
     while words and _ASSIGNMENT.fullmatch(words[0]):
         words = words[1:]
-    if not words or os.path.basename(words[0]) not in known:
-        return False
+    if not words or words[0].startswith(".") or os.path.basename(words[0]) not in known:
+        return False  # `./perf` is a build tree's program, not the installed one
+    if re.search(rf"\s[Oo][Rr]\s+{re.escape(words[0])}\s", command):
+        return False  # `perf probe -x zsh zfree or perf probe zsh zfree`: alternatives in one line
     return not (len(words) >= 4 and all(re.fullmatch(r"[A-Za-z,;']+", word) for word in words))
 
 
@@ -354,7 +403,7 @@ def _example_pairs_of(roff: str, known: frozenset[str]) -> Iterator[Pair]:
         for line in section.splitlines():
             reader.read(line)
         items = _items(reader.marked_lines())
-        content = [kind for kind, _ in items if kind != "heading"]
+        content = [kind for kind, _ in items if kind != "other"]
         command_first = bool(content) and content[0] == "code"
         for index, (kind, lines) in enumerate(items):
             command = _single_command(lines, known) if kind == "code" else None
@@ -371,17 +420,30 @@ def _example_pairs_of(roff: str, known: frozenset[str]) -> Iterator[Pair]:
                 yield Pair(request=request, command=command)
 
 
-def man_example_pairs(man_root: str | Path = DEFAULT_MAN_ROOT,
-                      max_pages: int | None = None) -> Iterator[Pair]:
+MAX_EXAMPLES_PER_COMMAND = 40  # gcloud's generated pages alone would give 97% of all examples
+
+
+def man_example_pairs(man_root: str | Path = DEFAULT_MAN_ROOT, max_pages: int | None = None,
+                      max_per_command: int = MAX_EXAMPLES_PER_COMMAND) -> Iterator[Pair]:
     """(description, command) from the EXAMPLES sections of pages in sections 1 and 8, where a
     sentence says in English what the command beside it does: `To dump a database called mydb
     into an SQL-script file:` above `$ pg_dump mydb > db.sql`. Only single-line commands (a
     backslash continuation is joined) beside a one-sentence description; distinct pairs in page
-    order (breadth first across command families); at most `max_pages` files read."""
+    order (breadth first across command families); at most `max_pages` files read and at most
+    `max_per_command` pairs per first command word, so one generated manual cannot drown the rest."""
     entries = _page_files(man_root)
     known = frozenset(_stem(entry.name) for entry in entries) | _SHELL_WORDS
-    return _distinct(pair for roff in _pages(entries, max_pages) if not _MDOC_PAGE.search(roff)
-                     for pair in _example_pairs_of(roff, known))
+    return _capped(_distinct(pair for roff in _pages(entries, max_pages) if not _MDOC_PAGE.search(roff)
+                              for pair in _example_pairs_of(roff, known)), max_per_command)
+
+
+def _capped(pairs: Iterator[Pair], max_per_command: int) -> Iterator[Pair]:
+    per_command: dict[str, int] = {}
+    for pair in pairs:
+        command = pair.command.split()[0]
+        per_command[command] = per_command.get(command, 0) + 1
+        if per_command[command] <= max_per_command:
+            yield pair
 
 
 def _distinct(pairs: Iterator[Pair]) -> Iterator[Pair]:

@@ -1,0 +1,113 @@
+"""Answering a request: the answer line, the decoding strategies, and the answer-weighted loss."""
+import shutil
+
+import numpy as np
+import pytest
+import torch
+from conftest import micro_config
+
+from core.answering import AnswerSettings, answer_line, answer_request, generate_lines, mean_logprobs
+from core.checkpoint import load_checkpoint
+from core.data.bashdoc import Pair, request_prompt
+from core.data.corpus import read_documents
+from core.data.shards import tokenize_split
+from core.engine import Sampling
+from core.errors import UserError
+from core.generation import GenerationSettings, generate
+from core.retrieval import RetrievalIndex
+from core.tokenizer import load_tokenizer
+from core.training import train
+from core.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def checkpoint(template_workspace, tmp_path_factory):
+    """A micro bilingual checkpoint trained once for the module (answering only reads it)."""
+    root = tmp_path_factory.mktemp("answering") / "ws"
+    shutil.copytree(template_workspace, root)
+    workspace = Workspace.resolve(root)
+    train(micro_config(num_steps=20), workspace, show_progress=False)
+    train(micro_config("code", num_steps=20, init_from="checkpoints/language/best", request_loss_weight=0.1),
+          workspace, show_progress=False)
+    return load_checkpoint(workspace.run_dir("bilingual") / "best")
+
+
+def test_answer_line_skips_comments_and_waits_for_a_whole_line():
+    assert answer_line("# note\nset -e\n  ls -la\nrm x\n") == "ls -la"
+    assert answer_line("# note\nls -l") is None
+    assert answer_line("\n# only comments\n") is None
+
+
+def test_greedy_line_is_the_first_command_line_of_greedy_generation(checkpoint):
+    lines = generate_lines(checkpoint, "list all text files", Sampling(max_new_tokens=48, temperature=0.0))
+    full = generate(checkpoint, "list all text files", GenerationSettings(max_new_tokens=48, temperature=0.0))
+    assert lines == [answer_line(full.completion + "\n") or ""]
+    assert answer_request(checkpoint, "list all text files").command == lines[0]
+
+
+def test_mean_logprobs_match_a_plain_forward_pass(checkpoint):
+    request, command = "show disk usage", "df -h"
+    ids = checkpoint.tokenizer.encode(request_prompt(request) + command + "\n").ids
+    prompt_length = len(checkpoint.tokenizer.encode(request_prompt(request)).ids)
+    with torch.no_grad():
+        logits, _ = checkpoint.model(torch.tensor([ids]))
+    logprobs = logits[0].log_softmax(-1)
+    expected = np.mean([logprobs[i - 1, ids[i]].item() for i in range(prompt_length, len(ids))])
+    scores = mean_logprobs(checkpoint, request, [command, "ls -- *.txt"])
+    assert scores[0] == pytest.approx(expected, abs=1e-5) and len(scores) == 2
+
+
+def test_rerank_and_retrieval_pick_the_best_scored_candidate(checkpoint):
+    rerank = answer_request(checkpoint, "find large files", AnswerSettings(strategy="rerank", samples=6))
+    assert rerank.candidates and rerank.command == max(rerank.candidates, key=lambda c: c.score).command
+    index = RetrievalIndex([Pair("show disk usage", "df -h"), Pair("print the date", "date")])
+    retrieval = answer_request(checkpoint, "show the disk usage", AnswerSettings(strategy="retrieval", neighbours=2),
+                               index=index)
+    assert {"df -h", "date"} <= {c.command for c in retrieval.candidates if c.origin == "retrieved"}
+    assert retrieval.command == max(retrieval.candidates, key=lambda c: c.score).command
+    with pytest.raises(UserError, match="needs the training pairs"):
+        answer_request(checkpoint, "x", AnswerSettings(strategy="retrieval"))
+
+
+@pytest.mark.parametrize("settings, message", [
+    (AnswerSettings(strategy="beam"), "strategy must be"), (AnswerSettings(samples=0), "samples"),
+    (AnswerSettings(max_new_tokens=-5), "max_new_tokens"), (AnswerSettings(temperature=float("nan")), "temperature")])
+def test_bad_settings_are_one_line(checkpoint, settings, message):
+    with pytest.raises(UserError, match=message):
+        answer_request(checkpoint, "list files", settings)
+
+
+def test_retrieval_baseline_answers_with_the_nearest_request():
+    index = RetrievalIndex([Pair("extract a tar archive", "tar -xf a.tar"), Pair("show disk usage", "df -h")])
+    assert index.answer("how do I extract this archive") == "tar -xf a.tar"
+    assert [n.pair.command for n in index.nearest("disk usage", 2)] == ["df -h", "tar -xf a.tar"]
+    with pytest.raises(UserError):
+        RetrievalIndex([])
+
+
+def test_answer_marks_cover_the_body_of_described_documents(workspace):
+    tokenizer = load_tokenizer(workspace.tokenizer_path("default"))
+    corpus = workspace.corpus_dir("code", "installed")
+    shard = tokenize_split(corpus, tokenizer, "train")
+    first = next(read_documents(corpus, "train"))
+    prompt_ids = tokenizer.encode(request_prompt(first.split("\n")[1][2:])).ids
+    whole_ids = tokenizer.encode(first).ids
+    assert list(shard.tokens[:len(whole_ids)]) == whole_ids  # split encoding = whole encoding
+    assert list(shard.answer[:len(whole_ids) + 1]) == [0] * len(prompt_ids) + [1] * (len(whole_ids) - len(prompt_ids) + 1)
+    english = tokenize_split(workspace.corpus_dir("english", "installed"), tokenizer, "train")
+    assert english.answer.all()
+
+
+def test_weighted_loss_is_the_weighted_mean(checkpoint):
+    tokens = torch.randint(0, 512, (2, 12))
+    targets = torch.randint(0, 512, (2, 12))
+    model = checkpoint.model
+    _, plain = model(tokens, targets)
+    _, ones = model(tokens, targets, target_weights=torch.ones(2, 12))
+    assert ones.item() == pytest.approx(plain.item(), rel=1e-6)
+    weights = torch.zeros(2, 12)
+    weights[:, -1] = 1.0
+    _, last_only = model(tokens, targets, target_weights=weights)
+    logits, _ = model(tokens)
+    expected = torch.nn.functional.cross_entropy(logits[:, -1], targets[:, -1])
+    assert last_only.item() == pytest.approx(expected.item(), rel=1e-5)
