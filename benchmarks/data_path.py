@@ -62,7 +62,7 @@ def main() -> None:
 
     model = ours(config)
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4)
-    x, y = shard.sample_batch(args.batch_size, config.context_length, batch_rng(0, 0, 0, 0))
+    x, y, _ = shard.sample_batch(args.batch_size, config.context_length, batch_rng(0, 0, 0, 0))
     for step in range(args.steps + 1):
         if step == 1:
             start = time.perf_counter()  # the first step warms the allocator up

@@ -7,9 +7,11 @@ wins in the report is the one a visitor meets. Strategies:
 - `rerank` (sample-and-rerank): the greedy line plus `samples` sampled lines; lines `bash -n`
   rejects, or whose first word is no command this machine or the training data knows, are
   dropped; the rest are ranked by the model's own mean log-probability per token.
-- `retrieval`: the greedy line plus the commands of the `neighbours` most similar training
-  requests (`core.retrieval`), ranked the same way: the model judges candidates rather than
-  recalling the whole command alone.
+- `retrieval` (retrieval-augmented): the commands of the `neighbours` most similar training
+  requests (`core.retrieval`) are put in the prompt as examples, as a model trained on a corpus
+  built with `--examples` saw them, and the model writes the greedy answer line from them. (Ranking
+  the retrieved commands by the model's likelihood instead was measured and lost to retrieval
+  alone: benchmarks/README.md.)
 
 Scores are mean log-probabilities of the answer line's tokens (and its newline) given the request
 prompt; a longer line is not punished for being long.
@@ -17,7 +19,7 @@ prompt; a longer line is not punished for being long.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import torch
@@ -27,7 +29,7 @@ from core.data.bashdoc import request_prompt
 from core.engine import Sampling, generate_ids
 from core.errors import UserError
 from core.evaluation import bash_syntax_ok, first_command_word
-from core.retrieval import RetrievalIndex
+from core.retrieval import EXAMPLES_FILE, RetrievalIndex, load_index
 from core.tokenizer import end_of_text_id
 
 STRATEGIES = ("greedy", "rerank", "retrieval")
@@ -38,7 +40,7 @@ class AnswerSettings:
     strategy: str = "greedy"
     samples: int = 8  # rerank: sampled lines besides the greedy one
     temperature: float = 0.8  # rerank: sampling temperature
-    neighbours: int = 5  # retrieval: candidates taken from the index
+    neighbours: int = 3  # retrieval: examples shown in the prompt (as many as in training)
     max_new_tokens: int = 48
     seed: int = 0
 
@@ -78,11 +80,12 @@ def answer_line(completion: str) -> str | None:
     return None
 
 
-def generate_lines(checkpoint: Checkpoint, request: str, sampling: Sampling, rows: int = 1) -> list[str]:
+def generate_lines(checkpoint: Checkpoint, request: str, sampling: Sampling, rows: int = 1,
+                   examples: Sequence[str] = ()) -> list[str]:
     """`rows` answer lines (greedy when the temperature is 0); generation stops once every row has
     a complete line, ends its text, or runs out of new tokens."""
     tokenizer, model = checkpoint.tokenizer, checkpoint.model
-    prompt_ids = tokenizer.encode(request_prompt(request), add_special_tokens=False).ids
+    prompt_ids = tokenizer.encode(request_prompt(request, examples), add_special_tokens=False).ids
     if len(prompt_ids) + 2 > model.config.context_length:
         raise UserError(f"the request is {len(prompt_ids)} tokens; this model reads at most "
                         f"{model.config.context_length - 2}. Shorten it")
@@ -153,29 +156,31 @@ def answer_request(checkpoint: Checkpoint, request: str, settings: AnswerSetting
                    index: RetrievalIndex | None = None, commands: Collection[str] | None = None) -> Answer:
     """One answer line for `request` by the chosen strategy, with the candidates it weighed.
 
-    `commands` (for rerank) limits first words to known commands; `index` is required by
-    retrieval."""
+    `commands` (for rerank) limits first words to known commands; retrieval uses `index`, or the
+    one the checkpoint carries."""
     settings = settings or AnswerSettings()
     settings.validate()
     greedy = Sampling(max_new_tokens=settings.max_new_tokens, temperature=0.0, seed=settings.seed)
+    if settings.strategy == "retrieval":
+        index = index or load_index(checkpoint.path)
+        if index is None:
+            raise UserError(f"{checkpoint.path} carries no retrieval examples ({EXAMPLES_FILE}); "
+                            "answer greedily or give the training pairs")
+        examples = next(index.examples([request], settings.neighbours))
+        line = generate_lines(checkpoint, request, greedy, examples=examples)[0]
+        return Answer(line, [Candidate(line, "greedy"), *(Candidate(e, "retrieved") for e in examples)])
     candidates = [Candidate(line, "greedy") for line in generate_lines(checkpoint, request, greedy)]
     if settings.strategy == "greedy":
         return Answer(candidates[0].command, candidates)
-    if settings.strategy == "rerank":
-        sampling = Sampling(max_new_tokens=settings.max_new_tokens, temperature=settings.temperature,
-                            seed=settings.seed)
-        candidates += [Candidate(line, "sample")
-                       for line in generate_lines(checkpoint, request, sampling, settings.samples)]
-    else:
-        if index is None:
-            raise UserError("the retrieval strategy needs the training pairs' index")
-        candidates += [Candidate(n.pair.command.strip(), "retrieved")
-                       for n in index.nearest(request, settings.neighbours)]
+    sampling = Sampling(max_new_tokens=settings.max_new_tokens, temperature=settings.temperature,
+                        seed=settings.seed)
+    candidates += [Candidate(line, "sample")
+                   for line in generate_lines(checkpoint, request, sampling, settings.samples)]
     unique: dict[str, Candidate] = {}
     for candidate in candidates:
         if candidate.command and candidate.command not in unique:
             unique[candidate.command] = candidate
-    kept = [c for c in unique.values() if c.origin == "retrieved" or _plausible(c.command, commands)]
+    kept = [c for c in unique.values() if _plausible(c.command, commands)]
     if not kept:
         return Answer(candidates[0].command, candidates)
     for candidate, score in zip(kept, mean_logprobs(checkpoint, request, [c.command for c in kept])):

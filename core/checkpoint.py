@@ -11,6 +11,7 @@ A checkpoint folder is exactly what `export` hands to someone else, minus the tr
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import shutil
 from dataclasses import dataclass
@@ -94,6 +95,18 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
     return Checkpoint(path=path, model=model.eval(), tokenizer=tokenizer, info=info)
 
 
+@functools.lru_cache(maxsize=8)
+def _cached(path: str, modified_ns: int) -> Checkpoint:
+    return load_checkpoint(path)
+
+
+def cached_checkpoint(path: str | Path) -> Checkpoint:
+    """A checkpoint loaded once per process (the playground answers many clicks with the same
+    models); a folder rewritten since is loaded again. Callers must not train the model."""
+    weights = Path(path) / WEIGHTS
+    return _cached(str(Path(path).resolve()), weights.stat().st_mtime_ns if weights.exists() else 0)
+
+
 def load_trainer_state(path: Path) -> dict[str, Any]:
     file = Path(path) / TRAINER_STATE
     if not file.exists():
@@ -104,12 +117,22 @@ def load_trainer_state(path: Path) -> dict[str, Any]:
         raise UserError(f"trainer state {file} is corrupt: {exc}") from None
 
 
-def export_checkpoint(source: Path, destination: Path) -> Path:
-    """Copy a checkpoint without its trainer state: what someone needs to load and generate."""
+def export_checkpoint(source: Path, destination: Path, half: bool = False) -> Path:
+    """Copy a checkpoint without its trainer state: what someone needs to load and generate.
+
+    `half` stores the weights in float16 — half the bytes; a weight of these models is far inside
+    its range, and its 11-bit significand keeps more of each than bfloat16 would — which is how the
+    demo checkpoints ship; loading widens them to the model's float32 parameters."""
     read_info(source)
     destination = Path(destination)
     tmp = temporary_sibling(destination)
-    for name in (WEIGHTS, CONFIG, TOKENIZER):
+    for name in (CONFIG, TOKENIZER):
         shutil.copy2(Path(source) / name, tmp / name)
+    if half:
+        state = load_file(str(Path(source) / WEIGHTS))
+        save_file({name: tensor.to(torch.float16) if tensor.is_floating_point() else tensor
+                   for name, tensor in state.items()}, str(tmp / WEIGHTS))
+    else:
+        shutil.copy2(Path(source) / WEIGHTS, tmp / WEIGHTS)
     replace_dir(tmp, destination)
     return destination

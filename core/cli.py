@@ -17,7 +17,7 @@ from pathlib import Path
 
 from core.config import CONFIG_DIR, data_sources, load_train_config, model_presets
 from core.errors import UserError
-from core.workspace import Workspace
+from core.workspace import PROJECT_ROOT, Workspace
 
 Handler = Callable[[argparse.Namespace, Workspace], None]
 
@@ -28,7 +28,7 @@ def _download(args: argparse.Namespace, workspace: Workspace) -> None:
 
     manifest = download(workspace, args.domain, args.source, name=args.name, path=args.path,
                         max_docs=args.max_docs, max_mb=args.max_mb, max_files=args.max_files,
-                        val_fraction=args.val_fraction)
+                        val_fraction=args.val_fraction, examples=args.examples)
     where = workspace.corpus_dir(args.domain, manifest.name)
     print(f"{args.domain}/{manifest.name}: {manifest.documents:,} documents, {manifest.bytes / 1e6:.2f} MB "
           f"(train {manifest.train.documents:,}, val {manifest.val.documents:,}; rejected "
@@ -194,8 +194,24 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
 def _export(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.checkpoint import export_checkpoint
 
-    out = export_checkpoint(workspace.path(args.checkpoint), workspace.path(args.out))
+    out = export_checkpoint(workspace.path(args.checkpoint), workspace.path(args.out), half=args.half)
     print(f"exported {args.checkpoint} -> {out} (load it with core.checkpoint.load_checkpoint)")
+
+
+def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.recipe import load_recipe, run_recipe, ship
+
+    if args.workspace is None:  # never the project folder itself: the shipped runs live there
+        workspace = Workspace.resolve(PROJECT_ROOT / "runs" / "recipe")
+    recipe = load_recipe(args.config, {"code_steps": args.code_steps, "language_steps": args.language_steps,
+                                       "model": args.model})
+    if not args.ship_only:
+        for line in run_recipe(workspace, recipe):
+            print(line, flush=True)
+    if args.ship or args.ship_only:
+        for path in ship(workspace, replace=args.replace):
+            print(f"shipped {path}")
+    print(f"figures: {workspace.root / 'recipe.json'}; report: {workspace.root / 'reports' / 'recipe.md'}")
 
 
 def _quickstart(args: argparse.Namespace, workspace: Workspace) -> None:
@@ -216,6 +232,8 @@ def _add_download_args(parser: argparse.ArgumentParser, default_source: str) -> 
     parser.add_argument("--max-mb", type=float, help="stop after this many megabytes")
     parser.add_argument("--max-files", type=int, help="read at most this many files/pages")
     parser.add_argument("--val-fraction", type=float, default=0.05)
+    parser.add_argument("--examples", type=int, default=0,
+                        help="also train each pair with the commands of this many similar requests in its prompt")
 
 
 def _add_train_args(parser: argparse.ArgumentParser) -> None:
@@ -323,6 +341,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", _export, "copy a checkpoint without trainer state, ready to share")
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--half", action="store_true", help="store the weights in float16 (half the size)")
+    p = command("recipe", _recipe, "train, evaluate and (with --ship) ship the demo checkpoints")
+    p.add_argument("--config", default=str(CONFIG_DIR / "recipe.yaml"), help="the recipe's YAML")
+    p.add_argument("--model", help="size preset (default: the recipe's)")
+    p.add_argument("--language-steps", type=int)
+    p.add_argument("--code-steps", type=int)
+    p.add_argument("--ship", action="store_true", help="copy the results into the project's checkpoints/")
+    p.add_argument("--ship-only", action="store_true", help="ship the last run's results without training")
+    p.add_argument("--replace", action="store_true", help="with --ship: replace shipped checkpoints")
     p = command("quickstart", _quickstart,
                 "offline path end to end: installed data → tokenizer → stage 1 → stage 2")
     p.add_argument("--model", default="cpu")

@@ -146,6 +146,9 @@ def _type_ok(value: Any, annotation: Any) -> bool:
         return any(_type_ok(value, arg) for arg in typing.get_args(annotation))
     if annotation is type(None):
         return value is None
+    if origin is list:
+        (item_type,) = typing.get_args(annotation)
+        return isinstance(value, list) and all(_type_ok(item, item_type) for item in value)
     if origin is dict:
         key_type, value_type = typing.get_args(annotation)
         return isinstance(value, dict) and all(

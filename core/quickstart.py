@@ -1,8 +1,10 @@
 """The whole offline path in one call, for newcomers and the app's Quick start button.
 
-Data that is already on the machine (manual pages and Python help as English; installed shell
-scripts plus the project's curated examples as bash) → tokenizer → stage 1 → stage 2. Nothing is
-downloaded, so it works on a fresh machine with no network.
+Data that is already on the machine (manual pages and Python help as English; as bash, the
+(request, command) pairs of the manual pages' EXAMPLES and NAME lines, the project's curated
+scripts, tldr pages when a folder or the network gives them, and the installed shell scripts)
+→ tokenizer → stage 1 → stage 2. Nothing else is downloaded, so it works on a fresh machine with
+no network. Its runs have names of their own, so it never touches the shipped demo checkpoints.
 """
 from __future__ import annotations
 
@@ -17,7 +19,19 @@ from core.training import EventCallback, train
 from core.workspace import Workspace
 
 ENGLISH_CORPUS, CODE_CORPUS, TOKENIZER = "installed", "installed", "default"
-LANGUAGE_RUN, BILINGUAL_RUN = "language", "bilingual"
+LANGUAGE_RUN, BILINGUAL_RUN = "quickstart-language", "quickstart-bilingual"
+OFFLINE_CODE_SOURCES = "man-examples,man-names,curated,installed"
+
+
+def code_sources(workspace: Workspace) -> tuple[str, str]:
+    """The bash sources this machine has, and a line saying whether tldr is among them."""
+    from core.data.sources import resolve_source, source_records
+
+    try:
+        next(iter(source_records(resolve_source("code", "tldr"), workspace, max_files=1)), None)
+    except UserError as exc:
+        return OFFLINE_CODE_SOURCES, f"tldr pages not used ({exc})"
+    return f"tldr,{OFFLINE_CODE_SOURCES}", "tldr pages found"
 
 
 def check_quickstart(workspace: Workspace, overwrite: bool) -> None:
@@ -40,9 +54,11 @@ def run_quickstart(workspace: Workspace, model: str = "cpu", language_steps: int
     english = download(workspace, "english", "installed", name=ENGLISH_CORPUS,
                        max_docs=max_english_docs, show_progress=show_progress)
     yield f"English corpus: {english.documents:,} documents, {english.bytes / 1e6:.1f} MB"
-    code = download(workspace, "code", "curated,installed", name=CODE_CORPUS,
-                    max_files=max_code_files, show_progress=show_progress)
-    yield f"bash corpus: {code.documents:,} scripts, {code.bytes / 1e6:.1f} MB"
+    sources, tldr_note = code_sources(workspace)
+    yield tldr_note
+    code = download(workspace, "code", sources, name=CODE_CORPUS, max_files=max_code_files,
+                    show_progress=show_progress)
+    yield f"bash corpus ({sources}): {code.documents:,} documents, {code.bytes / 1e6:.1f} MB"
     tokenizer = train_tokenizer([workspace.corpus_dir("english", ENGLISH_CORPUS),
                                  workspace.corpus_dir("code", CODE_CORPUS)],
                                 workspace.tokenizer_path(TOKENIZER), show_progress=show_progress)

@@ -2,13 +2,18 @@
 
 TF-IDF over word unigrams and bigrams of the training pairs' requests, cosine similarity, nearest
 neighbour's command — the yardstick a neural model must beat to show that it learnt more than a
-lookup table. The same index also serves retrieval-augmented decoding (`core.answering`), which
-offers the neighbours' commands to the model as candidates.
+lookup table. The same index gives retrieval-augmented answers: the commands of the nearest
+training requests are shown in the prompt (`core.data.bashdoc` examples), at training time
+(never a pair's own) and at answer time, and the model writes the answer from them. A checkpoint
+trained that way carries its index's pairs (`examples.jsonl.gz`), so it answers anywhere.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import gzip
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -41,3 +46,45 @@ class RetrievalIndex:
 
     def answer(self, request: str) -> str:
         return self.nearest(request, 1)[0].pair.command
+
+    def examples(self, requests: Sequence[str], k: int, exclude: Sequence[Pair | None] | None = None,
+                 chunk: int = 256) -> Iterator[list[str]]:
+        """For each request, the distinct commands of its `k` nearest pairs, best first, never the
+        pair of the same position in `exclude` (a training pair must not see its own answer)."""
+        for start in range(0, len(requests), chunk):
+            queries = self._vectorizer.transform(requests[start:start + chunk])
+            similarities = (queries @ self._matrix.T).toarray()
+            wanted = min(k + 1, similarities.shape[1])
+            for row, scores in enumerate(similarities):
+                top = np.argpartition(-scores, wanted - 1)[:wanted]
+                own = exclude[start + row] if exclude else None
+                commands: list[str] = []
+                for i in top[np.argsort(-scores[top], kind="stable")]:
+                    pair = self.pairs[i]
+                    if pair != own and pair.command not in commands:
+                        commands.append(pair.command)
+                yield commands[:k]
+
+
+EXAMPLES_FILE = "examples.jsonl.gz"
+
+
+def save_pairs(folder: Path, pairs: Sequence[Pair]) -> Path:
+    """The index's pairs beside a checkpoint (gzip JSONL: the index is rebuilt on load)."""
+    path = Path(folder) / EXAMPLES_FILE
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        for pair in pairs:
+            out.write(json.dumps(asdict(pair), ensure_ascii=False) + "\n")
+    return path
+
+
+def load_index(folder: Path) -> RetrievalIndex | None:
+    """The index a checkpoint was trained with, or None when it carries none."""
+    path = Path(folder) / EXAMPLES_FILE
+    if not path.exists():
+        return None
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            return RetrievalIndex([Pair(**json.loads(line)) for line in lines])
+    except (OSError, ValueError, TypeError, EOFError) as exc:
+        raise UserError(f"{path} is corrupt ({exc}); export the checkpoint again") from None

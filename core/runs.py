@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from core.training import read_metrics, read_run
-from core.workspace import Workspace
+from core.workspace import PROJECT_ROOT, Workspace
 
 
 @dataclass(frozen=True)
 class CheckpointEntry:
     run_name: str
     stage: str
-    kind: str  # best | last
+    kind: str  # best | last | shipped
     path: Path
 
     @property
@@ -51,6 +51,18 @@ def list_checkpoints(workspace: Workspace, stage: str | None = None) -> list[Che
         for kind in ("best", "last"):
             if (run_dir / kind / "model.safetensors").exists():
                 entries.append(CheckpointEntry(name, run_stage, kind, run_dir / kind))
+    return entries
+
+
+def shipped_checkpoints(root: Path = PROJECT_ROOT) -> list[CheckpointEntry]:
+    """The demo checkpoints that ship with the project (`checkpoints/language`, `checkpoints/bilingual`),
+    wherever the workspace is, so a fresh clone or a Space with its own volume shows them at once."""
+    entries = []
+    for name in ("language", "bilingual"):
+        path = root / "checkpoints" / name / "best"
+        if (path / "model.safetensors").exists():
+            stage = "language" if name == "language" else "code"
+            entries.append(CheckpointEntry(f"demo {name}", stage, "shipped", path))
     return entries
 
 

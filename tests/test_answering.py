@@ -14,7 +14,8 @@ from core.data.shards import tokenize_split
 from core.engine import Sampling
 from core.errors import UserError
 from core.generation import GenerationSettings, generate
-from core.retrieval import RetrievalIndex
+from core.evaluation import bash_syntax_ok, first_command_word
+from core.retrieval import RetrievalIndex, load_index, save_pairs
 from core.tokenizer import load_tokenizer
 from core.training import train
 from core.workspace import Workspace
@@ -57,16 +58,26 @@ def test_mean_logprobs_match_a_plain_forward_pass(checkpoint):
     assert scores[0] == pytest.approx(expected, abs=1e-5) and len(scores) == 2
 
 
-def test_rerank_and_retrieval_pick_the_best_scored_candidate(checkpoint):
+def test_rerank_picks_the_best_scored_plausible_candidate(checkpoint):
     rerank = answer_request(checkpoint, "find large files", AnswerSettings(strategy="rerank", samples=6))
     assert rerank.candidates and rerank.command == max(rerank.candidates, key=lambda c: c.score).command
-    index = RetrievalIndex([Pair("show disk usage", "df -h"), Pair("print the date", "date")])
-    retrieval = answer_request(checkpoint, "show the disk usage", AnswerSettings(strategy="retrieval", neighbours=2),
-                               index=index)
-    assert {"df -h", "date"} <= {c.command for c in retrieval.candidates if c.origin == "retrieved"}
-    assert retrieval.command == max(retrieval.candidates, key=lambda c: c.score).command
-    with pytest.raises(UserError, match="needs the training pairs"):
-        answer_request(checkpoint, "x", AnswerSettings(strategy="retrieval"))
+    assert all(bash_syntax_ok(c.command) and first_command_word(c.command) for c in rerank.candidates)
+
+
+def test_retrieval_puts_the_nearest_commands_in_the_prompt(checkpoint, tmp_path):
+    index = RetrievalIndex([Pair("show disk usage", "df -h"), Pair("print the date", "date"),
+                            Pair("show disk usage per folder", "du -sh *")])
+    settings = AnswerSettings(strategy="retrieval", neighbours=2)
+    answer = answer_request(checkpoint, "show the disk usage", settings, index=index)
+    assert [c.command for c in answer.candidates if c.origin == "retrieved"] == ["df -h", "du -sh *"]
+    examples = ["df -h", "du -sh *"]
+    assert answer.command == generate_lines(checkpoint, "show the disk usage", Sampling(max_new_tokens=48, temperature=0.0),
+                                            examples=examples)[0]
+    with pytest.raises(UserError, match="carries no retrieval examples"):
+        answer_request(checkpoint, "x", settings)
+    carrying = shutil.copytree(checkpoint.path, tmp_path / "carrying")
+    save_pairs(carrying, index.pairs)
+    assert answer_request(load_checkpoint(carrying), "show the disk usage", settings).command == answer.command
 
 
 @pytest.mark.parametrize("settings, message", [
@@ -77,10 +88,20 @@ def test_bad_settings_are_one_line(checkpoint, settings, message):
         answer_request(checkpoint, "list files", settings)
 
 
-def test_retrieval_baseline_answers_with_the_nearest_request():
-    index = RetrievalIndex([Pair("extract a tar archive", "tar -xf a.tar"), Pair("show disk usage", "df -h")])
+def test_retrieval_baseline_answers_with_the_nearest_request(tmp_path):
+    pairs = [Pair("extract a tar archive", "tar -xf a.tar"), Pair("show disk usage", "df -h"),
+             Pair("show disk usage in a readable way", "df -h")]
+    index = RetrievalIndex(pairs)
     assert index.answer("how do I extract this archive") == "tar -xf a.tar"
-    assert [n.pair.command for n in index.nearest("disk usage", 2)] == ["df -h", "tar -xf a.tar"]
+    assert [n.pair.command for n in index.nearest("disk usage", 2)] == ["df -h", "df -h"]
+    # examples: distinct commands, best first, never the excluded pair itself
+    assert list(index.examples(["show disk usage", "extract a tar archive"], 2, exclude=[pairs[1], pairs[0]])) == [
+        ["df -h", "tar -xf a.tar"], ["df -h"]]
+    save_pairs(tmp_path, pairs)
+    assert load_index(tmp_path).pairs == pairs and load_index(tmp_path / "absent") is None
+    (tmp_path / "examples.jsonl.gz").write_bytes(b"not gzip")
+    with pytest.raises(UserError, match="corrupt"):
+        load_index(tmp_path)
     with pytest.raises(UserError):
         RetrievalIndex([])
 

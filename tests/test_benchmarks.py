@@ -46,8 +46,16 @@ def test_tinystories_benchmark_runs_briefly():
     assert "unigram" in out and "ratio final/untrained" in out
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "tldr").is_dir(), reason=f"real data absent at {SHARED_DATA}")
-def test_bilingual_report_benchmark_runs_briefly():
-    out = run_benchmark("bilingual_report.py", "--model", "micro", "--language-steps", "5", "--code-steps", "5",
-                        "--max-pairs", "3", "--replay", "0")
-    assert "code-only" in out and "utility_accuracy" in out
+def test_request_following_benchmark_runs_briefly(tmp_path, workspace):
+    from core.training import train
+    from conftest import micro_config
+
+    train(micro_config(num_steps=5), workspace, show_progress=False)
+    out = run_benchmark("request_following.py", "--workspace", str(workspace.root), "--english-corpus", "installed",
+                        "--code-corpus", "installed", "--pair-sources", "curated", "--steps", "3",
+                        "--max-pairs", "3", "--strategies", "greedy", "rerank",
+                        "--variant", "plain", "learning_rate=1e-3", "--variant", "weighted", "request_loss_weight=0.1")
+    table = out.split("---|---|")[1].strip().splitlines()
+    assert [line.split(" | ")[:2] for line in table] == [["retrieval", "-"], ["plain", "greedy"], ["plain", "rerank"],
+                                                       ["weighted", "greedy"], ["weighted", "rerank"]]
+    assert "(1.00x)" in table[0]

@@ -67,3 +67,12 @@ def test_export_drops_trainer_state_and_reloads(saved, tmp_path):
     assert torch.equal(load_checkpoint(exported).model.token_embedding.weight, model.token_embedding.weight)
     with pytest.raises(UserError, match="no trainer state"):
         load_trainer_state(exported)
+
+
+def test_half_export_is_half_the_size_and_loads_as_float32(saved, tmp_path):
+    path, model = saved
+    exported = export_checkpoint(path, tmp_path / "half", half=True)
+    assert (exported / "model.safetensors").stat().st_size < 0.6 * (path / "model.safetensors").stat().st_size
+    loaded = load_checkpoint(exported).model.token_embedding.weight
+    assert loaded.dtype == torch.float32
+    assert torch.allclose(loaded, model.token_embedding.weight, rtol=1e-3, atol=1e-4)

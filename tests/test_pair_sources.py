@@ -96,3 +96,31 @@ def test_tldr_source_falls_back_to_the_archive(tmp_path, workspace):
     spec = dataclasses.replace(data_sources()["code"]["tldr"], path=str(tmp_path / "absent"), url=archive.as_uri())
     assert [pair for _, pair in source_records(spec, workspace)] == [
         Pair("Update lists", "apt update"), Pair("Package manager", "apt")]
+
+
+def test_retrieved_examples_stay_beside_their_pair_and_never_show_its_own_answer(tmp_path, workspace):
+    from core.data.bashdoc import EXAMPLE_PREFIX
+    from core.data.corpus import read_documents
+    from core.data.sources import download
+
+    pages = tmp_path / "tldr" / "pages" / "common"
+    pages.mkdir(parents=True)
+    for i in range(40):
+        examples = "".join(f"- Do thing {j} with tool{i}:\n\n`tool{i} --thing {j}`\n\n" for j in range(4))
+        (pages / f"tool{i}.md").write_text(f"# tool{i}\n\n> Tool number {i}.\n\n{examples}")
+    folder = str(tmp_path / "tldr")
+    plain = download(workspace, "code", "tldr", name="plain", path=folder, show_progress=False)
+    augmented = download(workspace, "code", "tldr", name="augmented", path=folder, examples=2, show_progress=False)
+    assert augmented.documents == 2 * plain.documents
+    for split in ("train", "val"):
+        plain_docs = set(read_documents(workspace.corpus_dir("code", "plain"), split))
+        documents = list(read_documents(workspace.corpus_dir("code", "augmented"), split))
+        with_hints = [d for d in documents if EXAMPLE_PREFIX in d]
+        assert set(documents) - set(with_hints) == plain_docs
+        for document in with_hints:
+            pair = parse_bash_document(document)
+            assert pair_document(pair) in plain_docs  # the variant sits on its pair's side
+            hints = [line[len(EXAMPLE_PREFIX):] for line in document.splitlines() if line.startswith(EXAMPLE_PREFIX)]
+            assert 1 <= len(hints) <= 2 and pair.command not in hints
+    with pytest.raises(UserError, match="examples must be between"):
+        download(workspace, "code", "tldr", path=folder, examples=11, show_progress=False)

@@ -14,21 +14,21 @@ def test_quickstart_trains_both_stages_on_installed_data(tmp_path):
     workspace = Workspace.resolve(tmp_path / "ws")
     lines = list(run_quickstart(workspace, model="micro", language_steps=20, code_steps=10,
                                 max_english_docs=150, max_code_files=150, show_progress=False))
-    assert lines[0].startswith("English corpus") and lines[1].startswith("bash corpus")
-    assert lines[2].startswith("tokenizer: ")
+    assert lines[0].startswith("English corpus") and lines[1].startswith("tldr pages")
+    assert lines[2].startswith("bash corpus (") and "man-examples,man-names,curated,installed" in lines[2]
     vocabulary = load_tokenizer(workspace.tokenizer_path("default")).get_vocab_size()
-    assert lines[2] == f"tokenizer: {vocabulary:,} tokens" and 257 < vocabulary <= 8000
-    assert read_run(workspace.run_dir("language"))["status"] == "finished"
-    bilingual = read_run(workspace.run_dir("bilingual"))
-    assert bilingual["status"] == "finished" and bilingual["parent"].endswith("language/best")
-    evals = [m for m in read_metrics(workspace.run_dir("language")) if "val_loss" in m]
+    assert lines[3] == f"tokenizer: {vocabulary:,} tokens" and 257 < vocabulary <= 8000
+    assert read_run(workspace.run_dir("quickstart-language"))["status"] == "finished"
+    bilingual = read_run(workspace.run_dir("quickstart-bilingual"))
+    assert bilingual["status"] == "finished" and bilingual["parent"].endswith("quickstart-language/best")
+    evals = [m for m in read_metrics(workspace.run_dir("quickstart-language")) if "val_loss" in m]
     assert evals[-1]["val_loss"] < evals[0]["val_loss"]
 
 
 def test_quickstart_never_replaces_runs_unasked(workspace):
-    train(micro_config(num_steps=5), workspace, show_progress=False)
+    train(micro_config(num_steps=5, run_name="quickstart-language"), workspace, show_progress=False)
     with pytest.raises(UserError, match="already exist"):
         next(run_quickstart(workspace, model="micro", show_progress=False))
     with pytest.raises(UserError, match="already exist"):
         JobManager(workspace).start_quickstart(model="micro")  # refused before any thread starts
-    assert read_run(workspace.run_dir("language"))["step"] == 5
+    assert read_run(workspace.run_dir("quickstart-language"))["step"] == 5

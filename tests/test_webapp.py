@@ -61,12 +61,16 @@ def test_playground_compares_two_checkpoints(client, app):
     workspace = app[1]
     language = str(workspace.run_dir("web-language") / "best")
     bilingual = str(workspace.run_dir("web-code") / "best")
-    result = client.predict("list all large files", "bash script", 32, 0.8, 50, 0.95, 0,
-                            language, bilingual, None, api_name="/compare")
+    result = client.predict("list all large files", "bash script", "free text (sampled, streamed)", 32, 0.8, 50,
+                            0.95, 0, language, bilingual, None, api_name="/compare")
     first, second, third, check_first, check_second, _ = result
     assert first.startswith("#!/bin/bash\n# list all large files\n")
     assert second.startswith("#!/bin/bash\n# list all large files\n") and third == ""
     assert "bash -n" in check_first and "bash -n" in check_second
+    answered = client.predict("list all large files", "bash script", "answer (best of 8 samples, reranked)", 32,
+                              0.8, 50, 0.95, 0, language, bilingual, "/nowhere/best", api_name="/compare")
+    assert answered[1].startswith("#!/bin/bash\n# list all large files\n") and answered[1].count("\n") == 3
+    assert "candidates the model weighed" in answered[4] and answered[2].startswith("error: checkpoint not found")
     rows = client.predict(api_name="/list_runs")
     assert {"web-language", "web-code", "web-stop"} <= {row[0] for row in rows[0]["data"]}
 

@@ -1,4 +1,9 @@
-"""Playground: one prompt through two or three checkpoints side by side, streamed as it is written."""
+"""Playground: one prompt through two or three checkpoints side by side.
+
+A bash request is answered the way the report scores it (`core.answering`: the greedy answer line,
+or the best of several samples); free text is sampled and streamed as it is written. It opens on
+the shipped demo checkpoints, so a first visit needs no training.
+"""
 from __future__ import annotations
 
 import queue
@@ -7,11 +12,13 @@ from collections.abc import Callable, Iterator
 
 import gradio as gr
 
-from core.checkpoint import load_checkpoint
+from core.answering import AnswerSettings, answer_request
+from core.checkpoint import Checkpoint, cached_checkpoint
+from core.data.bashdoc import request_prompt
 from core.errors import UserError
 from core.evaluation import bash_syntax_ok
 from core.generation import GenerationSettings, generate
-from core.runs import list_checkpoints
+from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
 
 EXAMPLES = [["Once upon a time, there was a little dog named Max.", "raw text"],
@@ -19,17 +26,22 @@ EXAMPLES = [["Once upon a time, there was a little dog named Max.", "raw text"],
             ["list all large files", "bash script"],
             ["delete log files older than 30 days", "bash script"]]
 COLUMNS = 3
+# What a bash prompt gets: the answer line (as the report scores it) or freely sampled text.
+DECODINGS = {"answer (greedy)": "greedy", "answer (best of 8 samples, reranked)": "rerank",
+             "free text (sampled, streamed)": None}
 
 
 def checkpoint_choices(workspace: Workspace) -> list[tuple[str, str]]:
-    return [(entry.label, str(entry.path)) for entry in list_checkpoints(workspace)]
+    entries = {entry.path: entry for entry in [*shipped_checkpoints(), *list_checkpoints(workspace)]}
+    return [(entry.label, str(path)) for path, entry in entries.items()]
 
 
 def default_pair(workspace: Workspace) -> tuple[str | None, str | None]:
-    """The newest language-only and bilingual checkpoints, best first."""
-    language = [str(e.path) for e in list_checkpoints(workspace, "language")]
-    bilingual = [str(e.path) for e in list_checkpoints(workspace, "code")]
-    return (language[0] if language else None), (bilingual[0] if bilingual else None)
+    """The shipped demo pair when it is there, else the newest language-only and bilingual runs."""
+    def first(stage: str) -> str | None:
+        found = [e for e in shipped_checkpoints() if e.stage == stage] or list_checkpoints(workspace, stage)
+        return str(found[0].path) if found else None
+    return first("language"), first("code")
 
 
 def verdict(text: str, template: str) -> str:
@@ -50,7 +62,7 @@ def stream_comparison(paths: list[str | None], prompt: str, settings: Generation
 
     def worker(path: str) -> None:
         try:
-            checkpoint = load_checkpoint(path)
+            checkpoint = cached_checkpoint(path)
             result = generate(checkpoint, prompt, settings,
                               on_text=lambda piece: texts.__setitem__(path, texts[path] + piece))
             texts[path] = result.text
@@ -72,6 +84,32 @@ def stream_comparison(paths: list[str | None], prompt: str, settings: Generation
                [errors.get(p, "") if p else "" for p in paths])
 
 
+def answer_columns(paths: list[str | None], request: str, strategy: str, seed: int
+                   ) -> tuple[list[str], list[str]]:
+    """Each checkpoint's answer as a script, and under it the candidates it weighed."""
+    texts, notes = [], []
+    for path in paths:
+        if not path:
+            texts.append("")
+            notes.append("")
+            continue
+        try:
+            answer = answer_request(cached_checkpoint(path), request, AnswerSettings(strategy=strategy, seed=seed))
+        except UserError as exc:
+            texts.append(f"error: {exc}")
+            notes.append("")
+            continue
+        texts.append(request_prompt(request) + answer.command + "\n")
+        notes.append(_candidates_note(answer.candidates) if strategy != "greedy" else "")
+    return texts, notes
+
+
+def _candidates_note(candidates) -> str:
+    lines = [f"- `{c.command[:80]}` ({c.origin}, mean log-prob {c.score:.2f})"
+             for c in sorted(candidates, key=lambda c: -c.score)[:5]]
+    return "candidates the model weighed:\n" + "\n".join(lines)
+
+
 def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], list[gr.components.Component]]:
     """Build the tab; return how to refresh its checkpoint lists and what that refresh updates."""
     choices = checkpoint_choices(workspace)
@@ -82,6 +120,7 @@ def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], lis
     with gr.Row():
         prompt = gr.Textbox(label="prompt", lines=2, value="list all large files", scale=3)
         template = gr.Radio(["bash script", "raw text"], value="bash script", label="template")
+        decoding = gr.Radio(list(DECODINGS), value=next(iter(DECODINGS)), label="bash prompts get")
     gr.Examples(EXAMPLES, [prompt, template])
     with gr.Row():
         max_new = gr.Slider(16, 512, value=160, step=16, label="max new tokens")
@@ -99,9 +138,15 @@ def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], lis
                 checks.append(gr.Markdown())
     run = gr.Button("Generate side by side", variant="primary", interactive=bool(choices))
 
-    def compare(text: str, template_label: str, tokens: float, temp: float, k: float, p: float,
-                seed_value: float, *paths: str | None):
+    def compare(text: str, template_label: str, decoding_label: str, tokens: float, temp: float, k: float,
+                p: float, seed_value: float, *paths: str | None):
         template = "bash" if template_label.startswith("bash") else "raw"
+        strategy = DECODINGS.get(decoding_label)
+        if template == "bash" and strategy:
+            texts, notes = answer_columns(list(paths), text, strategy, int(seed_value))
+            yield (*texts, *[f"{verdict(t, template)}\n\n{n}".strip() if t and not t.startswith("error:") else ""
+                             for t, n in zip(texts, notes)])
+            return
         settings = GenerationSettings(max_new_tokens=int(tokens), temperature=float(temp), top_k=int(k),
                                       top_p=float(p), seed=int(seed_value), template=template)
         shown: list[str] = [""] * COLUMNS
@@ -111,7 +156,7 @@ def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], lis
             yield (*shown, *[""] * COLUMNS)
         yield (*shown, *[verdict(t, template) if t and s == t else "" for t, s in zip(texts, shown)])
 
-    run.click(compare, [prompt, template, max_new, temperature, top_k, top_p, seed, *pickers],
+    run.click(compare, [prompt, template, decoding, max_new, temperature, top_k, top_p, seed, *pickers],
               [*outputs, *checks], api_name="compare")
 
     def refresh():

@@ -4,12 +4,18 @@ Every source that knows what a script is for (tldr examples, manual-page example
 scripts, tiny-codes) writes its documents through `bash_document`, the playground and evaluation
 prompt through `request_prompt`, and `parse_bash_document` reads a request back out: so training,
 prompting and scoring can never disagree on where the request sits.
+
+A document may also carry *examples* between the shebang and the request: `# example: <command>`
+lines, the commands of similar known requests (retrieval-augmented answers, `core.retrieval`).
+They belong to the prompt, never to the answer.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 SHEBANG = "#!/bin/bash"
+EXAMPLE_PREFIX = "# example: "
 
 
 @dataclass(frozen=True)
@@ -25,33 +31,47 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def request_prompt(request: str) -> str:
+def request_prompt(request: str, examples: Sequence[str] = ()) -> str:
     """What a model is given to answer `request`: a document cut where the body would begin."""
-    return f"{SHEBANG}\n# {one_line(request)}\n"
+    hints = "".join(f"{EXAMPLE_PREFIX}{one_line(example)}\n" for example in examples)
+    return f"{SHEBANG}\n{hints}# {one_line(request)}\n"
 
 
-def bash_document(request: str, body: str) -> str:
+def bash_document(request: str, body: str, examples: Sequence[str] = ()) -> str:
     """A training document: the prompt for `request`, then the body, ending with one newline."""
-    return request_prompt(request) + body.strip("\n") + "\n"
+    return request_prompt(request, examples) + body.strip("\n") + "\n"
 
 
-def pair_document(pair: Pair) -> str:
-    return bash_document(pair.request, pair.command)
+def pair_document(pair: Pair, examples: Sequence[str] = ()) -> str:
+    return bash_document(pair.request, pair.command, examples)
+
+
+def _request_line(lines: list[str]) -> int | None:
+    """Index of the request line: the first comment after the shebang that is not an example."""
+    if not lines or lines[0].strip() != SHEBANG:
+        return None
+    for index in range(1, len(lines)):
+        if not lines[index].startswith(EXAMPLE_PREFIX):
+            return index if lines[index].startswith("# ") and lines[index][2:].strip() else None
+    return None
 
 
 def request_prompt_length(text: str) -> int:
     """How many leading characters of `text` are its request prompt (0 when it states none)."""
     if parse_bash_document(text) is None:
         return 0
-    return text.index("\n", text.index("\n") + 1) + 1
+    lines = text.split("\n")
+    line = _request_line(lines)
+    return sum(len(part) + 1 for part in lines[:line + 1])
 
 
 def parse_bash_document(text: str) -> Pair | None:
     """The (request, body) of a document in this format, or None for any other text.
 
     A script whose shebang is followed by a blank line or code has no request and gives None."""
-    lines = text.split("\n", 2)
-    if len(lines) < 3 or lines[0].strip() != SHEBANG or not lines[1].startswith("# "):
+    lines = text.split("\n")
+    line = _request_line(lines)
+    if line is None:
         return None
-    request, body = lines[1][2:].strip(), lines[2].strip("\n")
-    return Pair(request=request, command=body) if request and body.strip() else None
+    body = "\n".join(lines[line + 1:]).strip("\n")
+    return Pair(request=lines[line][2:].strip(), command=body) if body.strip() else None

@@ -84,14 +84,16 @@ def _write_jsonl(handle, text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def build_corpus(documents: Iterable[str], out_dir: Path, *, domain: str, source: str,
+def build_corpus(documents: Iterable[str | tuple[str, str]], out_dir: Path, *, domain: str, source: str,
                  license: str, max_docs: int | None = None, max_bytes: int | None = None,
                  max_doc_bytes: int = 1_000_000, val_fraction: float = 0.05,
                  on_progress: ProgressCallback | None = None, show_progress: bool = True) -> Manifest:
     """Clean, de-duplicate and split `documents` into `out_dir`, written atomically.
 
     Reading stops as soon as `max_docs` documents or `max_bytes` bytes are kept, so a streaming
-    source downloads no more than that. A corpus that ends up empty raises a `UserError` and
+    source downloads no more than that. A document given as `(text, key)` goes to the side of the
+    split that `key` hashes to: a variant of a document (the same pair with retrieved examples in
+    its prompt) always lands beside the document it varies. A corpus that ends up empty raises a `UserError` and
     leaves any earlier corpus at `out_dir` untouched."""
     if not 0.0 < val_fraction < 1.0:
         raise UserError(f"val_fraction must be between 0 and 1, got {val_fraction}")
@@ -106,7 +108,8 @@ def build_corpus(documents: Iterable[str], out_dir: Path, *, domain: str, source
     try:
         with (tmp_dir / "train.jsonl").open("w", encoding="utf-8") as train, \
                 (tmp_dir / "val.jsonl").open("w", encoding="utf-8") as val:
-            for raw in documents:
+            for item in documents:
+                raw, key = item if isinstance(item, tuple) else (item, None)
                 text = clean_document(raw)
                 size = len(text.encode("utf-8"))
                 if not text.strip():
@@ -123,7 +126,8 @@ def build_corpus(documents: Iterable[str], out_dir: Path, *, domain: str, source
                     rejected["duplicate"] += 1
                     continue
                 seen.add(digest)
-                split = "val" if is_validation(text, val_fraction) else "train"
+                split_text = text if key is None else clean_document(key)
+                split = "val" if is_validation(split_text, val_fraction) else "train"
                 _write_jsonl(val if split == "val" else train, text)
                 stats[split].documents += 1
                 stats[split].bytes += size

@@ -10,12 +10,12 @@ source can be scored (`evaluate --pairs-source NAME`) on pairs no run trained on
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.config import SourceSpec, data_sources
-from core.data.bashdoc import Pair
+from core.data.bashdoc import Pair, pair_document
 from core.data.corpus import Manifest, ProgressCallback, build_corpus, clean_document, is_validation
 from core.errors import UserError
 from core.workspace import PROJECT_ROOT, Workspace
@@ -175,21 +175,47 @@ def source_pairs(workspace: Workspace, source: str, split: str = "val", *, path:
     return pairs
 
 
+def with_examples(records: Iterable[Record], k: int, val_fraction: float) -> Iterator[tuple[str, str]]:
+    """Every document, and for each pair a second document whose prompt shows the commands of
+    the `k` most similar training requests (never the pair's own); each with the document that
+    decides its side of the split, so a held-out pair's variant is held out too."""
+    from core.retrieval import RetrievalIndex
+
+    records = [(document, pair) for document, pair in records]
+    training = [pair for document, pair in records
+                if pair is not None and not is_validation(clean_document(document), val_fraction)]
+    if not training:
+        raise UserError("retrieved examples need pair sources with training pairs")
+    index = RetrievalIndex(training)
+    pairs = [pair for _, pair in records if pair is not None]
+    examples = index.examples([pair.request for pair in pairs], k, exclude=pairs)
+    for document, pair in records:
+        yield document, document
+        if pair is not None:
+            yield pair_document(pair, next(examples)), document
+
+
 def download(workspace: Workspace, domain: str, source: str, *, name: str | None = None,
              path: str | None = None, max_docs: int | None = None, max_mb: float | None = None,
-             max_files: int | None = None, val_fraction: float = DEFAULT_VAL_FRACTION,
+             max_files: int | None = None, val_fraction: float = DEFAULT_VAL_FRACTION, examples: int = 0,
              on_progress: ProgressCallback | None = None, show_progress: bool = True) -> Manifest:
     """Fetch or harvest sources into `data/<domain>/<name>/` and return the manifest.
 
     `source` may name several sources joined by commas ("installed,curated"): their documents
-    are chained into one corpus, de-duplicated together."""
+    are chained into one corpus, de-duplicated together. `examples` > 0 adds, for every pair, a
+    retrieval-augmented copy (`with_examples`)."""
+    if not 0 <= examples <= 10:
+        raise UserError(f"examples must be between 0 and 10, got {examples}")
     names = [part.strip() for part in source.split(",") if part.strip()]
     specs = [resolve_source(domain, part, path) for part in names]
     out_dir = workspace.corpus_dir(domain, name or "+".join(names))
-    documents = (document for spec in specs for document, _ in source_records(spec, workspace, max_files))
+    records = (record for spec in specs for record in source_records(spec, workspace, max_files))
+    documents = (with_examples(records, examples, val_fraction) if examples
+                 else (document for document, _ in records))
     return build_corpus(
         documents, out_dir, domain=domain,
-        source="; ".join(f"{n}: {s.path}" if s.path else n for n, s in zip(names, specs)),
+        source="; ".join(f"{n}: {s.path}" if s.path else n for n, s in zip(names, specs))
+        + (f"; each pair also with {examples} retrieved examples" if examples else ""),
         license="; ".join(dict.fromkeys(spec.license for spec in specs)),
         max_docs=max_docs, max_bytes=int(max_mb * 1_000_000) if max_mb else None,
         val_fraction=val_fraction, on_progress=on_progress, show_progress=show_progress)

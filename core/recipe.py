@@ -1,0 +1,185 @@
+"""The recipe behind the shipped demo checkpoints: every step from data to report, reproducible.
+
+`python -m core recipe` builds the English corpus and the bash corpus from the pair sources a user
+can get (tldr when a folder or network is there, this machine's manual pages, the curated
+scripts), trains one tokenizer, stage 1 (language), stage 2 (bilingual) and the code-only baseline
+with the same size, steps and tokenizer, exports the two demo checkpoints in float16 and evaluates
+those exported copies — so the figures are the shipped models' own — against the retrieval
+baseline, on the held-out pairs of every pair source and on a dev set written in other styles.
+`--ship` then copies them into the project's `checkpoints/` with the report and run records.
+Every step's time and figures go to `recipe.json` in the workspace as they happen.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.config import CONFIG_DIR, from_dict, load_train_config, read_yaml
+from core.errors import UserError
+from core.workspace import PROJECT_ROOT, Workspace
+
+RECIPE_PATH = CONFIG_DIR / "recipe.yaml"
+RUNS = {"language": "language", "bilingual": "bilingual", "code_only": "code-only"}
+SHIPPED = ("language", "bilingual")
+ENGLISH_CORPUS, CODE_CORPUS, TOKENIZER = "recipe-english", "recipe-pairs", "recipe"
+
+
+@dataclass
+class Recipe:
+    model: str = "cpu"
+    english_source: str = "tinystories"
+    english_path: str | None = None
+    english_max_docs: int = 20000
+    code_sources: list[str] = field(default_factory=lambda: ["tldr", "man-examples", "man-names", "curated"])
+    language_steps: int = 800
+    code_steps: int = 2000
+    code_learning_rate: float = 1e-3
+    request_loss_weight: float = 0.1
+    replay_fraction: float = 0.0
+    dev_pairs: str | None = "benchmarks/dev_requests.jsonl"
+    max_pairs: int = 400
+    strategies: list[str] = field(default_factory=lambda: ["greedy"])
+
+    def validate(self, where: str) -> None:
+        for name in ("english_max_docs", "language_steps", "code_steps", "max_pairs"):
+            if getattr(self, name) < 1:
+                raise UserError(f"{where}: {name} must be at least 1, got {getattr(self, name)}")
+        if not self.code_sources:
+            raise UserError(f"{where}: code_sources needs at least one pair source")
+
+
+def load_recipe(path: str | Path = RECIPE_PATH, overrides: dict[str, Any] | None = None) -> Recipe:
+    data = read_yaml(path)
+    merged = {**data, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    return from_dict(Recipe, merged, str(path))
+
+
+class _Log:
+    """recipe.json: the recipe, and each step's seconds and figures as soon as it ends."""
+
+    def __init__(self, workspace: Workspace, recipe: Recipe):
+        self.path = workspace.root / "recipe.json"
+        self.record: dict[str, Any] = {"recipe": dataclasses.asdict(recipe), "steps": {},
+                                       "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        self.start = time.perf_counter()
+
+    def step(self, name: str, began: float, **figures: Any) -> str:
+        seconds = round(time.perf_counter() - began, 1)
+        self.record["steps"][name] = {"seconds": seconds, **figures}
+        self.record["total_seconds"] = round(time.perf_counter() - self.start, 1)
+        self.path.write_text(json.dumps(self.record, indent=2, default=str), encoding="utf-8")
+        shown = ", ".join(f"{k} {v}" for k, v in figures.items() if not isinstance(v, (dict, list)))
+        return f"{name}: {seconds:.0f} s" + (f" ({shown})" if shown else "")
+
+
+def _train(workspace: Workspace, stage: str, overrides: dict[str, Any]) -> dict[str, Any]:
+    from core.training import train
+
+    config = load_train_config(CONFIG_DIR / f"{stage}.yaml", overrides)
+    result = train(config, workspace, overwrite=True)
+    return {"status": result.status, "step": result.step, **result.metrics}
+
+
+def _ship_dir(workspace: Workspace) -> Path:
+    return workspace.root / "ship" / "checkpoints"
+
+
+def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
+    """Run every step, yielding one line as each ends; the figures land in recipe.json."""
+    from core.checkpoint import export_checkpoint
+    from core.data.sources import download
+    from core.tokenizer import train_tokenizer
+
+    log = _Log(workspace, recipe)
+    began = time.perf_counter()
+    english = download(workspace, "english", recipe.english_source, name=ENGLISH_CORPUS,
+                       path=recipe.english_path, max_docs=recipe.english_max_docs)
+    yield log.step("english corpus", began, documents=english.documents, bytes=english.bytes)
+    began = time.perf_counter()
+    code = download(workspace, "code", ",".join(recipe.code_sources), name=CODE_CORPUS)
+    yield log.step("bash corpus", began, documents=code.documents, bytes=code.bytes)
+    began = time.perf_counter()
+    tokenizer = train_tokenizer([workspace.corpus_dir("english", ENGLISH_CORPUS),
+                                 workspace.corpus_dir("code", CODE_CORPUS)], workspace.tokenizer_path(TOKENIZER))
+    yield log.step("tokenizer", began, vocabulary=tokenizer.get_vocab_size())
+    common = {"model": recipe.model, "english_corpus": ENGLISH_CORPUS, "code_corpus": CODE_CORPUS,
+              "tokenizer": TOKENIZER}
+    stage2 = {**common, "num_steps": recipe.code_steps, "learning_rate": recipe.code_learning_rate,
+              "request_loss_weight": recipe.request_loss_weight, "eval_interval": 200}
+    runs = [("language", "language", {**common, "run_name": RUNS["language"], "num_steps": recipe.language_steps}),
+            ("bilingual", "code", {**stage2, "run_name": RUNS["bilingual"], "replay_fraction": recipe.replay_fraction,
+                                   "init_from": f"checkpoints/{RUNS['language']}/best"}),
+            ("code_only", "code", {**stage2, "run_name": RUNS["code_only"], "from_scratch": True})]
+    for key, stage, overrides in runs:
+        began = time.perf_counter()
+        yield log.step(f"train {RUNS[key]}", began, **_train(workspace, stage, overrides))
+    began = time.perf_counter()
+    for name in SHIPPED:
+        export_checkpoint(workspace.run_dir(name) / "best", _ship_dir(workspace) / name / "best", half=True)
+    yield log.step("export float16", began)
+    began = time.perf_counter()
+    report = _evaluate(workspace, recipe)
+    yield log.step("report", began, pairs=report["pairs"], pair_sets=report["pair_sets"])
+
+
+def _evaluate(workspace: Workspace, recipe: Recipe) -> dict[str, Any]:
+    from core.answering import AnswerSettings
+    from core.data.sources import source_pairs
+    from core.pairs import read_pairs
+    from core.report import bilingual_report, write_report
+    from core.retrieval import RetrievalIndex
+
+    pair_sets = {name: source_pairs(workspace, name, "val", max_pairs=recipe.max_pairs)
+                 for name in recipe.code_sources}
+    if recipe.dev_pairs:
+        pair_sets["dev (other styles)"] = read_pairs(PROJECT_ROOT / recipe.dev_pairs)
+    index = RetrievalIndex([pair for name in recipe.code_sources
+                            for pair in source_pairs(workspace, name, "train")])
+    ship = _ship_dir(workspace)
+    checkpoints = [ship / "language" / "best", workspace.run_dir(RUNS["code_only"]) / "best",
+                   ship / "bilingual" / "best"]
+    report = bilingual_report(checkpoints, workspace, ENGLISH_CORPUS, CODE_CORPUS, samples=4,
+                              pair_sets=pair_sets, strategies=recipe.strategies,
+                              answer_settings=AnswerSettings(max_new_tokens=48), index=index,
+                              outputs_dir=workspace.root / "reports" / "recipe-outputs")
+    write_report(report, workspace.root / "reports" / "recipe.json")
+    return report
+
+
+def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool = False) -> list[Path]:
+    """Copy the exported checkpoints, their run records and the report into `destination`'s
+    `checkpoints/`; parents are rewritten as workspace-relative paths so the copies point at
+    each other wherever the project lives. Existing runs of those names are replaced only when
+    asked."""
+    sources = [_ship_dir(workspace) / name / "best" for name in SHIPPED]
+    for source in sources:
+        if not (source / "model.safetensors").exists():
+            raise UserError(f"nothing to ship at {source}: run the recipe first")
+    taken = [destination / "checkpoints" / name for name in SHIPPED if (destination / "checkpoints" / name).exists()]
+    if taken and not replace:
+        raise UserError(f"{', '.join(map(str, taken))} exist; replace them explicitly (--replace)")
+    shipped = []
+    for name, source in zip(SHIPPED, sources):
+        target = destination / "checkpoints" / name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source, target / "best")
+        run = json.loads((workspace.run_dir(name) / "run.json").read_text(encoding="utf-8"))
+        info = json.loads((target / "best" / "config.json").read_text(encoding="utf-8"))
+        for record in (run, info):
+            if record.get("parent"):
+                record["parent"] = f"checkpoints/{SHIPPED[0]}/best"
+        (target / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
+        (target / "best" / "config.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
+        shutil.copy2(workspace.run_dir(name) / "metrics.jsonl", target / "metrics.jsonl")
+        shipped.append(target)
+    for suffix in (".json", ".md"):
+        shutil.copy2(workspace.root / "reports" / f"recipe{suffix}", destination / "checkpoints" / f"report{suffix}")
+    shutil.copy2(workspace.root / "recipe.json", destination / "checkpoints" / "recipe.json")
+    return shipped
