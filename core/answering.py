@@ -33,6 +33,7 @@ from core.retrieval import EXAMPLES_FILE, RetrievalIndex, load_index
 from core.tokenizer import end_of_text_id
 
 STRATEGIES = ("greedy", "rerank", "retrieval")
+ANSWER_ROOM = 24  # tokens a prompt leaves for the answer line before examples give way
 
 
 @dataclass
@@ -85,7 +86,11 @@ def generate_lines(checkpoint: Checkpoint, request: str, sampling: Sampling, row
     """`rows` answer lines (greedy when the temperature is 0); generation stops once every row has
     a complete line, ends its text, or runs out of new tokens."""
     tokenizer, model = checkpoint.tokenizer, checkpoint.model
+    examples = list(examples)
     prompt_ids = tokenizer.encode(request_prompt(request, examples), add_special_tokens=False).ids
+    while examples and len(prompt_ids) + ANSWER_ROOM > model.config.context_length:
+        examples.pop()  # the least similar example gives way first
+        prompt_ids = tokenizer.encode(request_prompt(request, examples), add_special_tokens=False).ids
     if len(prompt_ids) + 2 > model.config.context_length:
         raise UserError(f"the request is {len(prompt_ids)} tokens; this model reads at most "
                         f"{model.config.context_length - 2}. Shorten it")

@@ -137,12 +137,24 @@ def _settings(args: argparse.Namespace):
                               template=args.template, stop=list(args.stop or []))
 
 
+def _answer(args: argparse.Namespace, checkpoint) -> str:
+    """The request answered by `--strategy` (as the playground and the report answer it)."""
+    from core.answering import AnswerSettings, answer_request
+    from core.data.bashdoc import request_prompt
+
+    settings = AnswerSettings(strategy=args.strategy, seed=args.seed, max_new_tokens=min(args.max_new_tokens, 512))
+    return request_prompt(args.prompt) + answer_request(checkpoint, args.prompt, settings).command
+
+
 def _generate(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.checkpoint import load_checkpoint
     from core.device import pick_device
     from core.generation import generate, render_prompt
 
     checkpoint = load_checkpoint(workspace.path(args.checkpoint), pick_device(args.device))
+    if args.strategy:
+        print(_answer(args, checkpoint))
+        return
     settings = _settings(args)
     print(render_prompt(args.prompt, settings.template), end="", flush=True)
     result = generate(checkpoint, args.prompt, settings,
@@ -151,11 +163,21 @@ def _generate(args: argparse.Namespace, workspace: Workspace) -> None:
 
 
 def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.checkpoint import load_checkpoint
+    from core.device import pick_device
     from core.generation import compare
+    from core.runs import shipped_checkpoints
 
-    results = compare([workspace.path(c) for c in args.checkpoints], args.prompt, _settings(args),
-                      device=args.device)
-    for result in results:
+    paths = [workspace.path(c) for c in args.checkpoints] if args.checkpoints else [
+        entry.path for entry in shipped_checkpoints()]
+    if not paths:
+        raise UserError("no checkpoints to compare: give --checkpoints (the shipped demo ones are missing)")
+    if args.strategy:
+        for path in paths:
+            print(f"===== {path} ({args.strategy} answer)")
+            print(_answer(args, load_checkpoint(path, pick_device(args.device))))
+        return
+    for result in compare(paths, args.prompt, _settings(args), device=args.device):
         print(f"===== {result.checkpoint} ({result.new_tokens} tokens, {result.stopped_by})")
         print(result.text)
 
@@ -204,7 +226,8 @@ def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
     if args.workspace is None:  # never the project folder itself: the shipped runs live there
         workspace = Workspace.resolve(PROJECT_ROOT / "runs" / "recipe")
     recipe = load_recipe(args.config, {"code_steps": args.code_steps, "language_steps": args.language_steps,
-                                       "model": args.model})
+                                       "model": args.model, "english_source": args.english_source,
+                                       "english_path": args.english_path})
     if not args.ship_only:
         for line in run_recipe(workspace, recipe):
             print(line, flush=True)
@@ -271,6 +294,8 @@ def _add_sampling_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top-p", type=float, default=0.95)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--stop", action="append", help="stop string (repeatable)")
+    parser.add_argument("--strategy", help="answer the request with one command line instead of sampling: "
+                                           "greedy, rerank or retrieval (as the report scores answers)")
     parser.add_argument("--device", default="auto")
 
 
@@ -314,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", required=True)
     _add_sampling_args(p)
     p = command("compare", _compare, "one prompt and seed through several checkpoints")
-    p.add_argument("--checkpoints", nargs="+", required=True)
+    p.add_argument("--checkpoints", nargs="+", help="default: the shipped demo checkpoints")
     _add_sampling_args(p)
     for name, help_text in (("evaluate", "the bilingual report on any checkpoints (JSON + Markdown)"),
                             ("test_bilingual", "short report on English and bash ability")):
@@ -347,6 +372,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="size preset (default: the recipe's)")
     p.add_argument("--language-steps", type=int)
     p.add_argument("--code-steps", type=int)
+    p.add_argument("--english-source", help="tinystories (hub), installed (offline) or local")
+    p.add_argument("--english-path", help="file or folder for --english-source local")
     p.add_argument("--ship", action="store_true", help="copy the results into the project's checkpoints/")
     p.add_argument("--ship-only", action="store_true", help="ship the last run's results without training")
     p.add_argument("--replace", action="store_true", help="with --ship: replace shipped checkpoints")

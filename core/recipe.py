@@ -38,12 +38,13 @@ class Recipe:
     english_max_docs: int = 20000
     code_sources: list[str] = field(default_factory=lambda: ["tldr", "man-examples", "man-names", "curated"])
     language_steps: int = 800
-    code_steps: int = 2000
+    code_steps: int = 1500
     code_learning_rate: float = 1e-3
     request_loss_weight: float = 0.1
-    replay_fraction: float = 0.0
+    replay_fraction: float = 0.25
+    retrieval_examples: int = 3
     dev_pairs: str | None = "benchmarks/dev_requests.jsonl"
-    max_pairs: int = 400
+    max_pairs: int = 200
     strategies: list[str] = field(default_factory=lambda: ["greedy"])
 
     def validate(self, where: str) -> None:
@@ -94,6 +95,7 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
     """Run every step, yielding one line as each ends; the figures land in recipe.json."""
     from core.checkpoint import export_checkpoint
     from core.data.sources import download
+    from core.retrieval import save_pairs
     from core.tokenizer import train_tokenizer
 
     log = _Log(workspace, recipe)
@@ -102,7 +104,8 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
                        path=recipe.english_path, max_docs=recipe.english_max_docs)
     yield log.step("english corpus", began, documents=english.documents, bytes=english.bytes)
     began = time.perf_counter()
-    code = download(workspace, "code", ",".join(recipe.code_sources), name=CODE_CORPUS)
+    code = download(workspace, "code", ",".join(recipe.code_sources), name=CODE_CORPUS,
+                    examples=recipe.retrieval_examples)
     yield log.step("bash corpus", began, documents=code.documents, bytes=code.bytes)
     began = time.perf_counter()
     tokenizer = train_tokenizer([workspace.corpus_dir("english", ENGLISH_CORPUS),
@@ -122,10 +125,20 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
     began = time.perf_counter()
     for name in SHIPPED:
         export_checkpoint(workspace.run_dir(name) / "best", _ship_dir(workspace) / name / "best", half=True)
+    if recipe.retrieval_examples:
+        save_pairs(_ship_dir(workspace) / "bilingual" / "best", _training_pairs(workspace, recipe))
     yield log.step("export float16", began)
     began = time.perf_counter()
     report = _evaluate(workspace, recipe)
     yield log.step("report", began, pairs=report["pairs"], pair_sets=report["pair_sets"])
+
+
+def _training_pairs(workspace: Workspace, recipe: Recipe) -> list:
+    """The training side of every pair source: the retrieval baseline's index and the examples
+    a retrieval-augmented answer shows."""
+    from core.data.sources import source_pairs
+
+    return [pair for name in recipe.code_sources for pair in source_pairs(workspace, name, "train")]
 
 
 def _evaluate(workspace: Workspace, recipe: Recipe) -> dict[str, Any]:
@@ -139,14 +152,15 @@ def _evaluate(workspace: Workspace, recipe: Recipe) -> dict[str, Any]:
                  for name in recipe.code_sources}
     if recipe.dev_pairs:
         pair_sets["dev (other styles)"] = read_pairs(PROJECT_ROOT / recipe.dev_pairs)
-    index = RetrievalIndex([pair for name in recipe.code_sources
-                            for pair in source_pairs(workspace, name, "train")])
+    index = RetrievalIndex(_training_pairs(workspace, recipe))
     ship = _ship_dir(workspace)
     checkpoints = [ship / "language" / "best", workspace.run_dir(RUNS["code_only"]) / "best",
                    ship / "bilingual" / "best"]
     report = bilingual_report(checkpoints, workspace, ENGLISH_CORPUS, CODE_CORPUS, samples=4,
                               pair_sets=pair_sets, strategies=recipe.strategies,
-                              answer_settings=AnswerSettings(max_new_tokens=48), index=index,
+                              answer_settings=AnswerSettings(max_new_tokens=48,
+                                                             neighbours=max(recipe.retrieval_examples, 1)),
+                              index=index,
                               outputs_dir=workspace.root / "reports" / "recipe-outputs")
     write_report(report, workspace.root / "reports" / "recipe.json")
     return report

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from core.data.bashdoc import Pair
+from core.data.bashdoc import Pair, example_line
 from core.errors import UserError
 
 
@@ -49,8 +49,9 @@ class RetrievalIndex:
 
     def examples(self, requests: Sequence[str], k: int, exclude: Sequence[Pair | None] | None = None,
                  chunk: int = 256) -> Iterator[list[str]]:
-        """For each request, the distinct commands of its `k` nearest pairs, best first, never the
-        pair of the same position in `exclude` (a training pair must not see its own answer)."""
+        """For each request, the distinct example lines (`example_line`) of its `k` nearest pairs'
+        commands, best first, never from the pair of the same position in `exclude` (a training
+        pair must not see its own answer)."""
         for start in range(0, len(requests), chunk):
             queries = self._vectorizer.transform(requests[start:start + chunk])
             similarities = (queries @ self._matrix.T).toarray()
@@ -61,8 +62,9 @@ class RetrievalIndex:
                 commands: list[str] = []
                 for i in top[np.argsort(-scores[top], kind="stable")]:
                     pair = self.pairs[i]
-                    if pair != own and pair.command not in commands:
-                        commands.append(pair.command)
+                    line = example_line(pair.command)
+                    if pair != own and line not in commands:
+                        commands.append(line)
                 yield commands[:k]
 
 

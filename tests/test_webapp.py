@@ -78,7 +78,11 @@ def test_playground_compares_two_checkpoints(client, app):
 def test_report_tab_evaluates_checkpoints(client, app):
     workspace = app[1]
     paths = [str(workspace.run_dir(run) / "best") for run in ("web-language", "web-code")]
-    table, _ = client.predict(paths, "installed", "installed", 1, api_name="/evaluate")
+    table, pairs, _ = client.predict(paths, "installed", "installed", 1, ["curated"], ["greedy"], 3,
+                                     api_name="/evaluate")
+    assert [row[:3] for row in pairs["data"]] == [["retrieval baseline (TF-IDF)", "curated", 3],
+                                                  ["web-language · greedy", "curated", 3],
+                                                  ["web-code · greedy", "curated", 3]]
     rows = table["data"]
     assert [row[1] for row in rows] == ["language", "code"]
     headers = table["headers"]

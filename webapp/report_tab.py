@@ -5,10 +5,25 @@ import gradio as gr
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.data.sources import pair_source_names
 from core.errors import UserError
 from core.report import COLUMNS, bilingual_report
-from core.runs import list_checkpoints
+from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
+
+STRATEGY_CHOICES = ("greedy", "retrieval", "rerank")
+
+
+def held_out_pairs(workspace: Workspace, sources: list[str], per_source: int):
+    """Held-out pairs of each source, and the retrieval index over their training side."""
+    from core.data.sources import source_pairs
+    from core.retrieval import RetrievalIndex
+
+    if not 1 <= per_source <= 2000:
+        raise UserError(f"pairs per source must be between 1 and 2000, got {per_source}")
+    pair_sets = {name: source_pairs(workspace, name, "val", max_pairs=per_source) for name in sources}
+    training = [pair for name in sources for pair in source_pairs(workspace, name, "train")]
+    return pair_sets, (RetrievalIndex(training) if training else None)
 
 CHARTED = (("val_bpb_english", "English bits/byte ↓"), ("val_bpb_code", "bash bits/byte ↓"),
            ("bash_valid_share", "scripts bash -n accepts ↑"), ("utility_accuracy", "right utility ↑"))
@@ -26,33 +41,48 @@ def report_figure(rows: list[dict]) -> go.Figure:
 def build_report_tab(workspace: Workspace) -> None:
     gr.Markdown("Evaluate checkpoints side by side: language-only, code-only (stage code `from_scratch`) "
                 "and bilingual. English and bash bits-per-byte, forgetting, the share of sampled scripts "
-                "that `bash -n` accepts, and distinct-n / repetition of story continuations.")
-    choices = [(entry.label, str(entry.path)) for entry in list_checkpoints(workspace) if entry.kind == "best"]
+                "that `bash -n` accepts, distinct-n / repetition of story continuations, and how often each "
+                "answers a held-out request with the right utility — beside a TF-IDF retrieval baseline.")
+    entries = [*shipped_checkpoints(), *[e for e in list_checkpoints(workspace) if e.kind == "best"]]
+    choices = list({str(entry.path): (entry.label, str(entry.path)) for entry in entries}.values())
     with gr.Row():
         chosen = gr.Dropdown(choices, value=[value for _, value in choices[:3]], multiselect=True,
                              label="checkpoints", allow_custom_value=True)
         english = gr.Textbox(label="English corpus", value="installed")
         code = gr.Textbox(label="bash corpus", value="installed")
         samples = gr.Number(label="bash samples per prompt", value=2, precision=0, minimum=1)
+    with gr.Row():
+        sources = gr.Dropdown(pair_source_names(), value=["curated"], multiselect=True,
+                              label="held-out pairs from (and retrieval baseline over their training side)")
+        strategies = gr.CheckboxGroup(list(STRATEGY_CHOICES), value=["greedy"], label="answer strategies")
+        max_pairs = gr.Number(label="pairs per source", value=50, precision=0, minimum=1, maximum=2000)
     run = gr.Button("Evaluate", variant="primary")
     table = gr.Dataframe(headers=["checkpoint", "stage", *COLUMNS], interactive=False, wrap=True)
+    pairs_table = gr.Dataframe(headers=["answerer", "pair set", "pairs", "utility accuracy", "token overlap"],
+                               interactive=False, label="held-out requests")
     chart = gr.Plot(label="per checkpoint")
 
     def evaluate(paths: list[str], english_corpus: str, code_corpus: str, per_prompt: float,
+                 pair_sources: list[str], chosen_strategies: list[str], per_source: float,
                  progress: gr.Progress = gr.Progress()):
         if not paths:
             gr.Warning("Choose at least one checkpoint (train one first in the Training tab).")
-            return [], None
+            return [], [], None
         progress(0, desc="evaluating (this samples text from every checkpoint)")
         try:
-            report = bilingual_report(paths, workspace, english_corpus, code_corpus, samples=int(per_prompt))
+            pair_sets, index = held_out_pairs(workspace, pair_sources or [], int(per_source or 1))
+            report = bilingual_report(paths, workspace, english_corpus, code_corpus, samples=int(per_prompt),
+                                      pair_sets=pair_sets, strategies=chosen_strategies or ["greedy"], index=index)
         except UserError as exc:
             gr.Warning(str(exc))
-            return [], None
+            return [], [], None
         rows = report["checkpoints"]
         table_rows = [[row["checkpoint"].split("/checkpoints/")[-1],
                        f"{row['stage']}{' (from scratch)' if row.get('from_scratch') else ''}",
                        *[row.get(column) for column in COLUMNS]] for row in rows]
-        return table_rows, report_figure(rows)
+        pair_rows = [[row["answerer"], name, report["pair_sets"][name], row[name]["utility_accuracy"],
+                      row[name]["token_overlap"]] for row in report["pairs"] for name in report["pair_sets"]]
+        return table_rows, pair_rows, report_figure(rows)
 
-    run.click(evaluate, [chosen, english, code, samples], [table, chart], api_name="evaluate")
+    run.click(evaluate, [chosen, english, code, samples, sources, strategies, max_pairs],
+              [table, pairs_table, chart], api_name="evaluate")

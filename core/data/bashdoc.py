@@ -5,9 +5,12 @@ scripts, tiny-codes) writes its documents through `bash_document`, the playgroun
 prompt through `request_prompt`, and `parse_bash_document` reads a request back out: so training,
 prompting and scoring can never disagree on where the request sits.
 
-A document may also carry *examples* between the shebang and the request: `# example: <command>`
+A document may also carry *examples* between the shebang and the request: `# example:<TAB><command>`
 lines, the commands of similar known requests (retrieval-augmented answers, `core.retrieval`).
-They belong to the prompt, never to the answer.
+They belong to the prompt, never to the answer. The tab matters: byte-level BPE splits whitespace
+from a following word, so `tar` after a tab is the very token `tar` at the start of an answer line,
+and copying an example is a plain copy of tokens (after a space it would be ` tar`, another token,
+and a small model did not learn to copy across that in 400 steps).
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 SHEBANG = "#!/bin/bash"
-EXAMPLE_PREFIX = "# example: "
+EXAMPLE_PREFIX = "# example:\t"
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,17 @@ class Pair:
 def one_line(text: str) -> str:
     """A request is a single comment line whatever was pasted: whitespace runs become one space."""
     return " ".join(text.split())
+
+
+MAX_EXAMPLE_CHARS = 120
+
+
+def example_line(command: str) -> str:
+    """How a command is shown as an example: its first line that runs something, cut short (a
+    whole script would crowd the request out of a small model's context)."""
+    lines = [line.strip() for line in command.splitlines()]
+    runs = [line for line in lines if line and not line.startswith("#") and not line.startswith("set -")]
+    return one_line((runs or lines or [""])[0])[:MAX_EXAMPLE_CHARS]
 
 
 def request_prompt(request: str, examples: Sequence[str] = ()) -> str:

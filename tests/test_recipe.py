@@ -1,0 +1,50 @@
+"""The recipe behind the shipped checkpoints, end to end on a micro model, and its shipping step."""
+import json
+
+import pytest
+from conftest import english_documents, write_jsonl
+from safetensors import safe_open
+
+from core.checkpoint import load_checkpoint
+from core.errors import UserError
+from core.recipe import Recipe, load_recipe, run_recipe, ship
+from core.retrieval import EXAMPLES_FILE
+from core.workspace import Workspace
+
+
+def test_the_shipped_recipe_file_is_valid():
+    recipe = load_recipe()
+    assert recipe.code_sources and recipe.code_steps >= 1
+    with pytest.raises(UserError, match="code_sources"):
+        load_recipe(overrides={"code_sources": []})
+
+
+def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path):
+    english = write_jsonl(tmp_path / "english.jsonl", english_documents(300))
+    recipe = Recipe(model="micro", english_source="local", english_path=str(english), english_max_docs=300,
+                    code_sources=["curated"], language_steps=6, code_steps=4, max_pairs=3,
+                    strategies=["greedy", "retrieval"], retrieval_examples=2)
+    workspace = Workspace.resolve(tmp_path / "ws")
+    lines = list(run_recipe(workspace, recipe))
+    assert [line.split(":")[0] for line in lines] == [
+        "english corpus", "bash corpus", "tokenizer", "train language", "train bilingual", "train code-only",
+        "export float16", "report"]
+    record = json.loads((workspace.root / "recipe.json").read_text())
+    assert record["recipe"]["code_steps"] == 4 and record["steps"]["train bilingual"]["step"] == 4
+    answerers = [row["answerer"] for row in record["steps"]["report"]["pairs"]]
+    assert answerers[0] == "retrieval baseline (TF-IDF)" and "bilingual · retrieval" in answerers
+    assert set(record["steps"]["report"]["pair_sets"]) == {"curated", "dev (other styles)"}
+
+    project = tmp_path / "project"
+    shipped = ship(workspace, project)
+    assert [path.name for path in shipped] == ["language", "bilingual"]
+    with pytest.raises(UserError, match="replace them explicitly"):
+        ship(workspace, project)
+    bilingual = load_checkpoint(project / "checkpoints" / "bilingual" / "best")
+    assert bilingual.info["parent"] == "checkpoints/language/best"
+    assert (project / "checkpoints" / "bilingual" / "best" / EXAMPLES_FILE).exists()
+    assert not (project / "checkpoints" / "bilingual" / "best" / "trainer_state.pt").exists()
+    with safe_open(project / "checkpoints" / "language" / "best" / "model.safetensors", "pt") as weights:
+        assert {str(weights.get_tensor(name).dtype) for name in weights.keys()} == {"torch.float16"}
+    assert json.loads((project / "checkpoints" / "bilingual" / "run.json").read_text())["stage"] == "code"
+    assert (project / "checkpoints" / "report.md").read_text().count("|") > 10
