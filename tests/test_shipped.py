@@ -1,0 +1,51 @@
+"""The demo checkpoints that ship in checkpoints/: small, complete, loadable, and answering requests."""
+import subprocess
+import sys
+
+import pytest
+from safetensors import safe_open
+
+from core.answering import AnswerSettings, answer_request
+from core.checkpoint import load_checkpoint
+from core.evaluation import first_command_word
+from core.runs import shipped_checkpoints
+from core.workspace import PROJECT_ROOT
+
+SHIPPED = PROJECT_ROOT / "checkpoints"
+# The playground's example requests and the first commands a sensible answer starts with.
+SENSIBLE = {"Create a backup script": {"tar", "rsync", "cp"},
+            "list all large files": {"find", "du", "ls"},
+            "delete log files older than 30 days": {"find"}}
+
+
+def test_both_ship_complete_small_and_in_half_precision():
+    entries = shipped_checkpoints()
+    assert [(e.run_name, e.stage) for e in entries] == [("demo language", "language"), ("demo bilingual", "code")]
+    total = sum(f.stat().st_size for f in SHIPPED.rglob("*") if f.is_file())
+    assert total <= 30 * 1024 * 1024, f"shipped checkpoints take {total / 2**20:.1f} MB"
+    for entry in entries:
+        assert sorted(p.name for p in entry.path.iterdir() if p.name != "examples.jsonl.gz") == [
+            "config.json", "model.safetensors", "tokenizer.json"]
+        with safe_open(entry.path / "model.safetensors", "pt") as weights:
+            assert {str(weights.get_tensor(name).dtype) for name in weights.keys()} == {"torch.float16"}
+    bilingual = load_checkpoint(SHIPPED / "bilingual" / "best")
+    assert bilingual.info["parent"] == "checkpoints/language/best"
+    assert bilingual.info["tokenizer_fingerprint"] == load_checkpoint(SHIPPED / "language" / "best").info[
+        "tokenizer_fingerprint"]
+    assert (SHIPPED / "README.md").exists() and (SHIPPED / "report.md").exists()
+
+
+def test_compare_runs_on_a_fresh_clone_with_no_training(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "core", "--workspace", str(tmp_path), "compare",
+                             "--prompt", "list all large files", "--strategy", "greedy"],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("#!/bin/bash\n# list all large files\n") == 2
+    assert "checkpoints/language/best" in result.stdout and "checkpoints/bilingual/best" in result.stdout
+
+
+@pytest.mark.parametrize("request_text", list(SENSIBLE))
+def test_the_playground_examples_get_a_sensible_first_command(request_text):
+    checkpoint = load_checkpoint(SHIPPED / "bilingual" / "best")
+    answer = answer_request(checkpoint, request_text, AnswerSettings(strategy="greedy"))
+    assert first_command_word(answer.command) in SENSIBLE[request_text], answer.command
