@@ -52,6 +52,16 @@ def bash_documents(count: int, seed: int = 0) -> list[str]:
     return scripts
 
 
+def write_tldr_tools(folder: Path, tools: int, examples: int) -> str:
+    """A tldr `pages/common` of `tools` made-up pages, each with a summary and `examples` examples."""
+    pages = folder / "pages" / "common"
+    pages.mkdir(parents=True)
+    for i in range(tools):
+        body = "".join(f"- Do thing {j} with tool{i}:\n\n`tool{i} --thing {j}`\n\n" for j in range(examples))
+        (pages / f"tool{i}.md").write_text(f"# tool{i}\n\n> Tool number {i}.\n\n{body}")
+    return str(folder)
+
+
 def write_jsonl(path: Path, texts: list[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")

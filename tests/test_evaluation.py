@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 import torch
-from conftest import micro_config
+from conftest import micro_config, write_tldr_tools
 
 from core.data.bashdoc import Pair, pair_document
 from core.data.corpus import read_documents
@@ -95,12 +95,7 @@ def test_pairs_file_errors(tmp_path):
 
 
 def test_heldout_tldr_pairs_never_come_from_the_training_split(tmp_path, workspace):
-    pages = tmp_path / "tldr" / "pages" / "common"
-    pages.mkdir(parents=True)
-    for i in range(60):
-        examples = "".join(f"- Do thing {j} of tool{i}:\n\n`tool{i} --thing {j}`\n\n" for j in range(5))
-        (pages / f"tool{i}.md").write_text(f"# tool{i}\n\n> A tool number {i}.\n\n{examples}")
-    folder = str(tmp_path / "tldr")
+    folder = write_tldr_tools(tmp_path / "tldr", tools=60, examples=5)
     heldout = source_pairs(workspace, "tldr", "val", path=folder)
     trained = source_pairs(workspace, "tldr", "train", path=folder)
     assert 3 <= len(heldout) <= 40 and len(heldout) + len(trained) == 360  # about 5% of 300 + 60 summaries

@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from conftest import write_tldr_tools
 
 from core.config import SourceSpec, data_sources, from_dict
 from core.data.bashdoc import Pair, bash_document, pair_document, parse_bash_document, request_prompt, request_prompt_length
@@ -103,12 +104,7 @@ def test_retrieved_examples_stay_beside_their_pair_and_never_show_its_own_answer
     from core.data.corpus import read_documents
     from core.data.sources import download
 
-    pages = tmp_path / "tldr" / "pages" / "common"
-    pages.mkdir(parents=True)
-    for i in range(40):
-        examples = "".join(f"- Do thing {j} with tool{i}:\n\n`tool{i} --thing {j}`\n\n" for j in range(4))
-        (pages / f"tool{i}.md").write_text(f"# tool{i}\n\n> Tool number {i}.\n\n{examples}")
-    folder = str(tmp_path / "tldr")
+    folder = write_tldr_tools(tmp_path / "tldr", tools=40, examples=4)
     plain = download(workspace, "code", "tldr", name="plain", path=folder, show_progress=False)
     augmented = download(workspace, "code", "tldr", name="augmented", path=folder, examples=2, show_progress=False)
     assert augmented.documents == 2 * plain.documents
