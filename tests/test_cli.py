@@ -41,3 +41,21 @@ def test_sources_lists_every_named_source(capsys):
     out = capsys.readouterr().out
     for name in ("tinystories", "bookcorpus", "installed", "curated", "tldr", "tiny-codes", "the-stack-smol"):
         assert name in out
+
+
+def test_pair_and_answer_options_refuse_bad_values_in_one_line(tmp_path, capsys):
+    base = ["--workspace", str(tmp_path)]
+    cases = [
+        (["evaluate", "--checkpoints", "x", "--pairs-source", "installed"], "holds no (request, command) pairs"),
+        (["evaluate", "--checkpoints", "x", "--pairs-source", "nope"], "unknown code source 'nope'"),
+        (["evaluate", "--checkpoints", "x", "--pairs-source", "curated", "--strategies", "beam"], "strategy must be"),
+        (["evaluate", "--checkpoints", "x", "--pairs", str(tmp_path / "absent.jsonl")], "pairs file not found"),
+        (["download_code_data", "--source", "curated", "--examples", "99"], "examples must be between 0 and 10"),
+        (["compare", "--checkpoints", str(tmp_path / "none"), "--prompt", "x", "--strategy", "greedy"],
+         "checkpoint not found"),
+        (["recipe", "--ship-only"], "nothing to ship"),
+    ]
+    for args, message in cases:
+        assert main([*base, *args]) == 2, args
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1, (args, err)
