@@ -26,7 +26,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from core.answering import AnswerSettings, answer_request, known_commands  # noqa: E402
 from core.checkpoint import load_checkpoint  # noqa: E402
 from core.data.sources import source_pairs  # noqa: E402
-from core.evaluation import first_command_word  # noqa: E402
 from core.pairs import read_pairs, score_pairs  # noqa: E402
 from core.retrieval import RetrievalIndex  # noqa: E402
 from core.workspace import Workspace  # noqa: E402
@@ -80,7 +79,7 @@ def main() -> None:
     sets = {name: source_pairs(workspace, name, "val", max_pairs=args.max_pairs) for name in args.pair_sources}
     sets["dev"] = read_pairs(DEV)
     index = RetrievalIndex(train)
-    commands = known_commands({first_command_word(p.command) for p in train} - {None})
+    commands = known_commands(index)
     rows = [("retrieval", "-", {name: score_pairs(index.answer, pairs)[0] for name, pairs in sets.items()})]
     for run in [name for name, _ in variants] + args.evaluate_only:
         checkpoint = load_checkpoint(workspace.run_dir(run) / "best")

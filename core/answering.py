@@ -18,6 +18,8 @@ prompt; a longer line is not punished for being long.
 """
 from __future__ import annotations
 
+import functools
+import os
 import shutil
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 import torch
 
 from core.checkpoint import Checkpoint
-from core.data.bashdoc import request_prompt
+from core.data.bashdoc import request_prompt, runs_something
 from core.engine import Sampling, generate_ids
 from core.errors import UserError
 from core.evaluation import bash_syntax_ok, first_command_word
@@ -75,9 +77,8 @@ def answer_line(completion: str) -> str | None:
     script is not scored)."""
     lines = completion.split("\n")
     for index, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not stripped.startswith("set -"):
-            return stripped if index < len(lines) - 1 else None
+        if runs_something(line):
+            return line.strip() if index < len(lines) - 1 else None
     return None
 
 
@@ -141,28 +142,34 @@ def mean_logprobs(checkpoint: Checkpoint, request: str, commands: list[str]) -> 
     return scores
 
 
-def known_commands(extra: Collection[str] = ()) -> set[str]:
-    """Executables on PATH and `extra` names (the utilities seen in training)."""
-    import os
-
-    names = set(extra)
-    for folder in os.environ.get("PATH", "").split(os.pathsep):
+@functools.lru_cache(maxsize=4)
+def _path_commands(path: str) -> frozenset[str]:
+    names: set[str] = set()
+    for folder in path.split(os.pathsep):
         if folder and os.path.isdir(folder):
             names.update(entry for entry in os.listdir(folder) if shutil.which(entry, path=folder))
+    return frozenset(names)
+
+
+def known_commands(index: RetrievalIndex | None = None) -> set[str]:
+    """Executables on PATH (listed once per PATH) and the utilities of `index`'s training pairs."""
+    names = set(_path_commands(os.environ.get("PATH", "")))
+    if index is not None:
+        names.update(word for pair in index.pairs if (word := first_command_word(pair.command)))
     return names
 
 
-def _plausible(command: str, commands: Collection[str] | None) -> bool:
+def _plausible(command: str, commands: Collection[str]) -> bool:
     word = first_command_word(command)
-    return bool(word) and (commands is None or word in commands) and bash_syntax_ok(command)
+    return bool(word) and word in commands and bash_syntax_ok(command)
 
 
 def answer_request(checkpoint: Checkpoint, request: str, settings: AnswerSettings | None = None,
                    index: RetrievalIndex | None = None, commands: Collection[str] | None = None) -> Answer:
     """One answer line for `request` by the chosen strategy, with the candidates it weighed.
 
-    `commands` (for rerank) limits first words to known commands; retrieval uses `index`, or the
-    one the checkpoint carries."""
+    `commands` (for rerank) are the first words allowed, by default `known_commands(index)`;
+    retrieval uses `index`, or the one the checkpoint carries."""
     settings = settings or AnswerSettings()
     settings.validate()
     greedy = Sampling(max_new_tokens=settings.max_new_tokens, temperature=0.0, seed=settings.seed)
@@ -185,9 +192,10 @@ def answer_request(checkpoint: Checkpoint, request: str, settings: AnswerSetting
     for candidate in candidates:
         if candidate.command and candidate.command not in unique:
             unique[candidate.command] = candidate
-    kept = [c for c in unique.values() if _plausible(c.command, commands)]
-    if not kept:
-        return Answer(candidates[0].command, candidates)
+    allowed = known_commands(index) if commands is None else commands
+    kept = [c for c in unique.values() if _plausible(c.command, allowed)]
+    if not kept:  # nothing plausible: the greedy line stands
+        return Answer(candidates[0].command, candidates[:1])
     for candidate, score in zip(kept, mean_logprobs(checkpoint, request, [c.command for c in kept])):
         candidate.score = score
     best = max(kept, key=lambda c: c.score)

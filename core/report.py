@@ -24,7 +24,7 @@ from typing import Any
 
 import torch
 
-from core.answering import AnswerSettings, answer_request
+from core.answering import AnswerSettings, answer_request, known_commands
 from core.checkpoint import Checkpoint, load_checkpoint
 from core.data.bashdoc import Pair
 from core.data.shards import tokenize_split
@@ -125,6 +125,7 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
     pair_sets = {name: pairs for name, pairs in (pair_sets or {}).items() if pairs}
     settings = answer_settings or AnswerSettings()
     rows, pair_rows = [], []
+    commands = known_commands(index)
     if index is not None and pair_sets:
         pair_rows.append(_score_sets(RETRIEVAL_BASELINE, index.answer, pair_sets, outputs_dir))
     for path in paths:
@@ -134,7 +135,7 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
             chosen = dataclasses.replace(settings, strategy=strategy)
             answerer = f"{Path(path).parent.name} · {strategy}"
             pair_rows.append(_score_sets(answerer, lambda request: answer_request(
-                checkpoint, request, chosen, index, _commands(index)).command, pair_sets, outputs_dir))
+                checkpoint, request, chosen, index, commands).command, pair_sets, outputs_dir))
             if strategy == strategies[0]:
                 first = pair_rows[-1][next(iter(pair_sets))]
                 row.update(first)
@@ -152,14 +153,6 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
     return {"english_corpus": english_corpus, "code_corpus": code_corpus, "samples_per_prompt": samples,
             "bash_prompts": list(BASH_PROMPTS), "pair_sets": {name: len(p) for name, p in pair_sets.items()},
             "strategies": list(strategies), "checkpoints": rows, "pairs": pair_rows}
-
-
-def _commands(index: RetrievalIndex | None) -> set[str] | None:
-    """Known commands for rerank: PATH, plus the utilities of the training pairs when indexed."""
-    from core.answering import known_commands
-
-    seen = {first_command_word(p.command) for p in index.pairs} - {None} if index else set()
-    return known_commands(seen)
 
 
 def pairs_markdown(report: dict[str, Any]) -> list[str]:

@@ -59,9 +59,16 @@ def test_mean_logprobs_match_a_plain_forward_pass(checkpoint):
 
 
 def test_rerank_picks_the_best_scored_plausible_candidate(checkpoint):
-    rerank = answer_request(checkpoint, "find large files", AnswerSettings(strategy="rerank", samples=6))
-    assert rerank.candidates and rerank.command == max(rerank.candidates, key=lambda c: c.score).command
-    assert all(bash_syntax_ok(c.command) and first_command_word(c.command) for c in rerank.candidates)
+    settings = AnswerSettings(strategy="rerank", samples=8)
+    greedy = answer_request(checkpoint, "find large files").command
+    sampled = generate_lines(checkpoint, "find large files", Sampling(max_new_tokens=48, temperature=0.8), rows=8)
+    parsing = {first_command_word(line) for line in [greedy, *sampled] if line and bash_syntax_ok(line)} - {None}
+    assert parsing, "the micro model should write at least one line that parses"
+    rerank = answer_request(checkpoint, "find large files", settings, commands=parsing)
+    assert rerank.command == max(rerank.candidates, key=lambda c: c.score).command
+    assert all(c.score > float("-inf") and first_command_word(c.command) in parsing for c in rerank.candidates)
+    # nothing plausible: the greedy line stands
+    assert answer_request(checkpoint, "find large files", settings, commands=set()).command == greedy
 
 
 def test_retrieval_puts_the_nearest_commands_in_the_prompt(checkpoint, tmp_path):

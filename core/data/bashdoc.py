@@ -37,11 +37,17 @@ def one_line(text: str) -> str:
 MAX_EXAMPLE_CHARS = 120
 
 
+def runs_something(line: str) -> bool:
+    """Whether a script line runs a command: not blank, not a comment, not a `set` option."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#") and not stripped.startswith("set -")
+
+
 def example_line(command: str) -> str:
     """How a command is shown as an example: its first line that runs something, cut short (a
     whole script would crowd the request out of a small model's context)."""
     lines = [line.strip() for line in command.splitlines()]
-    runs = [line for line in lines if line and not line.startswith("#") and not line.startswith("set -")]
+    runs = [line for line in lines if runs_something(line)]
     return one_line((runs or lines or [""])[0])[:MAX_EXAMPLE_CHARS]
 
 
