@@ -221,7 +221,7 @@ def _export(args: argparse.Namespace, workspace: Workspace) -> None:
 
 
 def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
-    from core.recipe import load_recipe, run_recipe, ship
+    from core.recipe import export_and_report, load_recipe, run_recipe, ship
 
     if args.workspace is None:  # never the project folder itself: the shipped runs live there
         workspace = Workspace.resolve(PROJECT_ROOT / "runs" / "recipe")
@@ -229,7 +229,8 @@ def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
                                        "model": args.model, "english_source": args.english_source,
                                        "english_path": args.english_path})
     if not args.ship_only:
-        for line in run_recipe(workspace, recipe):
+        steps = export_and_report(workspace, recipe) if args.evaluate_only else run_recipe(workspace, recipe)
+        for line in steps:
             print(line, flush=True)
     if args.ship or args.ship_only:
         for path in ship(workspace, replace=args.replace):
@@ -376,6 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--english-path", help="file or folder for --english-source local")
     p.add_argument("--ship", action="store_true", help="copy the results into the project's checkpoints/")
     p.add_argument("--ship-only", action="store_true", help="ship the last run's results without training")
+    p.add_argument("--evaluate-only", action="store_true",
+                   help="export and report the last run's checkpoints again, without training")
     p.add_argument("--replace", action="store_true", help="with --ship: replace shipped checkpoints")
     p = command("quickstart", _quickstart,
                 "offline path end to end: installed data → tokenizer → stage 1 → stage 2")

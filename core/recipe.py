@@ -64,11 +64,17 @@ def load_recipe(path: str | Path = RECIPE_PATH, overrides: dict[str, Any] | None
 class _Log:
     """recipe.json: the recipe, and each step's seconds and figures as soon as it ends."""
 
-    def __init__(self, workspace: Workspace, recipe: Recipe):
+    def __init__(self, workspace: Workspace, recipe: Recipe, resume: bool = False):
+        """`resume` keeps the steps an earlier run of the same recipe recorded."""
         self.path = workspace.root / "recipe.json"
         self.record: dict[str, Any] = {"recipe": dataclasses.asdict(recipe), "steps": {},
                                        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        self.start = time.perf_counter()
+        if resume:
+            earlier = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+            if earlier.get("recipe") != self.record["recipe"]:
+                raise UserError(f"{self.path} records another recipe (or none); run the whole recipe")
+            self.record = earlier
+        self.start = time.perf_counter() - self.record.get("total_seconds", 0.0)
 
     def step(self, name: str, began: float, **figures: Any) -> str:
         seconds = round(time.perf_counter() - began, 1)
@@ -93,9 +99,7 @@ def _ship_dir(workspace: Workspace) -> Path:
 
 def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
     """Run every step, yielding one line as each ends; the figures land in recipe.json."""
-    from core.checkpoint import export_checkpoint
     from core.data.sources import download
-    from core.retrieval import save_pairs
     from core.tokenizer import train_tokenizer
 
     log = _Log(workspace, recipe)
@@ -118,10 +122,20 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
     runs = [("language", "language", {**common, "run_name": RUNS["language"], "num_steps": recipe.language_steps}),
             ("bilingual", "code", {**stage2, "run_name": RUNS["bilingual"], "replay_fraction": recipe.replay_fraction,
                                    "init_from": f"checkpoints/{RUNS['language']}/best"}),
-            ("code_only", "code", {**stage2, "run_name": RUNS["code_only"], "from_scratch": True})]
+            ("code_only", "code", {**stage2, "run_name": RUNS["code_only"], "from_scratch": True,
+                                   "replay_fraction": 0.0})]  # the baseline sees no English at all
     for key, stage, overrides in runs:
         began = time.perf_counter()
         yield log.step(f"train {RUNS[key]}", began, **_train(workspace, stage, overrides))
+    yield from export_and_report(workspace, recipe, log)
+
+
+def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = None) -> Iterator[str]:
+    """The last two steps: the float16 copies, and the report on them (alone: `--evaluate-only`)."""
+    from core.checkpoint import export_checkpoint
+    from core.retrieval import save_pairs
+
+    log = log or _Log(workspace, recipe, resume=True)
     began = time.perf_counter()
     for name in SHIPPED:
         export_checkpoint(workspace.run_dir(name) / "best", _ship_dir(workspace) / name / "best", half=True)

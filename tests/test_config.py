@@ -28,7 +28,7 @@ def test_shipped_configs_load():
 def test_stage_defaults_follow_the_design():
     language = load_train_config(Path("configs/language.yaml"))
     code = load_train_config(Path("configs/code.yaml"))
-    assert language.learning_rate == pytest.approx(3e-4) and code.learning_rate == pytest.approx(1e-4)
+    assert language.learning_rate == pytest.approx(3e-4) and code.learning_rate == pytest.approx(1e-3)
     assert language.grad_clip == 1.0 and code.stage == "code" and code.init_from
 
 

@@ -7,7 +7,7 @@ from safetensors import safe_open
 
 from core.checkpoint import load_checkpoint
 from core.errors import UserError
-from core.recipe import Recipe, load_recipe, run_recipe, ship
+from core.recipe import Recipe, export_and_report, load_recipe, run_recipe, ship
 from core.retrieval import EXAMPLES_FILE
 from core.workspace import Workspace
 
@@ -34,6 +34,12 @@ def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path):
     answerers = [row["answerer"] for row in record["steps"]["report"]["pairs"]]
     assert answerers[0] == "retrieval baseline (TF-IDF)" and "bilingual · retrieval" in answerers
     assert set(record["steps"]["report"]["pair_sets"]) == {"curated", "dev (other styles)"}
+
+    again = list(export_and_report(workspace, recipe))  # `recipe --evaluate-only`: no training
+    assert [line.split(":")[0] for line in again] == ["export float16", "report"]
+    assert set(json.loads((workspace.root / "recipe.json").read_text())["steps"]) == set(record["steps"])
+    with pytest.raises(UserError, match="records another recipe"):
+        list(export_and_report(workspace, Recipe(model="micro")))
 
     project = tmp_path / "project"
     shipped = ship(workspace, project)
