@@ -92,7 +92,8 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 def first_command_word(script: str) -> str | None:
     """The utility a script or command line runs first: comments, `set` options, variable
-    assignments and wrappers like `sudo` are looked through, so `sudo tar -xf a` gives `tar`."""
+    assignments (a line of them only, too) and wrappers like `sudo` are looked through, so
+    `sudo tar -xf a` gives `tar` and `dir=x` / `ls "$dir"` gives `ls`."""
     for line in script.splitlines():
         line = line.strip()
         if not line or line.startswith("#") or line.startswith("set -"):
@@ -101,8 +102,7 @@ def first_command_word(script: str) -> str | None:
             if word in _SKIPPED_PREFIXES or _ASSIGNMENT.match(word) or word.startswith("-"):
                 continue
             return word.strip("();{}")
-        return None
-    return None
+    return None  # nothing but comments, options and assignments
 
 
 _WORD = re.compile(r"\w+|[^\w\s]")

@@ -56,10 +56,12 @@ def read_pairs(path: str | Path) -> list[Pair]:
 
 def score_answers(pairs: Sequence[Pair], answers: Sequence[str]) -> tuple[dict[str, float], list[PairResult]]:
     """Utility accuracy and mean token overlap of `answers` against the pairs' references."""
-    results = [PairResult(request=pair.request, reference=pair.command, output=answer,
-                          utility_match=first_command_word(answer) == first_command_word(pair.command),
-                          overlap=token_overlap(answer, pair.command))
-               for pair, answer in zip(pairs, answers, strict=True)]
+    results = []
+    for pair, answer in zip(pairs, answers, strict=True):
+        utility = first_command_word(pair.command)  # None for a reference that runs nothing
+        results.append(PairResult(request=pair.request, reference=pair.command, output=answer,
+                                  utility_match=utility is not None and first_command_word(answer) == utility,
+                                  overlap=token_overlap(answer, pair.command)))
     count = max(len(results), 1)
     summary = {"pairs": len(results),
                "utility_accuracy": round(sum(r.utility_match for r in results) / count, 4),

@@ -43,11 +43,14 @@ def test_a_perfect_model_scores_one_and_a_wrong_one_zero():
     wrong, results = score_answers(pairs, ["echo hi", "", "python x.py"])
     assert wrong["utility_accuracy"] == 0.0 and wrong["token_overlap"] == 0.0
     assert results[1].output == "" and not results[1].utility_match
+    # a reference that runs nothing is matched by nothing, not even by an empty answer
+    assert score_answers([Pair("note", "# only a comment")], [""])[0]["utility_accuracy"] == 0.0
 
 
 def test_command_words_and_overlap():
     assert first_command_word("#!/bin/bash\n# note\nset -e\nLC_ALL=C sudo sort -u x") == "sort"
     assert first_command_word("# only a comment\n") is None
+    assert first_command_word('set -e\nparent="${1:-.}"\n\nfind "$parent" -size +1G\n') == "find"
     assert token_overlap("ls -la", "ls -la") == 1.0
     # "ls -la" is three tokens (ls, -, la); "ls" matches one: precision 1, recall 1/3, F1 1/2.
     assert token_overlap("ls", "ls -la") == pytest.approx(0.5)
