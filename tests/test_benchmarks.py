@@ -55,7 +55,8 @@ def test_request_following_benchmark_runs_briefly(tmp_path, workspace):
                         "--code-corpus", "installed", "--pair-sources", "curated", "--steps", "3",
                         "--max-pairs", "3", "--strategies", "greedy", "rerank",
                         "--variant", "plain", "learning_rate=1e-3", "--variant", "weighted", "request_loss_weight=0.1")
-    table = out.split("---|---|")[1].strip().splitlines()
+    lines = out.strip().splitlines()
+    table = lines[next(i for i, line in enumerate(lines) if line.startswith("---|")) + 1:]
     assert [line.split(" | ")[:2] for line in table] == [["retrieval", "-"], ["plain", "greedy"], ["plain", "rerank"],
                                                        ["weighted", "greedy"], ["weighted", "rerank"]]
     assert "(1.00x)" in table[0]
