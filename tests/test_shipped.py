@@ -53,3 +53,12 @@ def test_the_playground_examples_get_a_sensible_first_command(request_text):
     checkpoint = load_checkpoint(SHIPPED / "bilingual" / "best")
     answer = answer_request(checkpoint, request_text, AnswerSettings(strategy="greedy"))
     assert first_command_word(answer.command) in SENSIBLE[request_text], answer.command
+
+
+def test_the_playground_shows_every_column_the_shipped_examples():
+    from webapp.playground_tab import answer_columns
+
+    paths = [str(SHIPPED / "language" / "best"), str(SHIPPED / "bilingual" / "best"), None]
+    texts, notes = answer_columns(paths, "extract a tar archive", "retrieval", seed=0)
+    assert all(text.startswith("#!/bin/bash\n# extract a tar archive\n") for text in texts[:2]) and texts[2] == ""
+    assert notes[0] == notes[1] and notes[0].startswith("examples shown to the model:\n") and notes[0].count("\n- `") == 3

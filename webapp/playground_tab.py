@@ -9,6 +9,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import gradio as gr
 
@@ -18,6 +19,7 @@ from core.data.bashdoc import request_prompt
 from core.errors import UserError
 from core.evaluation import bash_syntax_ok
 from core.generation import GenerationSettings, generate
+from core.retrieval import load_index
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
 
@@ -28,6 +30,7 @@ EXAMPLES = [["Once upon a time, there was a little dog named Max.", "raw text"],
 COLUMNS = 3
 # What a bash prompt gets: the answer line (as the report scores it) or freely sampled text.
 DECODINGS = {"answer (greedy)": "greedy", "answer (best of 8 samples, reranked)": "rerank",
+             "answer (3 similar known commands shown as examples)": "retrieval",
              "free text (sampled, streamed)": None}
 
 
@@ -86,15 +89,21 @@ def stream_comparison(paths: list[str | None], prompt: str, settings: Generation
 
 def answer_columns(paths: list[str | None], request: str, strategy: str, seed: int
                    ) -> tuple[list[str], list[str]]:
-    """Each checkpoint's answer as a script, and under it the candidates it weighed."""
+    """Each checkpoint's answer as a script, and under it the candidates it weighed. Retrieval
+    shows every column the same examples: those of the first checkpoint that carries an index."""
     texts, notes = [], []
+    index = None
+    if strategy == "retrieval":
+        carried = (load_index(Path(p)) for p in paths if p and Path(p).is_dir())
+        index = next((found for found in carried if found is not None), None)
     for path in paths:
         if not path:
             texts.append("")
             notes.append("")
             continue
         try:
-            answer = answer_request(cached_checkpoint(path), request, AnswerSettings(strategy=strategy, seed=seed))
+            answer = answer_request(cached_checkpoint(path), request, AnswerSettings(strategy=strategy, seed=seed),
+                                    index=index)
         except UserError as exc:
             texts.append(f"error: {exc}")
             notes.append("")
@@ -105,6 +114,9 @@ def answer_columns(paths: list[str | None], request: str, strategy: str, seed: i
 
 
 def _candidates_note(candidates) -> str:
+    retrieved = [c for c in candidates if c.origin == "retrieved"]
+    if retrieved:
+        return "examples shown to the model:\n" + "\n".join(f"- `{c.command[:80]}`" for c in retrieved)
     lines = [f"- `{c.command[:80]}` ({c.origin}, mean log-prob {c.score:.2f})"
              for c in sorted(candidates, key=lambda c: -c.score)[:5]]
     return "candidates the model weighed:\n" + "\n".join(lines)
