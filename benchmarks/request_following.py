@@ -56,6 +56,10 @@ def train_variants(args: argparse.Namespace, variants: list[tuple[str, list[str]
         running.pop(0)
 
 
+def _ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.2f}x" if baseline else "–"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workspace", required=True)
@@ -94,7 +98,7 @@ def main() -> None:
     print(f"variant | strategy | {header}\n---|---|" + "---|" * len(sets))
     baseline = rows[0][2]
     for run, strategy, scores in rows:
-        cells = [f"{s['utility_accuracy']:.3f} ({s['utility_accuracy'] / max(baseline[n]['utility_accuracy'], 1e-9):.2f}x)"
+        cells = [f"{s['utility_accuracy']:.3f} ({_ratio(s['utility_accuracy'], baseline[n]['utility_accuracy'])})"
                  f" / {s['token_overlap']:.3f}" for n, s in scores.items()]
         print(f"{run} | {strategy} | " + " | ".join(cells))
 
