@@ -14,7 +14,7 @@ from pathlib import Path
 import gradio as gr
 
 from core.answering import AnswerSettings, answer_request
-from core.checkpoint import Checkpoint, cached_checkpoint
+from core.checkpoint import cached_checkpoint
 from core.data.bashdoc import request_prompt
 from core.errors import UserError
 from core.evaluation import bash_syntax_ok
