@@ -20,18 +20,24 @@ from core.workspace import Workspace
 
 ENGLISH_CORPUS, CODE_CORPUS, TOKENIZER = "installed", "installed", "default"
 LANGUAGE_RUN, BILINGUAL_RUN = "quickstart-language", "quickstart-bilingual"
-OFFLINE_CODE_SOURCES = "man-examples,man-names,curated,installed"
+OPTIONAL_CODE_SOURCES = ("tldr", "man-examples", "man-names")  # used where this machine has them
+CODE_SOURCES = "curated,installed"
 
 
 def code_sources(workspace: Workspace) -> tuple[str, str]:
-    """The bash sources this machine has, and a line saying whether tldr is among them."""
+    """The bash sources this machine has (tldr pages where a folder or the network gives them,
+    manual pages where they are installed), and a line saying which optional ones were left out."""
     from core.data.sources import resolve_source, source_records
 
-    try:
-        next(iter(source_records(resolve_source("code", "tldr"), workspace, max_files=1)), None)
-    except UserError as exc:
-        return OFFLINE_CODE_SOURCES, f"tldr pages not used ({exc})"
-    return f"tldr,{OFFLINE_CODE_SOURCES}", "tldr pages found"
+    found, missing = [], []
+    for name in OPTIONAL_CODE_SOURCES:
+        try:
+            next(iter(source_records(resolve_source("code", name), workspace, max_files=1)), None)
+            found.append(name)
+        except UserError as exc:
+            missing.append(f"{name} ({exc})")
+    note = f"not available here: {'; '.join(missing)}" if missing else "tldr pages and manual pages found"
+    return ",".join([*found, CODE_SOURCES]), note
 
 
 def check_quickstart(workspace: Workspace, overwrite: bool) -> None:

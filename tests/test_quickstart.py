@@ -14,8 +14,11 @@ def test_quickstart_trains_both_stages_on_installed_data(tmp_path):
     workspace = Workspace.resolve(tmp_path / "ws")
     lines = list(run_quickstart(workspace, model="micro", language_steps=20, code_steps=10,
                                 max_english_docs=150, max_code_files=150, show_progress=False))
-    assert lines[0].startswith("English corpus") and lines[1].startswith("tldr pages")
-    assert lines[2].startswith("bash corpus (") and "man-examples,man-names,curated,installed" in lines[2]
+    assert lines[0].startswith("English corpus")
+    used = lines[2][len("bash corpus ("):].split(")")[0].split(",")
+    assert used[-2:] == ["curated", "installed"]
+    for optional in ("tldr", "man-examples", "man-names"):  # used, or said to be missing
+        assert (optional in used) != (f"{optional} (" in lines[1])
     vocabulary = load_tokenizer(workspace.tokenizer_path("default")).get_vocab_size()
     assert lines[3] == f"tokenizer: {vocabulary:,} tokens" and 257 < vocabulary <= 8000
     assert read_run(workspace.run_dir("quickstart-language"))["status"] == "finished"
@@ -23,6 +26,25 @@ def test_quickstart_trains_both_stages_on_installed_data(tmp_path):
     assert bilingual["status"] == "finished" and bilingual["parent"].endswith("quickstart-language/best")
     evals = [m for m in read_metrics(workspace.run_dir("quickstart-language")) if "val_loss" in m]
     assert evals[-1]["val_loss"] < evals[0]["val_loss"]
+
+
+def test_sources_this_machine_lacks_are_left_out_with_a_reason(workspace, monkeypatch):
+    import dataclasses
+
+    from core.data import sources
+    from core.quickstart import code_sources
+
+    real = sources.resolve_source
+
+    def absent(domain, source, path=None):  # a machine with neither tldr pages nor manual pages
+        spec = real(domain, source, path)
+        return dataclasses.replace(spec, path=str(workspace.root / "absent"), url=None) if source in (
+            "tldr", "man-examples", "man-names") else spec
+
+    monkeypatch.setattr(sources, "resolve_source", absent)
+    chosen, note = code_sources(workspace)
+    assert chosen == "curated,installed"
+    assert note.startswith("not available here: tldr (") and "man-names (" in note
 
 
 def test_quickstart_never_replaces_runs_unasked(workspace):
