@@ -13,16 +13,21 @@ INTRO = """
 
 1. **Stage 1 — language.** A GPT decoder is trained from scratch on English text. It learns words,
    grammar and what requests sound like.
-2. **Stage 2 — bilingual.** That checkpoint is fine-tuned on bash scripts whose first comment says in
-   English what they do. It keeps (most of) its English and learns to answer a request with a script.
+2. **Stage 2 — bilingual.** That checkpoint is fine-tuned on bash: above all on English requests paired
+   with the command that fulfils them (tldr pages, manual-page examples, curated scripts), with some
+   English kept in every batch so that it is not forgotten.
 
-The **Playground** tab runs one prompt through both checkpoints side by side, so you can see what the
-second stage bought. Charts show English *and* bash validation loss during both stages, so you can watch
-bash improve and English being forgotten.
+The **Playground** tab opens on the two demo checkpoints that ship with the project and runs one prompt
+through both side by side, so you can see what the second stage bought — and, honestly measured in the
+**Report** tab, what it has not bought yet at this size: it does not pick the right command for a
+request more often than a plain text lookup does. Charts show English *and* bash validation loss during
+both stages.
 
 **Quick start** runs the whole path on this machine with no download: English from the manual pages and
-Python help installed here, bash from the installed shell scripts plus the project's curated examples →
-tokenizer → stage 1 → stage 2 (the `cpu` preset: about eight minutes on 2 CPU cores).
+Python help installed here, bash from the request/command pairs of the manual pages (and tldr pages
+where present), the installed shell scripts and the project's curated examples → tokenizer → stage 1 →
+stage 2 (the `cpu` preset: about eight minutes on 2 CPU cores; runs `quickstart-language` and
+`quickstart-bilingual`, so the demo checkpoints stay as they are).
 """
 
 
@@ -32,7 +37,7 @@ def build_start_tab(workspace: Workspace) -> None:
         language_steps = gr.Number(label="stage 1 steps", value=600, precision=0, minimum=10)
         code_steps = gr.Number(label="stage 2 steps", value=400, precision=0, minimum=10)
         model = gr.Dropdown(["cpu", "micro", "tiny"], value="cpu", label="model size")
-        replace = gr.Checkbox(label="replace existing language/bilingual runs", value=False)
+        replace = gr.Checkbox(label="replace earlier quick-start runs", value=False)
     start = gr.Button("Quick start", variant="primary")
     result = gr.Markdown()
     timer = gr.Timer(TICK_SECONDS)
