@@ -25,7 +25,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from core.answering import AnswerSettings, answer_request, known_commands  # noqa: E402
 from core.checkpoint import load_checkpoint  # noqa: E402
-from core.data.sources import source_pairs  # noqa: E402
+from core.data.sources import held_out_and_training  # noqa: E402
 from core.pairs import read_pairs, score_pairs  # noqa: E402
 from core.retrieval import RetrievalIndex  # noqa: E402
 from core.workspace import Workspace  # noqa: E402
@@ -79,8 +79,7 @@ def main() -> None:
     variants = [(v[0], v[1:]) for v in args.variant]
     train_variants(args, variants)
 
-    train = [p for name in args.pair_sources for p in source_pairs(workspace, name, "train")]
-    sets = {name: source_pairs(workspace, name, "val", max_pairs=args.max_pairs) for name in args.pair_sources}
+    sets, train = held_out_and_training(workspace, args.pair_sources, max_pairs=args.max_pairs)
     sets["dev"] = read_pairs(DEV)
     index = RetrievalIndex(train)
     commands = known_commands(index)

@@ -183,22 +183,19 @@ def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
 
 def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.answering import AnswerSettings
-    from core.data.sources import source_pairs
+    from core.data.sources import held_out_and_training
     from core.pairs import read_pairs
     from core.report import bilingual_report, report_markdown, write_report
     from core.retrieval import RetrievalIndex
 
     sources = list(dict.fromkeys(args.pairs_source + (["tldr"] if args.tldr else [])))
     paths = {"tldr": args.tldr} if args.tldr else {}
-    pair_sets = {name: source_pairs(workspace, name, "val", path=paths.get(name), max_pairs=args.max_pairs)
-                 for name in sources}
+    pair_sets, training = held_out_and_training(workspace, sources, paths=paths, max_pairs=args.max_pairs)
     for path in args.pairs or []:
         pair_sets[Path(path).stem] = read_pairs(path)[:args.max_pairs]
-    index_sources = args.retrieval_sources or sources or ["curated"]
-    index = None
-    if pair_sets:
-        index = RetrievalIndex([pair for name in index_sources
-                                for pair in source_pairs(workspace, name, "train", path=paths.get(name))])
+    if args.retrieval_sources or not sources:  # an index over other sources than the scored ones
+        _, training = held_out_and_training(workspace, args.retrieval_sources or ["curated"], paths=paths)
+    index = RetrievalIndex(training) if pair_sets else None
     settings = AnswerSettings(max_new_tokens=48, seed=args.seed)
     for strategy in args.strategies:  # refuse a typo before minutes of evaluation
         dataclasses.replace(settings, strategy=strategy).validate()

@@ -133,40 +133,33 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
 def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = None) -> Iterator[str]:
     """The last two steps: the float16 copies, and the report on them (alone: `--evaluate-only`)."""
     from core.checkpoint import export_checkpoint
+    from core.data.sources import held_out_and_training
     from core.retrieval import save_pairs
 
     log = log or _Log(workspace, recipe, resume=True)
     began = time.perf_counter()
+    held_out, training = held_out_and_training(workspace, recipe.code_sources, max_pairs=recipe.max_pairs)
     for name in SHIPPED:
         export_checkpoint(workspace.run_dir(name) / "best", _ship_dir(workspace) / name / "best", half=True)
     if recipe.retrieval_examples:
-        save_pairs(_ship_dir(workspace) / "bilingual" / "best", _training_pairs(workspace, recipe))
+        save_pairs(_ship_dir(workspace) / "bilingual" / "best", training)
     yield log.step("export float16", began)
     began = time.perf_counter()
-    report = _evaluate(workspace, recipe)
+    report = _evaluate(workspace, recipe, held_out, training)
     yield log.step("report", began, pairs=report["pairs"], pair_sets=report["pair_sets"])
 
 
-def _training_pairs(workspace: Workspace, recipe: Recipe) -> list:
-    """The training side of every pair source: the retrieval baseline's index and the examples
-    a retrieval-augmented answer shows."""
-    from core.data.sources import source_pairs
-
-    return [pair for name in recipe.code_sources for pair in source_pairs(workspace, name, "train")]
-
-
-def _evaluate(workspace: Workspace, recipe: Recipe) -> dict[str, Any]:
+def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], training: list) -> dict[str, Any]:
+    """The report of the shipped copies and the code-only baseline, beside retrieval over `training`."""
     from core.answering import AnswerSettings
-    from core.data.sources import source_pairs
     from core.pairs import read_pairs
     from core.report import bilingual_report, write_report
     from core.retrieval import RetrievalIndex
 
-    pair_sets = {name: source_pairs(workspace, name, "val", max_pairs=recipe.max_pairs)
-                 for name in recipe.code_sources}
+    pair_sets = dict(held_out)
     if recipe.dev_pairs:
         pair_sets["dev (other styles)"] = read_pairs(PROJECT_ROOT / recipe.dev_pairs)
-    index = RetrievalIndex(_training_pairs(workspace, recipe))
+    index = RetrievalIndex(training)
     ship = _ship_dir(workspace)
     checkpoints = [ship / "language" / "best", workspace.run_dir(RUNS["code_only"]) / "best",
                    ship / "bilingual" / "best"]

@@ -16,13 +16,12 @@ STRATEGY_CHOICES = ("greedy", "retrieval", "rerank")
 
 def held_out_pairs(workspace: Workspace, sources: list[str], per_source: int):
     """Held-out pairs of each source, and the retrieval index over their training side."""
-    from core.data.sources import source_pairs
+    from core.data.sources import held_out_and_training
     from core.retrieval import RetrievalIndex
 
     if not 1 <= per_source <= 2000:
         raise UserError(f"pairs per source must be between 1 and 2000, got {per_source}")
-    pair_sets = {name: source_pairs(workspace, name, "val", max_pairs=per_source) for name in sources}
-    training = [pair for name in sources for pair in source_pairs(workspace, name, "train")]
+    pair_sets, training = held_out_and_training(workspace, sources, max_pairs=per_source)
     return pair_sets, (RetrievalIndex(training) if training else None)
 
 CHARTED = (("val_bpb_english", "English bits/byte ↓"), ("val_bpb_code", "bash bits/byte ↓"),

@@ -10,7 +10,7 @@ source can be scored (`evaluate --pairs-source NAME`) on pairs no run trained on
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,30 +149,47 @@ def pair_source_names(domain: str = "code") -> list[str]:
             if SOURCE_KINDS[spec.kind].has_pairs(spec)]
 
 
-def source_pairs(workspace: Workspace, source: str, split: str = "val", *, path: str | None = None,
-                 val_fraction: float = DEFAULT_VAL_FRACTION, max_files: int | None = None,
-                 max_pairs: int | None = None) -> list[Pair]:
-    """The pairs of a source on one side of the corpus split (`val`: never trained on), in order.
+def _pairs_by_split(workspace: Workspace, source: str, path: str | None, val_fraction: float,
+                    max_files: int | None) -> dict[str, list[Pair]]:
+    """One pass over a pair source: its pairs on each side of the corpus split, in order.
 
     The split is decided on the document exactly as `build_corpus` decides it, so a corpus built
     from this source with the same `val_fraction` trained on none of the `val` pairs."""
-    if split not in ("train", "val"):
-        raise UserError(f"split must be train or val, got {split!r}")
     spec = resolve_source("code", source, path)
     if not SOURCE_KINDS[spec.kind].has_pairs(spec):
         raise UserError(f"source {source!r} holds no (request, command) pairs; pair sources: "
                         f"{', '.join(pair_source_names())}")
-    pairs, seen = [], set()
+    splits: dict[str, list[Pair]] = {"train": [], "val": []}
+    seen = set()
     for document, pair in source_records(spec, workspace, max_files):
         document = clean_document(document)
         if pair is None or document in seen:
             continue
         seen.add(document)
-        if is_validation(document, val_fraction) == (split == "val"):
-            pairs.append(pair)
-            if max_pairs and len(pairs) >= max_pairs:
-                break
-    return pairs
+        splits["val" if is_validation(document, val_fraction) else "train"].append(pair)
+    return splits
+
+
+def source_pairs(workspace: Workspace, source: str, split: str = "val", *, path: str | None = None,
+                 val_fraction: float = DEFAULT_VAL_FRACTION, max_files: int | None = None,
+                 max_pairs: int | None = None) -> list[Pair]:
+    """The pairs of a source on one side of the corpus split (`val`: never trained on), in order."""
+    if split not in ("train", "val"):
+        raise UserError(f"split must be train or val, got {split!r}")
+    return _pairs_by_split(workspace, source, path, val_fraction, max_files)[split][:max_pairs]
+
+
+def held_out_and_training(workspace: Workspace, sources: Sequence[str], *, paths: dict[str, str] | None = None,
+                          max_pairs: int | None = None) -> tuple[dict[str, list[Pair]], list[Pair]]:
+    """Each source's held-out pairs (at most `max_pairs`) and all their training pairs — what a
+    report scores, and what its retrieval baseline indexes — reading every source once."""
+    held_out: dict[str, list[Pair]] = {}
+    training: list[Pair] = []
+    for name in sources:
+        splits = _pairs_by_split(workspace, name, (paths or {}).get(name), DEFAULT_VAL_FRACTION, None)
+        held_out[name] = splits["val"][:max_pairs]
+        training += splits["train"]
+    return held_out, training
 
 
 def with_examples(records: Iterable[Record], k: int, val_fraction: float) -> Iterator[tuple[str, str]]:
