@@ -26,3 +26,25 @@ def replace_dir(new: Path, target: Path) -> None:
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def check_replaceable(target: Path, *, replace: bool, protected: tuple[Path, ...] = ()) -> None:
+    """Refuse to write over something a person did not ask to lose.
+
+    A writer calls this before it builds `target`: an existing non-empty target needs `replace`,
+    and no writer may ever replace a protected folder (its own source, the workspace) or a folder
+    that contains one, whatever it was told."""
+    from core.errors import UserError
+
+    target = Path(target).expanduser().resolve()
+    for guarded in protected:
+        guarded = Path(guarded).expanduser().resolve()
+        if target == guarded or target in guarded.parents:
+            raise UserError(f"refusing to write over {target}: it is or contains {guarded}")
+    if target.is_file() or target.is_symlink():
+        occupied = True
+    else:
+        occupied = target.is_dir() and any(target.iterdir())
+    if occupied and not replace:
+        raise UserError(f"{target} already exists and is not empty; choose another target or ask to "
+                        "replace it (--replace)")
