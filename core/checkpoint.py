@@ -13,23 +13,31 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import math
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
-from core.atomic import replace_dir, temporary_sibling
+from core.atomic import check_replaceable, rebuilt
 from core.config import ModelConfig, from_dict
 from core.errors import UserError
+from core.faults import fault_point
 from core.model import GPT
 from core.tokenizer import fingerprint
 
 WEIGHTS, CONFIG, TOKENIZER, TRAINER_STATE = ("model.safetensors", "config.json", "tokenizer.json",
                                               "trainer_state.pt")
+# Far above any model this project trains (the largest preset has ~100M), far below what a crafted
+# checkpoint could make us allocate.
+MAX_PARAMETERS = 2_000_000_000
+# How a failed write shows up: safetensors and torch.save report the OS error in their own types.
+_WRITE_ERRORS = (OSError, SafetensorError, RuntimeError)
 
 
 @dataclass
@@ -46,21 +54,32 @@ class Checkpoint:
 
 def save_checkpoint(path: Path, model: GPT, tokenizer: Tokenizer, info: dict[str, Any],
                     trainer_state: dict[str, Any] | None = None) -> None:
-    """Write the folder under a temporary name and swap it in, so a crash leaves the old one."""
+    """Write the folder under a temporary name and swap it in, so a crash or a full disk leaves
+    the previous checkpoint whole."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_sibling(path)
+    try:
+        with rebuilt(path) as tmp:
+            _write_checkpoint(tmp, model, tokenizer, info, trainer_state)
+    except _WRITE_ERRORS as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        kept = "the previous checkpoint is kept" if path.exists() else "no checkpoint was written"
+        raise UserError(f"could not save checkpoint {path}: {reason}; {kept}") from None
+
+
+def _write_checkpoint(folder: Path, model: GPT, tokenizer: Tokenizer, info: dict[str, Any],
+                      trainer_state: dict[str, Any] | None) -> None:
     state = {name: tensor.detach().to("cpu").contiguous() for name, tensor in model.state_dict().items()
              if name != "lm_head.weight"}  # tied to the token embedding; restored by the model
-    save_file(state, str(tmp / WEIGHTS))
+    save_file(state, str(folder / WEIGHTS))
+    fault_point("checkpoint-weights-written")
     record = {**info, "model": dataclasses.asdict(model.config),
               "tokenizer_fingerprint": fingerprint(tokenizer),
               "parameters": model.num_parameters()}
-    (tmp / CONFIG).write_text(json.dumps(record, indent=2), encoding="utf-8")
-    tokenizer.save(str(tmp / TOKENIZER))
+    (folder / CONFIG).write_text(json.dumps(record, indent=2), encoding="utf-8")
+    tokenizer.save(str(folder / TOKENIZER))
     if trainer_state is not None:
-        torch.save(trainer_state, tmp / TRAINER_STATE)
-    replace_dir(tmp, path)
+        torch.save(trainer_state, folder / TRAINER_STATE)
 
 
 def read_info(path: Path) -> dict[str, Any]:
@@ -72,27 +91,63 @@ def read_info(path: Path) -> dict[str, Any]:
     if missing:
         raise UserError(f"{path} is not a complete checkpoint: missing {', '.join(missing)}")
     try:
-        return json.loads((path / CONFIG).read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        info = json.loads((path / CONFIG).read_text(encoding="utf-8"))
+    except ValueError as exc:  # UnicodeDecodeError included
         raise UserError(f"checkpoint {path} is corrupt: {CONFIG} is not valid JSON ({exc})") from None
+    if not isinstance(info, dict):
+        raise UserError(f"checkpoint {path} is corrupt: {CONFIG} holds a {type(info).__name__}, "
+                        "not a mapping")
+    return info
 
 
 def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Checkpoint:
-    """Rebuild the model from config.json and fill it from model.safetensors."""
+    """Rebuild the model from config.json and fill it from model.safetensors — once the shapes the
+    config implies match the weights' header, so a crafted config cannot make us allocate."""
     path = Path(path)
     info = read_info(path)
     model_config = from_dict(ModelConfig, info.get("model"), f"{path / CONFIG}: model")
+    _check_shapes(path, model_config, _stored_shapes(path))
     try:
         tokenizer = Tokenizer.from_file(str(path / TOKENIZER))
+    except Exception as exc:  # tokenizers raises a plain Exception
+        raise UserError(f"checkpoint {path} is corrupt: {TOKENIZER} is not a tokenizer ({exc})") from None
+    try:
         state = load_file(str(path / WEIGHTS), device=str(device))
-    except Exception as exc:  # safetensors, OS and tokenizers (a plain Exception) errors alike
+    except (OSError, SafetensorError) as exc:
         raise UserError(f"checkpoint {path} is corrupt: {exc}") from None
     model = GPT(model_config).to(device)
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    if unexpected or set(missing) - {"lm_head.weight"}:
-        raise UserError(f"checkpoint {path} does not match its config: missing {missing}, "
-                        f"unexpected {unexpected}")
+    model.load_state_dict(state, strict=False)  # lm_head.weight is tied, not stored
     return Checkpoint(path=path, model=model.eval(), tokenizer=tokenizer, info=info)
+
+
+def _stored_shapes(path: Path) -> dict[str, tuple[int, ...]]:
+    """Each tensor's shape, from the safetensors header alone (nothing is loaded)."""
+    try:
+        with safe_open(str(path / WEIGHTS), framework="pt") as weights:
+            return {name: tuple(weights.get_slice(name).get_shape()) for name in weights.keys()}
+    except Exception as exc:  # safetensors and OS errors alike: the header is not readable
+        raise UserError(f"checkpoint {path} is corrupt: {exc}") from None
+
+
+def _check_shapes(path: Path, config: ModelConfig, stored: dict[str, tuple[int, ...]]) -> None:
+    """Refuse weights above the size bound, and a config that does not describe the weights."""
+    total = sum(math.prod(shape) for shape in stored.values())
+    if total > MAX_PARAMETERS:
+        raise UserError(f"checkpoint {path} holds {total:,} parameters, more than the "
+                        f"{MAX_PARAMETERS:,} this project loads")
+    if config.n_layer > len(stored):  # checked first: building a million empty layers takes long
+        raise UserError(f"checkpoint {path} does not match its config: {config.n_layer} layers "
+                        f"but {len(stored)} tensors in {WEIGHTS}")
+    with torch.device("meta"):  # shapes without memory
+        expected = {name: tuple(tensor.shape) for name, tensor in GPT(config).state_dict().items()
+                    if name != "lm_head.weight"}
+    differing = sorted(name for name in expected.keys() | stored.keys()
+                       if expected.get(name) != stored.get(name))
+    if differing:
+        name = differing[0]
+        raise UserError(f"checkpoint {path} does not match its config: {name} is "
+                        f"{stored.get(name, 'missing')} in {WEIGHTS} but {expected.get(name, 'absent')} "
+                        f"in {CONFIG} ({len(differing)} tensor(s) differ)")
 
 
 @functools.lru_cache(maxsize=8)
@@ -117,22 +172,23 @@ def load_trainer_state(path: Path) -> dict[str, Any]:
         raise UserError(f"trainer state {file} is corrupt: {exc}") from None
 
 
-def export_checkpoint(source: Path, destination: Path, half: bool = False) -> Path:
+def export_checkpoint(source: Path, destination: Path, half: bool = False, replace: bool = False) -> Path:
     """Copy a checkpoint without its trainer state: what someone needs to load and generate.
 
     `half` stores the weights in float16 — half the bytes; a weight of these models is far inside
     its range, and its 11-bit significand keeps more of each than bfloat16 would — which is how the
-    demo checkpoints ship; loading widens them to the model's float32 parameters."""
+    demo checkpoints ship; loading widens them to the model's float32 parameters. An existing
+    non-empty destination is replaced only with `replace`, and never when it is or holds the source."""
+    source, destination = Path(source), Path(destination)
     read_info(source)
-    destination = Path(destination)
-    tmp = temporary_sibling(destination)
-    for name in (CONFIG, TOKENIZER):
-        shutil.copy2(Path(source) / name, tmp / name)
-    if half:
-        state = load_file(str(Path(source) / WEIGHTS))
-        save_file({name: tensor.to(torch.float16) if tensor.is_floating_point() else tensor
-                   for name, tensor in state.items()}, str(tmp / WEIGHTS))
-    else:
-        shutil.copy2(Path(source) / WEIGHTS, tmp / WEIGHTS)
-    replace_dir(tmp, destination)
+    check_replaceable(destination, replace=replace, protected=(source,))
+    with rebuilt(destination) as tmp:
+        for name in (CONFIG, TOKENIZER):
+            shutil.copy2(source / name, tmp / name)
+        if half:
+            state = load_file(str(source / WEIGHTS))
+            save_file({name: tensor.to(torch.float16) if tensor.is_floating_point() else tensor
+                       for name, tensor in state.items()}, str(tmp / WEIGHTS))
+        else:
+            shutil.copy2(source / WEIGHTS, tmp / WEIGHTS)
     return destination

@@ -14,6 +14,11 @@ Design choices:
 - A run folder holds everything: run.json (config, status, figures), metrics.jsonl, log.txt,
   best/ and last/ checkpoints. The app only reads these, so a page refresh or restart loses nothing.
 - A stop request (an Event the caller sets) is honoured between steps, after saving `last/`.
+- Crash-safe: a run is written by one process at a time (core/runlock.py); an eval's metrics
+  record is appended and fsynced before its checkpoints are saved, and resuming drops records past
+  the checkpoint's step, so a kill at any instant neither loses nor repeats a record; resuming
+  first restores a checkpoint a kill left mid-swap (core/atomic.py). The train-loss window is part
+  of the trainer state, so a resumed run writes the very records an uninterrupted one does.
 """
 from __future__ import annotations
 
@@ -21,7 +26,9 @@ import contextlib
 import dataclasses
 import json
 import math
+import os
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +40,7 @@ import torch
 from tokenizers import Tokenizer
 from tqdm import tqdm
 
+from core.atomic import recover_dir, write_text
 from core.checkpoint import Checkpoint, load_checkpoint, load_trainer_state, save_checkpoint
 from core.config import ModelConfig, TrainConfig, model_preset
 from core.data.shards import TokenShard, batch_rng, tokenize_split
@@ -40,7 +48,9 @@ from core.device import autocast, pick_device
 from core.distributed import Distributed
 from core.errors import UserError
 from core.evaluation import evaluate_shard
+from core.faults import fault_point
 from core.model import GPT
+from core.runlock import hold_run, run_is_live
 from core.tokenizer import fingerprint, load_tokenizer, token_byte_lengths
 from core.workspace import Workspace
 
@@ -74,23 +84,39 @@ class RunResult:
 
 
 def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
+    """Every readable record (a mapping with a step); damaged lines are skipped, not fatal."""
     path = Path(run_dir) / "metrics.jsonl"
     if not path.exists():
         return []
     records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_bytes().splitlines():
         try:
-            records.append(json.loads(line))
-        except ValueError:
-            continue  # a line cut short by a crash; the rest of the log is still good
+            record = json.loads(line)
+        except ValueError:  # a line cut short by a crash, or not UTF-8; the rest is still good
+            continue
+        if isinstance(record, dict) and isinstance(record.get("step"), int):
+            records.append(record)
     return records
 
 
 def read_run(run_dir: Path) -> dict[str, Any]:
+    """run.json, with status "crashed" for a run that says running but that no live process
+    holds. A damaged run.json gives status "unreadable" and an error instead of raising, so the
+    app still starts and lists the run."""
     path = Path(run_dir) / "run.json"
     if not path.exists():
         raise UserError(f"no run at {run_dir}")
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        record = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:  # ValueError: not JSON, or not UTF-8
+        record, error = None, f"{path} is unreadable: {exc}"
+    else:
+        error = f"{path} holds a {type(record).__name__}, not a mapping"
+    if not isinstance(record, dict):
+        return {"run_name": Path(run_dir).name, "status": "unreadable", "error": error}
+    if record.get("status") == "running" and not run_is_live(run_dir):
+        record["status"] = "crashed"
+    return record
 
 
 class Trainer:
@@ -107,6 +133,25 @@ class Trainer:
         self.show_progress = show_progress
         self.dist = Distributed.from_environment()
         self.device = pick_device(self.dist.device_name(config.device))
+        # Held from before the run folder is checked until run() ends: one writer per run.
+        self._lock = hold_run(self.run_dir) if self.dist.is_main else None
+        try:
+            self._set_up(resume, overwrite)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Let other writers have the run (run() does it when it ends)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    # ----- set-up ---------------------------------------------------------------------------
+    def _set_up(self, resume: bool, overwrite: bool) -> None:
+        config = self.config
+        if resume:
+            self._recover()
         clear = self._check_run_dir(resume, overwrite)
         self.tokenizer, self.model, parent = self._build_model(resume)
         self._prepare_run_dir(clear)
@@ -129,10 +174,20 @@ class Trainer:
             step, config.warmup_steps, config.num_steps, config.min_lr_ratio))
         self.step, self.best_val, self.elapsed = 0, math.inf, 0.0
         self.last_eval: dict[str, float] = {}
+        # The train-loss window since the last record: summed on the device, read at log steps.
+        self._window_loss = torch.zeros((), device=self.device)
+        self._window_steps = 0
+        self.resumed = resume
         if resume:
             self._restore(load_trainer_state(self.run_dir / "last"))
 
-    # ----- set-up ---------------------------------------------------------------------------
+    def _recover(self) -> None:
+        """Put back a checkpoint a kill left mid-swap, and sweep what dead writers left behind."""
+        if self.dist.is_main:
+            for name in ("last", "best"):
+                recover_dir(self.run_dir / name)
+        self.dist.barrier()
+
     def _check_run_dir(self, resume: bool, overwrite: bool) -> bool:
         """Refuse to clobber a run by accident; return whether an old run must be cleared."""
         if resume and not (self.run_dir / "last").exists():
@@ -225,10 +280,12 @@ class Trainer:
         self.scheduler.load_state_dict(state["scheduler"])
         self.step, self.best_val, self.elapsed = state["step"], state["best_val"], state["elapsed"]
         torch.set_rng_state(state["torch_rng"])
+        if "window_steps" in state:  # absent from checkpoints written before it was saved
+            self._window_loss = state["window_loss"].to(self.device)
+            self._window_steps = state["window_steps"]
         if self.dist.is_main:
             records = [r for r in read_metrics(self.run_dir) if r["step"] <= self.step]
-            (self.run_dir / "metrics.jsonl").write_text(
-                "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+            write_text(self.run_dir / "metrics.jsonl", "".join(json.dumps(r) + "\n" for r in records))
         self._message(f"resumed at step {self.step}")
 
     # ----- bookkeeping -------------------------------------------------------------------------
@@ -254,17 +311,19 @@ class Trainer:
                   "best_val": None if math.isinf(self.best_val) else self.best_val,
                   "world_size": self.dist.world_size,
                   "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **extra}
-        if not self.dist.is_main:
-            return
-        tmp = self.run_dir / "run.json.tmp"
-        tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
-        tmp.replace(self.run_dir / "run.json")
+        if status == "running":  # who to look for when the run is found "running" or "crashed"
+            record.update(pid=os.getpid(), host=socket.gethostname())
+        if self.dist.is_main:
+            write_text(self.run_dir / "run.json", json.dumps(record, indent=2))
 
     def _record(self, metrics: dict[str, Any]) -> None:
         if not self.dist.is_main:
             return
         with (self.run_dir / "metrics.jsonl").open("a", encoding="utf-8") as out:
             out.write(json.dumps(metrics) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        fault_point("metrics-appended")
         self._emit({"event": "metrics", **metrics})
 
     def _save(self, name: str) -> None:
@@ -275,7 +334,8 @@ class Trainer:
                 "best_val": None if math.isinf(self.best_val) else self.best_val}
         state = {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
                  "step": self.step, "best_val": self.best_val, "elapsed": self.elapsed,
-                 "torch_rng": torch.get_rng_state()}
+                 "torch_rng": torch.get_rng_state(), "window_loss": self._window_loss.detach().cpu(),
+                 "window_steps": self._window_steps}
         save_checkpoint(self.run_dir / name, self.model, self.tokenizer, info, state)
 
     # ----- the loop -----------------------------------------------------------------------------
@@ -311,14 +371,20 @@ class Trainer:
         self.last_eval = figures
         return figures
 
-    def _evaluate_and_save(self, record: dict[str, Any]) -> None:
-        figures = self.evaluate()
-        record.update(figures)
-        if figures["val_loss"] < self.best_val:
-            self.best_val = figures["val_loss"]
+    def _log(self, record: dict[str, Any], evaluate: bool) -> None:
+        """Append the record, then save the checkpoints of an eval step: a kill in between leaves
+        a record past the checkpoint's step, which resuming drops and writes again, never a
+        checkpoint whose record is lost."""
+        if evaluate:
+            record.update(self.evaluate())
+        self._record(record)
+        if not evaluate:
+            return
+        if self.last_eval["val_loss"] < self.best_val:
+            self.best_val = self.last_eval["val_loss"]
             self._save("best")
         self._save("last")
-        self._message(f"step {self.step}: " + ", ".join(f"{k} {v:.4f}" for k, v in figures.items()))
+        self._message(f"step {self.step}: " + ", ".join(f"{k} {v:.4f}" for k, v in self.last_eval.items()))
 
     def _should_stop(self, stop: threading.Event) -> bool:
         """Every step alone; with several processes, agreed at log steps so all stop together."""
@@ -327,26 +393,29 @@ class Trainer:
         return self.step % self.config.log_interval == 0 and self.dist.any_true(stop.is_set(), self.device)
 
     def run(self, stop: threading.Event | None = None) -> RunResult:
-        """Train until `num_steps` or until `stop` is set; either way `last/` holds the end state."""
+        """Train until `num_steps` or until `stop` is set; either way `last/` holds the end state.
+        The run's lock is released when this returns or raises."""
+        try:
+            return self._run(stop or threading.Event())
+        finally:
+            self.close()
+
+    def _run(self, stop: threading.Event) -> RunResult:
         config = self.config
-        stop = stop or threading.Event()
         self._write_run("running")
         self._message(f"stage {config.stage}: {self.model.num_parameters():,} parameters on "
                       f"{self.device}, {len(self.data.train):,} training tokens")
         tokens_per_step = (config.batch_size * config.grad_accum_steps * self.dist.world_size
                            * self.model.config.context_length)
-        if self.step == 0:
-            record = {"step": 0, "lr": self.scheduler.get_last_lr()[0], "elapsed": 0.0}
-            self._evaluate_and_save(record)
-            self._record(record)
-        loss_sum = torch.zeros((), device=self.device)
         elapsed_before, run_start = self.elapsed, time.perf_counter()
-        steps_since_log, window_start = 0, run_start
+        window_start = run_start
         bar = tqdm(total=config.num_steps, initial=self.step, desc=f"stage {config.stage}",
                    unit="step", disable=not self.show_progress)
         status = "finished"
-        self.model.train()
         try:
+            if self.step == 0 and not self.resumed:  # a resumed run has its step-0 record
+                self._log({"step": 0, "lr": self.scheduler.get_last_lr()[0], "elapsed": 0.0}, evaluate=True)
+            self.model.train()
             while self.step < config.num_steps:
                 if self._should_stop(stop):
                     status = "stopped"
@@ -360,36 +429,37 @@ class Trainer:
                           else self.forward_model.no_sync()), autocast(self.device):
                         _, loss = self.forward_model(x, y, target_weights=weights)
                     (loss / config.grad_accum_steps).backward()
-                    loss_sum += loss.detach() / config.grad_accum_steps
+                    self._window_loss += loss.detach() / config.grad_accum_steps
+                fault_point("train-step")
                 if config.grad_clip:
                     torch.nn.utils.clip_grad_norm_(self.model.parameters(), config.grad_clip)
                 self.optimizer.step()
                 self.scheduler.step()
                 self.optimizer.zero_grad(set_to_none=True)
                 self.step += 1
-                steps_since_log += 1
+                self._window_steps += 1
                 bar.update(1)
                 evaluate_now = self.step % config.eval_interval == 0 or self.step == config.num_steps
                 if self.step % config.log_interval == 0 or evaluate_now:
                     now = time.perf_counter()
                     self.elapsed = elapsed_before + now - run_start
-                    train_loss = self.dist.mean(loss_sum).item() / steps_since_log
+                    train_loss = self.dist.mean(self._window_loss).item() / self._window_steps
                     record = {"step": self.step, "train_loss": round(train_loss, 5),
-                              "lr": lr, "tokens_per_s": round(tokens_per_step * steps_since_log
+                              "lr": lr, "tokens_per_s": round(tokens_per_step * self._window_steps
                                                               / max(now - window_start, 1e-9), 1),
                               "elapsed": round(self.elapsed, 2)}
+                    self._window_loss.zero_()  # before the checkpoint: its window starts empty
+                    self._window_steps = 0
                     bar.set_postfix(loss=record["train_loss"])
-                    if evaluate_now:
-                        self._evaluate_and_save(record)
-                    self._record(record)
-                    loss_sum.zero_()
-                    steps_since_log, window_start = 0, time.perf_counter()
+                    self._log(record, evaluate_now)
+                    window_start = time.perf_counter()
             self.elapsed = elapsed_before + time.perf_counter() - run_start
             if status == "stopped":
                 self._save("last")
                 self._message(f"stopped at step {self.step}; saved {self.run_dir / 'last'}")
         except BaseException as exc:
-            self._write_run("failed", error=f"{type(exc).__name__}: {exc}")
+            with contextlib.suppress(OSError):  # a full disk may refuse this too
+                self._write_run("failed", error=f"{type(exc).__name__}: {exc}")
             raise
         finally:
             bar.close()
@@ -403,7 +473,8 @@ class Trainer:
 def train(config: TrainConfig, workspace: Workspace | None = None, *, resume: bool = False,
           overwrite: bool = False, stop: threading.Event | None = None,
           on_event: EventCallback | None = None, show_progress: bool = True) -> RunResult:
-    """Build a `Trainer` for `config` and run it to the end (or to `stop`)."""
+    """Build a `Trainer` for `config` and run it to the end (or to `stop`); the run is locked
+    from before its folder is checked until this returns or raises."""
     trainer = Trainer(config, workspace, resume=resume, overwrite=overwrite, on_event=on_event,
                       show_progress=show_progress)
     return trainer.run(stop)
