@@ -27,15 +27,18 @@ from dataclasses import dataclass, field
 import torch
 
 from core.checkpoint import Checkpoint
+from core.config import check_range, check_seed
 from core.data.bashdoc import request_prompt, runs_something
 from core.engine import Sampling, generate_ids
 from core.errors import UserError
 from core.evaluation import bash_syntax_ok, first_command_word
+from core.generation import MAX_TEMPERATURE, check_prompt
 from core.retrieval import EXAMPLES_FILE, RetrievalIndex, load_index
 from core.tokenizer import end_of_text_id
 
 STRATEGIES = ("greedy", "rerank", "retrieval")
 ANSWER_ROOM = 24  # tokens a prompt leaves for the answer line before examples give way
+MAX_ANSWER_TOKENS = 512  # an answer is one command line; past this the model is rambling
 
 
 @dataclass
@@ -50,12 +53,12 @@ class AnswerSettings:
     def validate(self) -> None:
         if self.strategy not in STRATEGIES:
             raise UserError(f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")
-        for name, low, high in (("samples", 1, 64), ("neighbours", 1, 50), ("max_new_tokens", 1, 512)):
-            value = getattr(self, name)
-            if not low <= value <= high:
-                raise UserError(f"{name} must be between {low} and {high}, got {value}")
-        if not 0.0 < self.temperature <= 5.0:
-            raise UserError(f"temperature must be in (0, 5], got {self.temperature}")
+        for name, low, high in (("samples", 1, 64), ("neighbours", 1, 50),
+                                ("max_new_tokens", 1, MAX_ANSWER_TOKENS)):
+            check_range(name, getattr(self, name), low, high)
+        if not 0.0 < self.temperature <= MAX_TEMPERATURE:
+            raise UserError(f"temperature must be in (0, {MAX_TEMPERATURE:g}], got {self.temperature}")
+        check_seed(self.seed)
 
 
 @dataclass
@@ -172,6 +175,7 @@ def answer_request(checkpoint: Checkpoint, request: str, settings: AnswerSetting
     retrieval uses `index`, or the one the checkpoint carries."""
     settings = settings or AnswerSettings()
     settings.validate()
+    check_prompt(request)
     greedy = Sampling(max_new_tokens=settings.max_new_tokens, temperature=0.0, seed=settings.seed)
     if settings.strategy == "retrieval":
         index = index or load_index(checkpoint.path)

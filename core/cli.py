@@ -2,7 +2,9 @@
 
 The original project's command names (download_language_data, download_code_data, train_language,
 train_code, generate, test_bilingual) are kept as subcommands beside the general ones, so old
-habits and scripts keep working. A `UserError` prints as one line and exits with status 2.
+habits and scripts keep working. Every mistake — a `UserError`, a usage error, a file the system
+refuses (permissions, a full disk) or text that is not UTF-8 — prints as one line and exits with
+status 2, so a script or a person reads why at once and no traceback shows the program's insides.
 """
 from __future__ import annotations
 
@@ -11,12 +13,18 @@ import dataclasses
 import signal
 import sys
 import threading
+import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from core.config import CONFIG_DIR, data_sources, load_train_config, model_presets
+from core.config import CONFIG_DIR, check_device, data_sources, load_train_config, model_presets
 from core.errors import UserError
 from core.workspace import PROJECT_ROOT, Workspace
+
+if typing.TYPE_CHECKING:  # imported where used: most commands never need torch
+    from core.answering import AnswerSettings
+    from core.checkpoint import Checkpoint
+    from core.generation import GenerationSettings
 
 Handler = Callable[[argparse.Namespace, Workspace], None]
 
@@ -27,7 +35,7 @@ def _download(args: argparse.Namespace, workspace: Workspace) -> None:
 
     manifest = download(workspace, args.domain, args.source, name=args.name, path=args.path,
                         max_docs=args.max_docs, max_mb=args.max_mb, max_files=args.max_files,
-                        val_fraction=args.val_fraction, examples=args.examples)
+                        val_fraction=args.val_fraction, examples=args.examples, replace=args.replace)
     where = workspace.corpus_dir(args.domain, manifest.name)
     print(f"{args.domain}/{manifest.name}: {manifest.documents:,} documents, {manifest.bytes / 1e6:.2f} MB "
           f"(train {manifest.train.documents:,}, val {manifest.val.documents:,}; rejected "
@@ -65,7 +73,7 @@ def _tokenizer(args: argparse.Namespace, workspace: Workspace) -> None:
         if not (corpus / "manifest.json").exists():
             raise UserError(f"no corpus at {corpus}; download it first")
     out = workspace.tokenizer_path(args.name)
-    tokenizer = train_tokenizer(corpora, out, vocab_size=args.vocab_size)
+    tokenizer = train_tokenizer(corpora, out, vocab_size=args.vocab_size, replace=args.replace)
     print(f"tokenizer {args.name}: {tokenizer.get_vocab_size():,} tokens -> {out}")
 
 
@@ -96,8 +104,11 @@ def _train(args: argparse.Namespace, workspace: Workspace) -> None:
         stop.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
-    signal.signal(signal.SIGINT, request_stop)
-    result = train(config, workspace, resume=args.resume, overwrite=args.overwrite, stop=stop)
+    previous = signal.signal(signal.SIGINT, request_stop)
+    try:
+        result = train(config, workspace, resume=args.resume, overwrite=args.overwrite, stop=stop)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     figures = ", ".join(f"{k} {v:.4f}" for k, v in result.metrics.items())
     print(f"{config.run_name}: {result.status} at step {result.step}; {figures}")
     print(f"checkpoints: {result.run_dir / 'best'} and {result.run_dir / 'last'}")
@@ -115,34 +126,49 @@ def _train_code(args: argparse.Namespace, workspace: Workspace) -> None:
 
 
 def _sizes(args: argparse.Namespace, workspace: Workspace) -> None:
-    import dataclasses
-
     from core.model import GPT
 
+    shapes = {name: dataclasses.replace(shape, vocab_size=args.vocab_size) for name, shape in model_presets().items()}
+    for name, shape in shapes.items():  # all checked before the first is built
+        shape.validate(f"size {name}")
     print(f"{'size':8} {'layers':>6} {'width':>6} {'heads':>5} {'context':>7} {'parameters':>13} "
           f"{'non-embedding':>14}")
-    for name, shape in model_presets().items():
-        model = GPT(dataclasses.replace(shape, vocab_size=args.vocab_size))
+    for name, shape in shapes.items():
+        model = GPT(shape)
         print(f"{name:8} {shape.n_layer:>6} {shape.n_embd:>6} {shape.n_head:>5} {shape.context_length:>7} "
               f"{model.num_parameters():>13,} {model.num_parameters(include_embeddings=False):>14,}")
 
 
 # ----- using checkpoints -----------------------------------------------------------------------
-def _settings(args: argparse.Namespace):
-    from core.generation import GenerationSettings
+def _settings(args: argparse.Namespace) -> GenerationSettings:
+    """The sampling options, checked with the prompt and the device before any checkpoint loads
+    (with `--strategy` too: its answer options are drawn from them)."""
+    from core.generation import GenerationSettings, render_prompt
 
-    return GenerationSettings(max_new_tokens=args.max_new_tokens, temperature=args.temperature,
-                              top_k=args.top_k, top_p=args.top_p, seed=args.seed,
-                              template=args.template, stop=list(args.stop or []))
+    settings = GenerationSettings(max_new_tokens=args.max_new_tokens, temperature=args.temperature,
+                                  top_k=args.top_k, top_p=args.top_p, seed=args.seed,
+                                  template=args.template, stop=list(args.stop or []))
+    settings.validate()
+    render_prompt(args.prompt, settings.template)
+    check_device(args.device)
+    if args.strategy:
+        _answer_settings(args).validate()
+    return settings
 
 
-def _answer(args: argparse.Namespace, checkpoint) -> str:
+def _answer_settings(args: argparse.Namespace) -> AnswerSettings:
+    from core.answering import MAX_ANSWER_TOKENS, AnswerSettings
+
+    return AnswerSettings(strategy=args.strategy, seed=args.seed,
+                          max_new_tokens=min(args.max_new_tokens, MAX_ANSWER_TOKENS))
+
+
+def _answer(args: argparse.Namespace, checkpoint: Checkpoint) -> str:
     """The request answered by `--strategy` (as the playground and the report answer it)."""
-    from core.answering import AnswerSettings, answer_request
+    from core.answering import answer_request
     from core.data.bashdoc import request_prompt
 
-    settings = AnswerSettings(strategy=args.strategy, seed=args.seed, max_new_tokens=min(args.max_new_tokens, 512))
-    return request_prompt(args.prompt) + answer_request(checkpoint, args.prompt, settings).command
+    return request_prompt(args.prompt) + answer_request(checkpoint, args.prompt, _answer_settings(args)).command
 
 
 def _generate(args: argparse.Namespace, workspace: Workspace) -> None:
@@ -150,11 +176,11 @@ def _generate(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.device import pick_device
     from core.generation import generate, render_prompt
 
+    settings = _settings(args)
     checkpoint = load_checkpoint(workspace.path(args.checkpoint), pick_device(args.device))
     if args.strategy:
         print(_answer(args, checkpoint))
         return
-    settings = _settings(args)
     print(render_prompt(args.prompt, settings.template), end="", flush=True)
     result = generate(checkpoint, args.prompt, settings,
                       on_text=lambda piece: print(piece, end="", flush=True))
@@ -171,12 +197,13 @@ def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
         entry.path for entry in shipped_checkpoints()]
     if not paths:
         raise UserError("no checkpoints to compare: give --checkpoints (the shipped demo ones are missing)")
+    settings = _settings(args)
     if args.strategy:
         for path in paths:
             print(f"===== {path} ({args.strategy} answer)")
             print(_answer(args, load_checkpoint(path, pick_device(args.device))))
         return
-    for result in compare(paths, args.prompt, _settings(args), device=args.device):
+    for result in compare(paths, args.prompt, settings, device=args.device):
         print(f"===== {result.checkpoint} ({result.new_tokens} tokens, {result.stopped_by})")
         print(result.text)
 
@@ -185,9 +212,17 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.answering import AnswerSettings
     from core.data.sources import held_out_and_training
     from core.pairs import read_pairs
-    from core.report import bilingual_report, report_markdown, write_report
+    from core.report import (bilingual_report, check_report_inputs, check_report_target, report_files,
+                             report_markdown, write_report)
     from core.retrieval import RetrievalIndex
 
+    settings = AnswerSettings(max_new_tokens=48, seed=args.seed)
+    for strategy in args.strategies:  # refuse a typo before minutes of evaluation
+        dataclasses.replace(settings, strategy=strategy).validate()
+    checkpoints = [workspace.path(p) for p in args.checkpoints]
+    check_report_inputs(workspace, checkpoints, args.english_corpus, args.code_corpus, args.samples)
+    out = workspace.path(args.out)
+    check_report_target(out, args.replace, protected=(workspace.root,))
     sources = list(dict.fromkeys(args.pairs_source + (["tldr"] if args.tldr else [])))
     paths = {"tldr": args.tldr} if args.tldr else {}
     pair_sets, training = held_out_and_training(workspace, sources, paths=paths, max_pairs=args.max_pairs)
@@ -196,23 +231,21 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
     if args.retrieval_sources or not sources:  # an index over other sources than the scored ones
         _, training = held_out_and_training(workspace, args.retrieval_sources or ["curated"], paths=paths)
     index = RetrievalIndex(training) if pair_sets else None
-    settings = AnswerSettings(max_new_tokens=48, seed=args.seed)
-    for strategy in args.strategies:  # refuse a typo before minutes of evaluation
-        dataclasses.replace(settings, strategy=strategy).validate()
-    out = workspace.path(args.out)
-    report = bilingual_report([workspace.path(p) for p in args.checkpoints], workspace,
-                              english_corpus=args.english_corpus, code_corpus=args.code_corpus,
-                              samples=args.samples, pair_sets=pair_sets, strategies=args.strategies,
-                              answer_settings=settings, index=index, outputs_dir=out.parent / f"{out.stem}-outputs")
+    outputs = report_files(out)[2]
+    report = bilingual_report(checkpoints, workspace, english_corpus=args.english_corpus,
+                              code_corpus=args.code_corpus, samples=args.samples, pair_sets=pair_sets,
+                              strategies=args.strategies, answer_settings=settings, index=index,
+                              outputs_dir=outputs)
     print(report_markdown(report))
     json_path, markdown_path = write_report(report, out)
-    print(f"report written to {json_path} and {markdown_path}; every answer in {out.parent / f'{out.stem}-outputs'}")
+    print(f"report written to {json_path} and {markdown_path}; every answer in {outputs}")
 
 
 def _export(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.checkpoint import export_checkpoint
 
-    out = export_checkpoint(workspace.path(args.checkpoint), workspace.path(args.out), half=args.half)
+    out = export_checkpoint(workspace.path(args.checkpoint), workspace.path(args.out), half=args.half,
+                            replace=args.replace)
     print(f"exported {args.checkpoint} -> {out} (load it with core.checkpoint.load_checkpoint)")
 
 
@@ -254,6 +287,7 @@ def _add_download_args(parser: argparse.ArgumentParser, default_source: str) -> 
     parser.add_argument("--val-fraction", type=float, default=0.05)
     parser.add_argument("--examples", type=int, default=0,
                         help="also train each pair with the commands of this many similar requests in its prompt")
+    parser.add_argument("--replace", action="store_true", help="replace an existing corpus of that name")
 
 
 def _add_train_args(parser: argparse.ArgumentParser) -> None:
@@ -296,8 +330,16 @@ def _add_sampling_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="auto")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line like every other error (its subcommands too)."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        _print_error(f"{message} (see {self.prog} --help)")
+        self.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m core", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m core", description=__doc__.splitlines()[0])
     parser.add_argument("--workspace", help="folder for data/, tokenizers/ and checkpoints/ "
                                             "(default: $PCM_WORKSPACE or the project folder)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -322,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", nargs="+", default=["installed"], help="code corpus names")
     p.add_argument("--vocab-size", type=int, default=8000)
     p.add_argument("--name", default="default")
+    p.add_argument("--replace", action="store_true", help="replace an existing tokenizer of that name")
     p = command("train", _train, "train a stage from a YAML config")
     _add_train_args(p)
     p.set_defaults(language_checkpoint=None)
@@ -343,8 +386,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = command(name, _evaluate, help_text)
         p.add_argument("--checkpoints", nargs="+",
                        default=["checkpoints/language/best", "checkpoints/bilingual/best"])
-        p.add_argument("--english-corpus", default="installed")
-        p.add_argument("--code-corpus", default="installed")
+        p.add_argument("--english-corpus", help='English validation corpus (default: "installed" where '
+                                                  'present; "" for none)')
+        p.add_argument("--code-corpus", help='bash validation corpus (default: "installed" where present; '
+                                               '"" for none)')
         p.add_argument("--samples", type=int, default=2, help="bash samples (seeds) per prompt")
         p.add_argument("--pairs", action="append", help='JSONL of {"nl": request, "cmd": reference command} '
                        "(repeatable; each file is a pair set of its own)")
@@ -360,10 +405,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--max-pairs", type=int, default=200, help="at most this many pairs per set")
         p.add_argument("--seed", type=int, default=0, help="pairs: seed of sampled candidates")
         p.add_argument("--out", default="reports/report.json", help="report path (workspace-relative)")
+        p.add_argument("--replace", action="store_true", help="replace an existing report at --out")
     p = command("export", _export, "copy a checkpoint without trainer state, ready to share")
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--half", action="store_true", help="store the weights in float16 (half the size)")
+    p.add_argument("--replace", action="store_true", help="replace an existing folder at --out")
     p = command("recipe", _recipe, "train, evaluate and (with --ship) ship the demo checkpoints")
     p.add_argument("--config", default=str(CONFIG_DIR / "recipe.yaml"), help="the recipe's YAML")
     p.add_argument("--model", help="size preset (default: the recipe's)")
@@ -385,12 +432,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_error(message: str) -> None:
+    """One line on stderr, whatever the message holds: newlines (YAML's, a library's) are folded and
+    undecodable bytes of an argument are shown escaped instead of failing to print."""
+    line = " ".join(message.split()).encode("utf-8", "backslashreplace").decode("utf-8")
+    print(f"error: {line}", file=sys.stderr)
+
+
+def _os_error(exc: OSError) -> str:
+    """What the system refused and where: `Permission denied: /path`, `No space left on device: …`."""
+    names = " -> ".join(str(name) for name in (exc.filename, exc.filename2) if name is not None)
+    reason = exc.strerror or str(exc)
+    return f"{reason}: {names}" if names else reason
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0), or a usage error already printed (2)
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         args.handler(args, Workspace.resolve(args.workspace))
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _print_error(str(exc))
+        return 2
+    except OSError as exc:  # a read-only or full disk, a folder that is a file: the user's to fix
+        _print_error(_os_error(exc))
+        return 2
+    except UnicodeError as exc:
+        _print_error(f"text that is not valid UTF-8: {exc}")
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

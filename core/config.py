@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import yaml
 
@@ -22,6 +23,37 @@ from core.errors import UserError
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
 T = TypeVar("T")
+MAX_SEED = 2**32 - 1  # numpy's and torch's seeds are unsigned 32-bit; larger ones fail deep inside
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def _at(where: str, message: str) -> str:
+    return f"{where}: {message}" if where else message
+
+
+def check_range(name: str, value: float, low: float, high: float | None = None, where: str = "") -> None:
+    """Refuse a number below `low` or above `high` (NaN too), naming the bound, so a size mistyped
+    by a few zeros fails in one line instead of asking for hours or gigabytes."""
+    if isinstance(value, (int, float)) and low <= value and (high is None or value <= high):
+        return
+    bound = f"at least {low:,}" if high is None else f"between {low:,} and {high:,}"
+    raise UserError(_at(where, f"{name} must be {bound}, got {value}"))
+
+
+def check_seed(seed: int, where: str = "") -> None:
+    check_range("seed", seed, 0, MAX_SEED, where)
+
+
+def check_finite(name: str, value: float, where: str = "") -> None:
+    """NaN and infinity slip past comparisons such as `value < 0` and then poison every step."""
+    if not math.isfinite(value):
+        raise UserError(_at(where, f"{name} must be a finite number, got {value}"))
+
+
+def check_device(device: str, where: str = "") -> None:
+    """A device name PyTorch cannot parse fails deep inside it, so it is refused here by name."""
+    if device not in DEVICES and not (device.startswith("cuda:") and device[5:].isdigit()):
+        raise UserError(_at(where, f"device must be auto, cpu, cuda, cuda:N or mps, got {device!r}"))
 
 
 @dataclass
@@ -35,14 +67,16 @@ class ModelConfig:
     vocab_size: int = 8000
     dropout: float = 0.0
 
+    # Upper bounds far above any preset, so a crafted config.json cannot ask for a huge allocation;
+    # vocab_size is bounded by the uint16 token files.
+    LIMITS: ClassVar[dict[str, int]] = {"n_layer": 256, "n_head": 256, "n_embd": 16384, "context_length": 32768,
+                                        "vocab_size": 65535}
+
     def validate(self, where: str) -> None:
-        for name in ("n_layer", "n_head", "n_embd", "context_length", "vocab_size"):
-            if getattr(self, name) < 1:
-                raise UserError(f"{where}: {name} must be at least 1, got {getattr(self, name)}")
+        for name, high in self.LIMITS.items():
+            check_range(name, getattr(self, name), 1, high, where)
         if self.n_embd % self.n_head:
             raise UserError(f"{where}: n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})")
-        if self.vocab_size > 65535:
-            raise UserError(f"{where}: vocab_size {self.vocab_size} does not fit the uint16 token files")
         if not 0.0 <= self.dropout < 1.0:
             raise UserError(f"{where}: dropout must be in [0, 1), got {self.dropout}")
 
@@ -82,17 +116,23 @@ class TrainConfig:
     seed: int = 1337
     device: str = "auto"
 
+    # Sizes a person could mistype by a few zeros: (lowest, highest) for each.
+    LIMITS: ClassVar[dict[str, tuple[int, int]]] = {
+        "num_steps": (1, 10_000_000), "batch_size": (1, 4096), "grad_accum_steps": (1, 1024),
+        "eval_interval": (1, 10_000_000), "eval_batches": (1, 10_000), "log_interval": (1, 10_000_000),
+        "warmup_steps": (0, 10_000_000)}
+
     def validate(self, where: str) -> None:
         if self.stage not in STAGES:
             raise UserError(f"{where}: stage must be one of {', '.join(STAGES)}, got {self.stage!r}")
         if not self.run_name or "/" in self.run_name or self.run_name.startswith("."):
             raise UserError(f"{where}: run_name must be a plain folder name, got {self.run_name!r}")
-        for name in ("num_steps", "batch_size", "grad_accum_steps", "eval_interval", "eval_batches",
-                     "log_interval"):
-            if getattr(self, name) < 1:
-                raise UserError(f"{where}: {name} must be at least 1, got {getattr(self, name)}")
-        if self.warmup_steps < 0:
-            raise UserError(f"{where}: warmup_steps must be 0 or more, got {self.warmup_steps}")
+        for name, (low, high) in self.LIMITS.items():
+            check_range(name, getattr(self, name), low, high, where)
+        check_seed(self.seed, where)
+        for name, annotation in typing.get_type_hints(TrainConfig).items():
+            if annotation is float:
+                check_finite(name, getattr(self, name), where)
         if not 0.0 < self.learning_rate < 1.0:
             raise UserError(f"{where}: learning_rate must be in (0, 1), got {self.learning_rate}")
         for name in ("min_lr_ratio", "replay_fraction", "request_loss_weight"):
@@ -102,8 +142,7 @@ class TrainConfig:
             raise UserError(f"{where}: replay_fraction mixes English into stage 'code' only")
         if self.grad_clip < 0 or self.weight_decay < 0:
             raise UserError(f"{where}: grad_clip and weight_decay must be 0 or more")
-        if self.device not in ("auto", "cpu", "cuda", "mps") and not self.device.startswith("cuda:"):
-            raise UserError(f"{where}: device must be auto, cpu, cuda, cuda:N or mps, got {self.device!r}")
+        check_device(self.device, where)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from pathlib import Path
 import torch
 
 from core.checkpoint import Checkpoint, load_checkpoint
+from core.config import check_device, check_range, check_seed
 from core.data.bashdoc import request_prompt
 from core.data.streaming import END_OF_TEXT
 from core.device import pick_device
@@ -22,6 +23,10 @@ from core.tokenizer import end_of_text_id
 
 TEMPLATES = ("bash", "raw")
 MAX_PROMPT_CHARS = 20_000  # refuse before tokenizing a pasted novel
+# Far beyond any answer or story these models write; the cache rebuild lets generation run on past
+# the context, so this bound is about a visitor's patience and the host's CPU, not memory.
+MAX_NEW_TOKENS = 4096
+MAX_TEMPERATURE = 5.0  # hotter than this is noise from these models' distributions
 TokenCallback = Callable[[str], None]
 
 
@@ -29,6 +34,30 @@ TokenCallback = Callable[[str], None]
 class GenerationSettings(Sampling):
     template: str = "bash"
     stop: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        """Every sampling option's bounds, checked before a checkpoint is loaded: a NaN
+        temperature or a top-p of 0 would otherwise fail (or sample garbage) deep inside torch."""
+        check_range("max_new_tokens", self.max_new_tokens, 1, MAX_NEW_TOKENS)
+        check_range("temperature", self.temperature, 0.0, MAX_TEMPERATURE)
+        check_range("top_k", self.top_k, 0, 65535)
+        if not 0.0 < self.top_p <= 1.0:
+            raise UserError(f"top_p must be in (0, 1], got {self.top_p}")
+        check_seed(self.seed)
+        if self.template not in TEMPLATES:
+            raise UserError(f"template must be one of {', '.join(TEMPLATES)}, got {self.template!r}")
+
+
+def check_prompt(prompt: str) -> None:
+    """A prompt must be text the tokenizer can take: not a pasted novel, and valid UTF-8 (a
+    command-line argument of undecodable bytes arrives as lone surrogates)."""
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise UserError(f"prompt is {len(prompt):,} characters; the limit is {MAX_PROMPT_CHARS:,}")
+    try:
+        prompt.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise UserError(f"the prompt is not valid UTF-8 text (character {exc.start + 1} is not); "
+                        "retype it or fix the terminal's encoding") from None
 
 
 @dataclass
@@ -45,6 +74,7 @@ class Generation:
 
 
 def render_prompt(prompt: str, template: str) -> str:
+    check_prompt(prompt)
     if template not in TEMPLATES:
         raise UserError(f"template must be one of {', '.join(TEMPLATES)}, got {template!r}")
     return prompt if template == "raw" else request_prompt(prompt)
@@ -64,8 +94,7 @@ def generate(checkpoint: Checkpoint, prompt: str, settings: GenerationSettings |
              on_text: TokenCallback | None = None) -> Generation:
     """Sample a continuation; `on_text` receives each new piece of text as soon as it is final."""
     settings = settings or GenerationSettings()
-    if len(prompt) > MAX_PROMPT_CHARS:
-        raise UserError(f"prompt is {len(prompt):,} characters; the limit is {MAX_PROMPT_CHARS:,}")
+    settings.validate()
     prompt_text = render_prompt(prompt, settings.template)
     tokenizer, model = checkpoint.tokenizer, checkpoint.model
     ids = tokenizer.encode(prompt_text, add_special_tokens=False).ids or [end_of_text_id(tokenizer)]
@@ -120,6 +149,10 @@ def compare(checkpoints: Sequence[str | Path | Checkpoint], prompt: str,
     """The same prompt, seed and sampling through each checkpoint, in order (the playground)."""
     if not checkpoints:
         raise UserError("compare needs at least one checkpoint")
+    settings = settings or GenerationSettings()
+    settings.validate()
+    render_prompt(prompt, settings.template)  # refuse a bad prompt before loading anything
+    check_device(device)
     target = pick_device(device)
     loaded = [c if isinstance(c, Checkpoint) else load_checkpoint(c, target) for c in checkpoints]
     return [generate(c, prompt, settings) for c in loaded]

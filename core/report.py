@@ -25,7 +25,9 @@ from typing import Any
 import torch
 
 from core.answering import AnswerSettings, answer_request, known_commands
-from core.checkpoint import Checkpoint, load_checkpoint
+from core.atomic import check_replaceable
+from core.checkpoint import Checkpoint, load_checkpoint, read_info
+from core.config import check_range
 from core.data.bashdoc import Pair
 from core.data.shards import tokenize_split
 from core.evaluation import (bash_syntax_ok, distinct_n, evaluate_shard, first_command_word,
@@ -33,6 +35,7 @@ from core.evaluation import (bash_syntax_ok, distinct_n, evaluate_shard, first_c
 from core.generation import GenerationSettings, generate
 from core.pairs import score_pairs, write_pair_outputs
 from core.retrieval import RetrievalIndex
+from core.errors import UserError
 from core.tokenizer import token_byte_lengths
 from core.workspace import Workspace
 
@@ -44,7 +47,48 @@ COLUMNS = ("val_loss_english", "val_bpb_english", "val_loss_code", "val_bpb_code
            "bash_valid_share", "bash_command_share", "shellcheck_warnings", "utility_accuracy", "token_overlap",
            "distinct_2", "repetition_rate")
 RETRIEVAL_BASELINE = "retrieval baseline (TF-IDF)"
+DEFAULT_CORPUS = "installed"  # measured when present and no corpus is named
+MAX_SAMPLES = 64  # bash samples per prompt: 5 prompts × 64 already takes minutes per checkpoint
 PairSets = dict[str, Sequence[Pair]]
+
+
+def report_corpora(workspace: Workspace, english_corpus: str | None, code_corpus: str | None) -> dict[str, str]:
+    """The validation corpora to measure, by domain. A named corpus must exist — a typo would
+    otherwise silently drop its columns; with none named, `installed` is measured where present."""
+    corpora = {}
+    for domain, name in (("english", english_corpus), ("code", code_corpus)):
+        if name is None:
+            if (workspace.corpus_dir(domain, DEFAULT_CORPUS) / "manifest.json").exists():
+                corpora[domain] = DEFAULT_CORPUS
+        elif name:
+            if not (workspace.corpus_dir(domain, name) / "manifest.json").exists():
+                known = ", ".join(workspace.corpora(domain)) or "none yet"
+                raise UserError(f"no {domain} corpus {name!r} in {workspace.root} (there: {known}); "
+                                "name one of them or leave it out")
+            corpora[domain] = name
+    return corpora
+
+
+def check_report_inputs(workspace: Workspace, paths: Sequence[Path], english_corpus: str | None,
+                        code_corpus: str | None, samples: int) -> dict[str, str]:
+    """Everything a report is asked for that can be checked in a moment — sample count, corpora,
+    that each checkpoint is one — so a mistake fails before minutes of evaluation; the corpora."""
+    check_range("samples", samples, 1, MAX_SAMPLES)
+    for path in paths:
+        read_info(Path(path))
+    return report_corpora(workspace, english_corpus, code_corpus)
+
+
+def report_files(out: Path) -> tuple[Path, Path, Path]:
+    """Where a report at `out` goes: the JSON, the Markdown beside it, the folder of every answer."""
+    out = Path(out)
+    return out, out.with_suffix(".md"), out.parent / f"{out.stem}-outputs"
+
+
+def check_report_target(out: Path, replace: bool, protected: tuple[Path, ...] = ()) -> None:
+    """Refuse to write a report over an earlier one (or its answers) unless asked to replace it."""
+    for target in report_files(out):
+        check_replaceable(target, replace=replace, protected=protected)
 
 
 def _language_figures(checkpoint: Checkpoint, workspace: Workspace, corpora: dict[str, str],
@@ -87,17 +131,16 @@ def _english_figures(checkpoint: Checkpoint, max_new_tokens: int) -> dict[str, A
             "story": STORY_PROMPTS[0] + stories[0]}
 
 
-def checkpoint_report(checkpoint: Checkpoint, workspace: Workspace, english_corpus: str, code_corpus: str,
+def checkpoint_report(checkpoint: Checkpoint, workspace: Workspace, corpora: dict[str, str],
                       samples: int = 2, eval_batches: int = 8, batch_size: int = 8,
                       max_new_tokens: int = 80) -> dict[str, Any]:
-    """One checkpoint's language and generation figures."""
+    """One checkpoint's language figures on `corpora` (domain → name) and its generation figures."""
     path = checkpoint.path
     row: dict[str, Any] = {"checkpoint": str(path), "stage": checkpoint.info.get("stage"),
                            "from_scratch": bool(checkpoint.info.get("train_config", {}).get("from_scratch")),
                            "step": checkpoint.info.get("step"), "parent": checkpoint.info.get("parent"),
                            "parameters": checkpoint.model.num_parameters()}
-    row.update(_language_figures(checkpoint, workspace, {"english": english_corpus, "code": code_corpus},
-                                 eval_batches, batch_size))
+    row.update(_language_figures(checkpoint, workspace, corpora, eval_batches, batch_size))
     row.update(_bash_figures(checkpoint, samples, max_new_tokens))
     row.update(_english_figures(checkpoint, max_new_tokens))
     return row
@@ -116,12 +159,14 @@ def _score_sets(answerer: str, answer, pair_sets: PairSets, outputs_dir: Path | 
     return row
 
 
-def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus: str = "installed",
-                     code_corpus: str = "installed", samples: int = 2, pair_sets: PairSets | None = None,
+def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus: str | None = None,
+                     code_corpus: str | None = None, samples: int = 2, pair_sets: PairSets | None = None,
                      strategies: Sequence[str] = ("greedy",), answer_settings: AnswerSettings | None = None,
                      index: RetrievalIndex | None = None, outputs_dir: Path | None = None) -> dict[str, Any]:
     """Rows for every checkpoint, with forgetting measured against each stage-2 run's parent, and
-    the pairs table: every checkpoint × strategy, and the retrieval baseline when `index` is given."""
+    the pairs table: every checkpoint × strategy, and the retrieval baseline when `index` is given.
+    A corpus named must exist; "" measures none; None measures `installed` where present."""
+    corpora = check_report_inputs(workspace, paths, english_corpus, code_corpus, samples)
     pair_sets = {name: pairs for name, pairs in (pair_sets or {}).items() if pairs}
     settings = answer_settings or AnswerSettings()
     rows, pair_rows = [], []
@@ -130,7 +175,7 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
         pair_rows.append(_score_sets(RETRIEVAL_BASELINE, index.answer, pair_sets, outputs_dir))
     for path in paths:
         checkpoint = load_checkpoint(Path(path))
-        row = checkpoint_report(checkpoint, workspace, english_corpus, code_corpus, samples)
+        row = checkpoint_report(checkpoint, workspace, corpora, samples)
         for strategy in strategies if pair_sets else ():
             chosen = dataclasses.replace(settings, strategy=strategy)
             answerer = f"{Path(path).parent.name} · {strategy}"
@@ -147,10 +192,12 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
             continue
         parent_row = by_path.get(str(Path(parent).resolve()))
         if parent_row is None and Path(parent).exists():
-            parent_row = _language_figures(load_checkpoint(parent), workspace, {"english": english_corpus}, 8, 8)
+            parent_row = _language_figures(load_checkpoint(parent), workspace,
+                                           {"english": corpora["english"]}, 8, 8)
         if parent_row and "val_bpb_english" in parent_row:
             row["forgetting_bpb_english"] = round(row["val_bpb_english"] - parent_row["val_bpb_english"], 4)
-    return {"english_corpus": english_corpus, "code_corpus": code_corpus, "samples_per_prompt": samples,
+    return {"english_corpus": corpora.get("english"), "code_corpus": corpora.get("code"),
+            "samples_per_prompt": samples,
             "bash_prompts": list(BASH_PROMPTS), "pair_sets": {name: len(p) for name, p in pair_sets.items()},
             "strategies": list(strategies), "checkpoints": rows, "pairs": pair_rows}
 
@@ -188,9 +235,8 @@ def report_markdown(report: dict[str, Any]) -> str:
 
 def write_report(report: dict[str, Any], out: Path) -> tuple[Path, Path]:
     """The report as JSON and as a Markdown table beside it."""
-    out = Path(out)
+    out, markdown, _ = report_files(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    markdown = out.with_suffix(".md")
     markdown.write_text(report_markdown(report) + "\n", encoding="utf-8")
     return out, markdown

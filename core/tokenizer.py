@@ -14,12 +14,16 @@ from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
-from core.atomic import replace_dir, temporary_sibling
+from core.atomic import check_replaceable, replace_dir, temporary_sibling
+from core.config import check_range
 from core.data.corpus import read_documents
 from core.data.streaming import END_OF_TEXT
 from core.errors import UserError
 
 DEFAULT_VOCAB_SIZE = 8000
+# 256 byte tokens and <|endoftext|> come first, so a vocabulary learns merges only above 257; ids
+# are stored as uint16 in the token files.
+MIN_VOCAB_SIZE, MAX_VOCAB_SIZE = 258, 65535
 
 
 def _new_bpe() -> Tokenizer:
@@ -40,15 +44,17 @@ def _documents_of(corpus_dirs: Sequence[Path], max_bytes_per_corpus: int | None)
 
 
 def train_tokenizer(corpus_dirs: Sequence[Path], out_path: Path, vocab_size: int = DEFAULT_VOCAB_SIZE,
-                    max_bytes_per_corpus: int | None = 50_000_000, show_progress: bool = True) -> Tokenizer:
+                    max_bytes_per_corpus: int | None = 50_000_000, show_progress: bool = True,
+                    replace: bool = False) -> Tokenizer:
     """Train on the train splits of `corpus_dirs` (English and code) and save `tokenizer.json`.
 
     Each corpus contributes at most `max_bytes_per_corpus`, so a huge English download cannot
-    crowd the bash-specific merges out of an 8000-token vocabulary."""
-    if not 257 + 1 <= vocab_size <= 65535:
-        raise UserError(f"vocab_size must be between 258 and 65535, got {vocab_size}")
+    crowd the bash-specific merges out of an 8000-token vocabulary. An existing tokenizer folder
+    is replaced only with `replace`: runs trained with it cannot be read with another."""
+    check_range("vocab_size", vocab_size, MIN_VOCAB_SIZE, MAX_VOCAB_SIZE)
     if not corpus_dirs:
         raise UserError("train the tokenizer on at least one corpus")
+    check_replaceable(Path(out_path).parent, replace=replace, protected=tuple(corpus_dirs))
     tokenizer = _new_bpe()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size, special_tokens=[END_OF_TEXT], show_progress=show_progress,

@@ -45,11 +45,9 @@ def test_sources_lists_every_named_source(capsys):
 
 def test_pair_and_answer_options_refuse_bad_values_in_one_line(tmp_path, capsys):
     base = ["--workspace", str(tmp_path)]
-    cases = [
-        (["evaluate", "--checkpoints", "x", "--pairs-source", "installed"], "holds no (request, command) pairs"),
-        (["evaluate", "--checkpoints", "x", "--pairs-source", "nope"], "unknown code source 'nope'"),
+    cases = [  # evaluate's own are in test_cli_bad_inputs.py, with a checkpoint to evaluate
         (["evaluate", "--checkpoints", "x", "--pairs-source", "curated", "--strategies", "beam"], "strategy must be"),
-        (["evaluate", "--checkpoints", "x", "--pairs", str(tmp_path / "absent.jsonl")], "pairs file not found"),
+        (["evaluate", "--checkpoints", "x"], "checkpoint not found"),
         (["download_code_data", "--source", "curated", "--examples", "99"], "examples must be between 0 and 10"),
         (["compare", "--checkpoints", str(tmp_path / "none"), "--prompt", "x", "--strategy", "greedy"],
          "checkpoint not found"),
@@ -59,3 +57,20 @@ def test_pair_and_answer_options_refuse_bad_values_in_one_line(tmp_path, capsys)
         assert main([*base, *args]) == 2, args
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1, (args, err)
+
+
+def test_replace_is_asked_for_before_a_corpus_tokenizer_or_report_is_rebuilt(workspace, tmp_path, capsys):
+    source = tmp_path / "english.jsonl"
+    source.write_text("".join(f'{{"text": "Story {i} about a kite."}}\n' for i in range(30)))
+    download = ["--workspace", str(workspace.root), "download", "--domain", "english", "--source", "local",
+                "--path", str(source), "--name", "installed"]
+    manifest = workspace.corpus_dir("english", "installed") / "manifest.json"
+    before = manifest.read_bytes()
+    assert main(download) == 2
+    assert "already exists and is not empty" in capsys.readouterr().err and manifest.read_bytes() == before
+    assert main([*download, "--replace"]) == 0
+    assert "30 documents" in capsys.readouterr().out
+    tokenizer = ["--workspace", str(workspace.root), "tokenizer", "--vocab-size", "300"]
+    assert main(tokenizer) == 2
+    assert main([*tokenizer, "--replace"]) == 0
+    assert "tokenizer default: 300 tokens" in capsys.readouterr().out

@@ -40,7 +40,7 @@ def test_unknown_key_is_named_with_a_suggestion(tmp_path):
 def test_wrong_type_and_bad_values(tmp_path):
     with pytest.raises(UserError, match="num_steps has the wrong type"):
         load_train_config(write(tmp_path, "num_steps: many\n"))
-    with pytest.raises(UserError, match="batch_size must be at least 1"):
+    with pytest.raises(UserError, match="batch_size must be between 1 and 4,096, got 0"):
         load_train_config(write(tmp_path, "batch_size: 0\n"))
     with pytest.raises(UserError, match="stage must be one of"):
         load_train_config(write(tmp_path, "stage: poetry\n"))
@@ -73,3 +73,27 @@ def test_model_shape_is_checked():
         from_dict(ModelConfig, {"n_embd": 100, "n_head": 3}, "x")
     with pytest.raises(UserError, match="unknown model size 'huge'"):
         model_preset("huge")
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("num_steps", 10_000_001, "num_steps must be between 1 and 10,000,000"),
+    ("batch_size", 4097, "batch_size must be between 1 and 4,096"),
+    ("grad_accum_steps", 1025, "grad_accum_steps must be between 1 and 1,024"),
+    ("eval_batches", 10_001, "eval_batches must be between 1 and 10,000"),
+    ("seed", -1, "seed must be between 0 and 4,294,967,295"),
+    ("seed", 2**32, "seed must be between 0 and 4,294,967,295"),
+    ("learning_rate", float("nan"), "learning_rate must be a finite number"),
+    ("grad_clip", float("inf"), "grad_clip must be a finite number"),
+    ("device", "tpu", "device must be auto, cpu, cuda, cuda:N or mps"),
+])
+def test_sizes_a_person_could_mistype_are_bounded(key, value, message):
+    with pytest.raises(UserError, match=message):
+        from_dict(TrainConfig, {key: value}, "x")
+
+
+@pytest.mark.parametrize("key, value", [("n_layer", 257), ("n_head", 257), ("n_embd", 16385),
+                                        ("context_length", 32769), ("vocab_size", 65536), ("n_layer", 0)])
+def test_a_crafted_model_shape_cannot_ask_for_a_huge_allocation(key, value):
+    shape = {"n_layer": 2, "n_head": 1, "n_embd": 64, "context_length": 64, "vocab_size": 512, key: value}
+    with pytest.raises(UserError, match=f"{key} must be between 1 and"):
+        from_dict(ModelConfig, shape, "x")

@@ -20,7 +20,7 @@ def test_duplicates_empty_and_binary_are_rejected(tmp_path):
     docs = ["echo one\n", "echo one", "", "   \n", "bad\x00binary", "echo two", "x" * 50]
     manifest = build(tmp_path, docs, max_doc_bytes=40)
     assert manifest.documents == 2
-    assert manifest.rejected == {"empty": 2, "too_large": 1, "binary": 1, "duplicate": 1}
+    assert manifest.rejected == {"empty": 2, "too_large": 1, "binary": 1, "duplicate": 1, "unreadable_file": 0}
     texts = sorted(read_documents(tmp_path / "corpus", "train")) + sorted(
         read_documents(tmp_path / "corpus", "val"))
     assert sorted(texts) == ["echo one\n", "echo two\n"]
@@ -62,13 +62,13 @@ def test_limits_stop_reading_early(tmp_path):
 
     assert build(tmp_path, documents(), max_docs=10).documents == 10
     assert len(consumed) == 10
-    assert build(tmp_path, (f"{i:09d}" for i in range(1000)), max_bytes=100).documents == 10
+    assert build(tmp_path, (f"{i:09d}" for i in range(1000)), max_bytes=100, replace=True).documents == 10
 
 
 def test_empty_source_is_refused_and_old_corpus_survives(tmp_path):
     build(tmp_path, ["echo kept"])
     with pytest.raises(UserError, match="gave no usable documents"):
-        build(tmp_path, ["", "\n"])
+        build(tmp_path, ["", "\n"], replace=True)
     assert Manifest.read(tmp_path / "corpus").documents == 1
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
@@ -76,3 +76,45 @@ def test_empty_source_is_refused_and_old_corpus_survives(tmp_path):
 def test_missing_corpus_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="no corpus at"):
         Manifest.read(tmp_path / "absent")
+
+
+def test_an_existing_corpus_is_replaced_only_when_asked(tmp_path):
+    build(tmp_path, ["echo kept"])
+    with pytest.raises(UserError, match="already exists and is not empty"):
+        build(tmp_path, ["echo new"])
+    assert list(read_documents(tmp_path / "corpus", "train")) + list(
+        read_documents(tmp_path / "corpus", "val")) == ["echo kept\n"]
+    assert build(tmp_path, ["echo new"], replace=True).documents == 1
+    with pytest.raises(UserError, match="refusing to write over"):  # never the folder it reads from
+        build(tmp_path, ["echo new"], replace=True, protected=(tmp_path / "corpus" / "train.jsonl",))
+
+
+@pytest.mark.parametrize("limits, message", [
+    ({"max_docs": 0}, "max_docs must be at least 1, got 0"), ({"max_docs": -1}, "max_docs must be at least 1"),
+    ({"max_bytes": 0}, "max_bytes must be at least 1"), ({"val_fraction": 0.0}, r"val_fraction must be in \(0, 0.5\]"),
+    ({"val_fraction": 0.6}, "val_fraction must be in"), ({"val_fraction": float("nan")}, "val_fraction must be in"),
+])
+def test_limits_that_mean_nothing_are_refused_before_anything_is_written(tmp_path, limits, message):
+    with pytest.raises(UserError, match=message):
+        build(tmp_path, ["echo one"], **limits)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unreadable_local_files_are_skipped_and_counted_not_fatal(tmp_path, workspace):
+    from core.data.sources import download
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A story about a kite.\n")
+    (folder / "b.txt").write_bytes("A caf\u00e9 story.\n".encode("latin-1"))  # not UTF-8
+    (folder / "c.txt").write_bytes(bytes(range(256)) * 4)  # binary
+    (folder / "d.jsonl").write_text(json.dumps({"text": "A story about a boat."}) + "\n")
+    (folder / "e.jsonl").write_bytes(b'{"text": "caf\xe9"}\n')
+    (folder / "f.parquet").write_bytes(b"not a parquet file")
+    (folder / "g.txt").write_bytes(b"valid UTF-8 \x00 but binary")
+    manifest = download(workspace, "english", "local", name="mixed", path=str(folder), show_progress=False)
+    assert manifest.documents == 2
+    assert manifest.rejected["unreadable_file"] == 4 and manifest.rejected["binary"] == 1
+    (folder / "h.jsonl").write_text(json.dumps({"body": "no text column"}) + "\n")
+    with pytest.raises(UserError, match="has no column 'text'"):  # the options' mistake still stops it
+        download(workspace, "english", "local", name="other", path=str(folder), show_progress=False)

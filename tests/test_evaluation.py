@@ -139,3 +139,25 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
     assert json.loads(json_path.read_text())["checkpoints"][2]["stage"] == "code"
     assert "(from scratch)" in markdown_path.read_text() and "forgetting_bpb_english" in report_markdown(report)
     assert f"| {RETRIEVAL_BASELINE} | 0.500 / " in report_markdown(report)
+
+
+def test_report_inputs_are_checked_before_evaluating(workspace, tmp_path):
+    from core.report import check_report_inputs, check_report_target, report_corpora
+    from core.workspace import Workspace
+
+    assert report_corpora(workspace, None, None) == {"english": "installed", "code": "installed"}
+    assert report_corpora(workspace, "", None) == {"code": "installed"}  # "" measures none
+    assert report_corpora(Workspace.resolve(tmp_path / "empty"), None, None) == {}
+    with pytest.raises(UserError, match=r"no english corpus 'nope' .*\(there: installed\)"):
+        report_corpora(workspace, "nope", None)  # a typo is named, never silently skipped
+    with pytest.raises(UserError, match="samples must be between 1 and 64"):
+        check_report_inputs(workspace, [], None, None, 0)
+    with pytest.raises(UserError, match="checkpoint not found"):
+        check_report_inputs(workspace, [tmp_path / "absent"], None, None, 2)
+    out = tmp_path / "reports" / "report.json"
+    check_report_target(out, replace=False)  # nothing there yet
+    out.parent.mkdir()
+    out.write_text("{}")
+    with pytest.raises(UserError, match="already exists and is not empty"):
+        check_report_target(out, replace=False)
+    check_report_target(out, replace=True)

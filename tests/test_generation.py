@@ -53,3 +53,33 @@ def test_compare_runs_each_checkpoint_with_the_same_settings(checkpoint, workspa
     assert len(results) == 2 and all(r.prompt_text == "#!/bin/bash\n# backup a folder\n" for r in results)
     with pytest.raises(UserError, match="at least one"):
         compare([], "x")
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"max_new_tokens": -5}, "max_new_tokens must be between 1 and 4,096"),
+    ({"max_new_tokens": 4097}, "max_new_tokens must be between 1 and 4,096"),
+    ({"temperature": float("nan")}, "temperature must be between"),
+    ({"temperature": float("inf")}, "temperature must be between"),
+    ({"temperature": -1.0}, "temperature must be between"),
+    ({"top_k": -3}, "top_k must be between 0 and"),
+    ({"top_p": 0.0}, r"top_p must be in \(0, 1\]"),
+    ({"top_p": float("nan")}, r"top_p must be in \(0, 1\]"),
+    ({"seed": -1}, "seed must be between 0 and 4,294,967,295"),
+    ({"seed": 2**64}, "seed must be between 0 and 4,294,967,295"),
+    ({"template": "python"}, "template must be one of"),
+])
+def test_sampling_options_are_checked_before_any_checkpoint_is_loaded(options, message):
+    with pytest.raises(UserError, match=message):
+        compare(["/nowhere/checkpoint"], "list files", GenerationSettings(**options))
+
+
+def test_a_prompt_that_is_not_utf8_is_refused_in_one_line(checkpoint):
+    import os
+
+    from core.answering import answer_request
+
+    prompt = os.fsdecode(b"list \xff files")  # a command-line argument of undecodable bytes
+    with pytest.raises(UserError, match="not valid UTF-8"):
+        generate(checkpoint, prompt)
+    with pytest.raises(UserError, match="not valid UTF-8"):
+        answer_request(checkpoint, prompt)

@@ -120,3 +120,13 @@ def test_retrieved_examples_stay_beside_their_pair_and_never_show_its_own_answer
             assert 1 <= len(hints) <= 2 and pair.command not in hints
     with pytest.raises(UserError, match="examples must be between"):
         download(workspace, "code", "tldr", path=folder, examples=11, show_progress=False)
+
+
+def test_pair_limits_that_mean_nothing_are_refused(workspace):
+    from core.data.sources import held_out_and_training
+
+    for max_pairs in (0, -1):
+        with pytest.raises(UserError, match="max_pairs must be at least 1"):
+            held_out_and_training(workspace, ["curated"], max_pairs=max_pairs)
+    held_out, training = held_out_and_training(workspace, ["curated"], max_pairs=1)
+    assert len(held_out["curated"]) == 1 and training

@@ -54,3 +54,27 @@ def test_quickstart_never_replaces_runs_unasked(workspace):
     with pytest.raises(UserError, match="already exist"):
         JobManager(workspace).start_quickstart(model="micro")  # refused before any thread starts
     assert read_run(workspace.run_dir("quickstart-language"))["step"] == 5
+
+
+def test_quickstart_keeps_existing_corpora_and_tokenizer_unless_told_to_overwrite(workspace):
+    import itertools
+
+    kept = [workspace.corpus_dir("english", "installed") / "manifest.json",
+            workspace.corpus_dir("code", "installed") / "manifest.json", workspace.tokenizer_path("default")]
+    before = [path.read_bytes() for path in kept]
+    lines = list(itertools.islice(run_quickstart(workspace, model="micro", show_progress=False), 3))
+    assert [line.split(":")[0] for line in lines] == ["English corpus", "bash corpus", "tokenizer"]
+    assert all("kept" in line for line in lines) and [path.read_bytes() for path in kept] == before
+    rebuilt = next(run_quickstart(workspace, model="micro", max_english_docs=20, overwrite=True,
+                                  show_progress=False))
+    assert rebuilt.startswith("English corpus: 20 documents") and "kept" not in rebuilt
+
+
+@pytest.mark.parametrize("options, message", [({"language_steps": 0}, "num_steps must be between 1"),
+                                              ({"code_steps": 10**11}, "num_steps must be between 1"),
+                                              ({"model": "huge"}, "unknown model size 'huge'")])
+def test_quickstart_refuses_bad_sizes_before_reading_any_data(tmp_path, options, message):
+    workspace = Workspace.resolve(tmp_path / "ws")
+    with pytest.raises(UserError, match=message):
+        next(run_quickstart(workspace, **{"model": "micro", **options}, show_progress=False))
+    assert not workspace.root.exists()

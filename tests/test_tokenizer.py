@@ -46,6 +46,20 @@ def test_missing_and_corrupt_tokenizers(tmp_path, tokenizer, workspace):
     assert fingerprint(load_tokenizer(tmp_path / "other" / "tokenizer.json")) != fingerprint(tokenizer)
 
 
+def test_an_existing_tokenizer_is_replaced_only_when_asked(workspace):
+    path = workspace.tokenizer_path("default")
+    before = path.read_bytes()
+    corpora = [workspace.corpus_dir("code", "installed")]
+    with pytest.raises(UserError, match="already exists and is not empty"):
+        train_tokenizer(corpora, path, vocab_size=300, show_progress=False)
+    assert path.read_bytes() == before
+    assert train_tokenizer(corpora, path, vocab_size=300, show_progress=False, replace=True).get_vocab_size() == 300
+    with pytest.raises(UserError, match="refusing to write over"):  # its parent holds the corpora
+        train_tokenizer(corpora, workspace.root / "data" / "tokenizer.json", show_progress=False, replace=True)
+    with pytest.raises(UserError, match="vocab_size must be between 258 and 65,535"):
+        train_tokenizer(corpora, workspace.tokenizer_path("new"), vocab_size=257, show_progress=False)
+
+
 def test_token_shard_is_uint16_with_separators(workspace, tokenizer):
     corpus = workspace.corpus_dir("code", "installed")
     shard = tokenize_split(corpus, tokenizer, "val")

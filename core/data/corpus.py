@@ -17,11 +17,21 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core.atomic import replace_dir, temporary_sibling
+from core.atomic import check_replaceable, replace_dir, temporary_sibling
+from core.config import check_range
 from core.data.streaming import END_OF_TEXT
 from core.errors import UserError
 
 ProgressCallback = Callable[[int, int | None], None]
+MAX_VAL_FRACTION = 0.5  # more held out than trained on is a typo (0.5 for 0.05), not a choice
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """What a source yields in place of a document it could not read (a binary or non-UTF-8 file),
+    so the corpus counts it in its manifest instead of the whole download failing."""
+
+    reason: str
 
 
 @dataclass
@@ -84,31 +94,49 @@ def _write_jsonl(handle, text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def build_corpus(documents: Iterable[str | tuple[str, str]], out_dir: Path, *, domain: str, source: str,
-                 license: str, max_docs: int | None = None, max_bytes: int | None = None,
-                 max_doc_bytes: int = 1_000_000, val_fraction: float = 0.05,
-                 on_progress: ProgressCallback | None = None, show_progress: bool = True) -> Manifest:
+def check_corpus_limits(max_docs: int | None, max_bytes: int | None, max_doc_bytes: int,
+                        val_fraction: float) -> None:
+    """A limit of 0 or less would mean nothing (or stop after one document), so it is refused."""
+    if not 0.0 < val_fraction <= MAX_VAL_FRACTION:
+        raise UserError(f"val_fraction must be in (0, {MAX_VAL_FRACTION}], got {val_fraction}")
+    for name, value in (("max_docs", max_docs), ("max_bytes", max_bytes), ("max_doc_bytes", max_doc_bytes)):
+        if value is not None:
+            check_range(name, value, 1)
+
+
+def build_corpus(documents: Iterable[str | tuple[str, str] | Rejected], out_dir: Path, *, domain: str,
+                 source: str, license: str, max_docs: int | None = None, max_bytes: int | None = None,
+                 max_doc_bytes: int = 1_000_000, val_fraction: float = 0.05, replace: bool = False,
+                 protected: tuple[Path, ...] = (), on_progress: ProgressCallback | None = None,
+                 show_progress: bool = True) -> Manifest:
     """Clean, de-duplicate and split `documents` into `out_dir`, written atomically.
 
     Reading stops as soon as `max_docs` documents or `max_bytes` bytes are kept, so a streaming
     source downloads no more than that. A document given as `(text, key)` goes to the side of the
     split that `key` hashes to: a variant of a document (the same pair with retrieved examples in
-    its prompt) always lands beside the document it varies. A corpus that ends up empty raises a `UserError` and
-    leaves any earlier corpus at `out_dir` untouched."""
-    if not 0.0 < val_fraction < 1.0:
-        raise UserError(f"val_fraction must be between 0 and 1, got {val_fraction}")
+    its prompt) always lands beside the document it varies. A `Rejected` item is only counted. An
+    existing corpus at `out_dir` is replaced only with `replace` (never when it is or holds one of
+    `protected`, the folders the documents come from); a corpus that ends up empty raises a
+    `UserError` and leaves any earlier corpus untouched."""
+    check_corpus_limits(max_docs, max_bytes, max_doc_bytes, val_fraction)
     out_dir = Path(out_dir)
+    check_replaceable(out_dir, replace=replace, protected=protected)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir = temporary_sibling(out_dir)
     seen: set[bytes] = set()
-    rejected = {"empty": 0, "too_large": 0, "binary": 0, "duplicate": 0}
+    rejected = {"empty": 0, "too_large": 0, "binary": 0, "duplicate": 0, "unreadable_file": 0}
     stats = {"train": SplitStats(), "val": SplitStats()}
     kept_bytes = 0
-    bar = tqdm(total=max_docs, desc=f"{domain}/{out_dir.name}", unit="doc", disable=not show_progress)
+    # Shown only once reading takes a moment, so a source that fails at once leaves just its error line.
+    bar = tqdm(total=max_docs, desc=f"{domain}/{out_dir.name}", unit="doc", disable=not show_progress,
+               delay=0.5)
     try:
         with (tmp_dir / "train.jsonl").open("w", encoding="utf-8") as train, \
                 (tmp_dir / "val.jsonl").open("w", encoding="utf-8") as val:
             for item in documents:
+                if isinstance(item, Rejected):
+                    rejected[item.reason] += 1
+                    continue
                 raw, key = item if isinstance(item, tuple) else (item, None)
                 text = clean_document(raw)
                 size = len(text.encode("utf-8"))

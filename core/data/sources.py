@@ -10,20 +10,24 @@ source can be scored (`evaluate --pairs-source NAME`) on pairs no run trained on
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.config import SourceSpec, data_sources
+from core.config import SourceSpec, check_range, data_sources
 from core.data.bashdoc import Pair, pair_document
-from core.data.corpus import Manifest, ProgressCallback, build_corpus, clean_document, is_validation
+from core.data.corpus import (Manifest, ProgressCallback, Rejected, build_corpus, clean_document,
+                              is_validation)
 from core.errors import UserError
 from core.workspace import PROJECT_ROOT, Workspace
 
-Record = tuple[str, Pair | None]
+Record = tuple[str | Rejected, Pair | None]
 RecordReader = Callable[[SourceSpec, Workspace, int | None], Iterator[Record]]
 _COMMON_FIELDS = {"kind", "description", "license"}
 DEFAULT_VAL_FRACTION = 0.05
+MAX_EXAMPLES = 10  # retrieved examples per pair (the recipe shows 3); each one lengthens every prompt
+UNREADABLE_FILE = Rejected("unreadable_file")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,21 @@ def _streamed(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> 
 
     for document in stream_documents(spec):
         yield document, parse_bash_document(document) if spec.format == "tiny_codes" else None
+
+
+def _local(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
+    """Each file read on its own, so one that is binary, not UTF-8 or not the format its name says
+    is skipped and counted in the manifest (as `unreadable_file`) instead of ending the download."""
+    from core.data.streaming import _local_files_by_builder
+
+    files = [file for group in _local_files_by_builder(Path(spec.path)).values() for file in group]
+    for file in files[:max_files]:
+        try:
+            yield from _streamed(dataclasses.replace(spec, path=str(file)), workspace, None)
+        except UserError as exc:
+            if exc.__cause__ is None:  # a mistake in the options (a missing column), not the file's
+                raise
+            yield UNREADABLE_FILE, None
 
 
 def _installed_docs(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
@@ -92,7 +111,7 @@ _STREAM_OPTIONS = frozenset({"path", "config_name", "data_dir", "split", "column
 SOURCE_KINDS: dict[str, SourceKind] = {
     "hub": SourceKind(_streamed, _STREAM_OPTIONS, frozenset({"path"}),
                       has_pairs=lambda spec: spec.format == "tiny_codes"),
-    "local": SourceKind(_streamed, _STREAM_OPTIONS - {"gated", "config_name", "data_dir"}, frozenset({"path"}),
+    "local": SourceKind(_local, _STREAM_OPTIONS - {"gated", "config_name", "data_dir"}, frozenset({"path"}),
                         has_pairs=lambda spec: spec.format == "tiny_codes"),
     "installed_docs": SourceKind(_installed_docs),
     "installed_scripts": SourceKind(_installed_scripts),
@@ -162,8 +181,10 @@ def _pairs_by_split(workspace: Workspace, source: str, path: str | None, val_fra
     splits: dict[str, list[Pair]] = {"train": [], "val": []}
     seen = set()
     for document, pair in source_records(spec, workspace, max_files):
+        if pair is None:
+            continue
         document = clean_document(document)
-        if pair is None or document in seen:
+        if document in seen:
             continue
         seen.add(document)
         splits["val" if is_validation(document, val_fraction) else "train"].append(pair)
@@ -183,6 +204,8 @@ def held_out_and_training(workspace: Workspace, sources: Sequence[str], *, paths
                           max_pairs: int | None = None) -> tuple[dict[str, list[Pair]], list[Pair]]:
     """Each source's held-out pairs (at most `max_pairs`) and all their training pairs — what a
     report scores, and what its retrieval baseline indexes — reading every source once."""
+    if max_pairs is not None:
+        check_range("max_pairs", max_pairs, 1)
     held_out: dict[str, list[Pair]] = {}
     training: list[Pair] = []
     for name in sources:
@@ -192,7 +215,8 @@ def held_out_and_training(workspace: Workspace, sources: Sequence[str], *, paths
     return held_out, training
 
 
-def with_examples(records: Iterable[Record], k: int, val_fraction: float) -> Iterator[tuple[str, str]]:
+def with_examples(records: Iterable[Record], k: int, val_fraction: float
+                  ) -> Iterator[tuple[str, str] | Rejected]:
     """Every document, and for each pair a second document whose prompt shows the commands of
     the `k` most similar training requests (never the pair's own); each with the document that
     decides its side of the split, so a held-out pair's variant is held out too."""
@@ -207,23 +231,38 @@ def with_examples(records: Iterable[Record], k: int, val_fraction: float) -> Ite
     pairs = [pair for _, pair in records if pair is not None]
     examples = index.examples([pair.request for pair in pairs], k, exclude=pairs)
     for document, pair in records:
+        if isinstance(document, Rejected):
+            yield document
+            continue
         yield document, document
         if pair is not None:
             yield pair_document(pair, next(examples)), document
 
 
+def _check_download_limits(max_mb: float | None, max_files: int | None, examples: int) -> None:
+    """The limits only `download` reads (`build_corpus` checks its own), refused before anything runs."""
+    if max_mb is not None and not (0 < max_mb < math.inf):
+        raise UserError(f"max_mb must be more than 0 (and finite), got {max_mb}")
+    if max_files is not None:
+        check_range("max_files", max_files, 1)
+    check_range("examples", examples, 0, MAX_EXAMPLES)
+
+
 def download(workspace: Workspace, domain: str, source: str, *, name: str | None = None,
              path: str | None = None, max_docs: int | None = None, max_mb: float | None = None,
              max_files: int | None = None, val_fraction: float = DEFAULT_VAL_FRACTION, examples: int = 0,
-             on_progress: ProgressCallback | None = None, show_progress: bool = True) -> Manifest:
+             replace: bool = False, on_progress: ProgressCallback | None = None,
+             show_progress: bool = True) -> Manifest:
     """Fetch or harvest sources into `data/<domain>/<name>/` and return the manifest.
 
     `source` may name several sources joined by commas ("installed,curated"): their documents
     are chained into one corpus, de-duplicated together. `examples` > 0 adds, for every pair, a
-    retrieval-augmented copy (`with_examples`)."""
-    if not 0 <= examples <= 10:
-        raise UserError(f"examples must be between 0 and 10, got {examples}")
+    retrieval-augmented copy (`with_examples`). An existing corpus of that name is replaced only
+    with `replace`, and never by one read from its own folder."""
+    _check_download_limits(max_mb, max_files, examples)
     names = [part.strip() for part in source.split(",") if part.strip()]
+    if not names:
+        raise UserError("give a source: a name from `python -m core sources`, or local with --path")
     specs = [resolve_source(domain, part, path) for part in names]
     out_dir = workspace.corpus_dir(domain, name or "+".join(names))
     records = (record for spec in specs for record in source_records(spec, workspace, max_files))
@@ -234,5 +273,7 @@ def download(workspace: Workspace, domain: str, source: str, *, name: str | None
         source="; ".join(f"{n}: {s.path}" if s.path else n for n, s in zip(names, specs))
         + (f"; each pair also with {examples} retrieved examples" if examples else ""),
         license="; ".join(dict.fromkeys(spec.license for spec in specs)),
-        max_docs=max_docs, max_bytes=int(max_mb * 1_000_000) if max_mb else None,
-        val_fraction=val_fraction, on_progress=on_progress, show_progress=show_progress)
+        max_docs=max_docs, max_bytes=math.ceil(max_mb * 1_000_000) if max_mb else None,
+        val_fraction=val_fraction, replace=replace,
+        protected=(workspace.root, *(Path(spec.path) for spec in specs if spec.kind == "local")),
+        on_progress=on_progress, show_progress=show_progress)
