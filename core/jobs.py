@@ -18,6 +18,7 @@ from typing import Any
 
 from core.config import TrainConfig
 from core.errors import UserError
+from core.hosting import DemoLimits
 from core.workspace import Workspace
 
 LOG_LINES = 200
@@ -46,8 +47,9 @@ class JobStatus:
 class JobManager:
     """Starts, stops and reports the single job of a workspace; safe to call from any thread."""
 
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace: Workspace, limits: DemoLimits | None = None):
         self.workspace = workspace
+        self.limits = limits  # a public demo's bounds on every job; None for the owner's own app
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -61,6 +63,9 @@ class JobManager:
 
     def start_training(self, config: TrainConfig, resume: bool = False, overwrite: bool = False) -> JobStatus:
         config.validate("training config")
+        if self.limits:
+            self.limits.check_training(config)
+        self._check_names(config)
         from core.training import train
 
         def work() -> Iterator[str]:
@@ -75,6 +80,8 @@ class JobManager:
                          overwrite: bool = False, **options: Any) -> JobStatus:
         from core.quickstart import check_quickstart, run_quickstart
 
+        if self.limits:
+            self.limits.check_quickstart(model, language_steps, code_steps)
         check_quickstart(self.workspace, overwrite)
 
         def work() -> Iterator[str]:
@@ -84,6 +91,16 @@ class JobManager:
 
         return self._start("quickstart", work, run_name=None, stage=None,
                            total_steps=language_steps + code_steps)
+
+    def _check_names(self, config: TrainConfig) -> None:
+        """Refuse a name or path the workspace would refuse before a thread starts, so the person
+        who typed it reads why at once instead of in a failed job's log."""
+        self.workspace.run_dir(config.run_name)
+        self.workspace.tokenizer_path(config.tokenizer)
+        self.workspace.corpus_dir("english", config.english_corpus)
+        self.workspace.corpus_dir("code", config.code_corpus)
+        if config.init_from:
+            self.workspace.path(config.init_from)
 
     def stop(self) -> JobStatus:
         """Ask the job to stop; the trainer saves `last/` and ends after its current step."""
@@ -155,14 +172,17 @@ class JobManager:
             status.eta_s = (status.elapsed / status.step * remaining) if status.step else None
 
 
-_MANAGERS: dict[str, JobManager] = {}
+_MANAGERS: dict[Workspace, JobManager] = {}
 _MANAGERS_LOCK = threading.Lock()
 
 
-def job_manager(workspace: Workspace) -> JobManager:
-    """The one manager of a workspace, so all tabs and sessions see and guard the same job."""
+def job_manager(workspace: Workspace, limits: DemoLimits | None = None) -> JobManager:
+    """The one manager of a workspace, so all tabs and sessions see and guard the same job. The app
+    passes its demo limits once, when it is built; later callers get the same manager."""
     with _MANAGERS_LOCK:
-        key = str(workspace.root)
-        if key not in _MANAGERS:
-            _MANAGERS[key] = JobManager(workspace)
-        return _MANAGERS[key]
+        if workspace not in _MANAGERS:
+            _MANAGERS[workspace] = JobManager(workspace)
+        manager = _MANAGERS[workspace]
+        if limits is not None:
+            manager.limits = limits
+        return manager

@@ -1,12 +1,18 @@
-"""Where a workspace keeps its corpora, tokenizers and runs.
+"""Where a workspace keeps its corpora, tokenizers and runs — and the fence around it.
 
 One root folder holds everything a user produces, so that the app on a Space can point it at a
 mounted volume and the CLI and the app see the same files. The root comes from an explicit argument,
 else `PCM_WORKSPACE`, else the project folder itself (so `checkpoints/` is the top-level folder).
+
+Corpus, tokenizer and run names are single folder names everywhere, so no name can climb out of
+its folder. Paths are another matter: the CLI, run by the machine's owner, takes any path, but the
+app is a public service, so it works on a `confined` workspace where every path must resolve
+(symlinks followed) inside the root or inside a folder the person who started the app allowed.
 """
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,37 +20,112 @@ from core.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DOMAINS = ("english", "code")
+# Letters, digits and . _ + - ; not starting with a dot, so never "..", a hidden file or a path.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
+
+
+def check_name(kind: str, name: str) -> str:
+    """A corpus, tokenizer or run name, refused unless it is one plain folder name."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        shown = repr(name)[:80]
+        raise UserError(f"{kind} name must be 1-100 letters, digits or . _ + - (not starting with . "
+                        f"and without /), got {shown}")
+    return name
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
 
 
 @dataclass(frozen=True)
 class Workspace:
     root: Path
+    # The app's fence: paths must resolve inside `root` or one of `readable` (read only: the shipped
+    # demo checkpoints), and the local-files source may read only under `local_roots`.
+    confined: bool = False
+    readable: tuple[Path, ...] = ()
+    local_roots: tuple[Path, ...] = ()
 
     @classmethod
     def resolve(cls, root: str | Path | None = None) -> "Workspace":
-        chosen = root or os.environ.get("PCM_WORKSPACE") or PROJECT_ROOT
-        return cls(Path(chosen).expanduser().resolve())
+        chosen = Path(root or os.environ.get("PCM_WORKSPACE") or PROJECT_ROOT).expanduser()
+        if chosen.exists() and not chosen.is_dir():
+            raise UserError(f"workspace {chosen} is a file, not a folder")
+        return cls(chosen.resolve())
 
+    def confine(self, readable: tuple[Path, ...] = (), local_roots: tuple[Path, ...] = ()) -> "Workspace":
+        """The same workspace with the app's fence up."""
+        return Workspace(self.root, confined=True, readable=tuple(Path(p).resolve() for p in readable),
+                         local_roots=tuple(Path(p).expanduser().resolve() for p in local_roots))
+
+    # ----- named folders ---------------------------------------------------------------------
     def corpus_dir(self, domain: str, name: str) -> Path:
         if domain not in DOMAINS:
-            raise UserError(f"domain must be one of {', '.join(DOMAINS)}, got {domain!r}")
-        return self.root / "data" / domain / name
+            raise UserError(f"domain must be one of {', '.join(DOMAINS)}, got {str(domain)[:40]!r}")
+        return self._fenced(self.root / "data" / domain / check_name("corpus", name))
 
     def tokenizer_path(self, name: str) -> Path:
-        return self.root / "tokenizers" / name / "tokenizer.json"
+        return self._fenced(self.root / "tokenizers" / check_name("tokenizer", name) / "tokenizer.json")
 
     def run_dir(self, name: str) -> Path:
-        return self.root / "checkpoints" / name
+        return self._fenced(self.root / "checkpoints" / check_name("run", name))
 
-    def path(self, relative: str | Path) -> Path:
-        """A user-given path: absolute as is, relative to the workspace root otherwise."""
-        relative = Path(relative).expanduser()
-        return relative if relative.is_absolute() else self.root / relative
+    # ----- paths a person gives ----------------------------------------------------------------
+    def path(self, given: str | Path) -> Path:
+        """A user-given path: absolute as is, relative to the workspace root otherwise; in a
+        confined workspace it must stay inside the root (or a readable folder)."""
+        text = str(given)
+        if not text.strip() or "\x00" in text:
+            raise UserError(f"not a usable path: {text[:80]!r}")
+        candidate = Path(text).expanduser() if not self.confined else Path(text)
+        candidate = candidate if candidate.is_absolute() else self.root / candidate
+        return self._fenced(candidate, extra=self.readable)
 
+    def source_path(self, given: str) -> Path:
+        """A folder or file the local-files source may read: anywhere from the CLI; in the app only
+        under the folders its starter allowed (`python app.py --allow-local DIR`)."""
+        if not self.confined:
+            return self.path(given)
+        if not self.local_roots:
+            raise UserError("reading server folders is off in this app; its starter can allow folders "
+                            "with `python app.py --allow-local DIR`")
+        text = str(given)
+        if not text.strip() or "\x00" in text:
+            raise UserError(f"not a usable path: {text[:80]!r}")
+        resolved = Path(text).resolve()
+        if not any(_within(resolved, folder) for folder in self.local_roots):
+            raise UserError(f"{text[:120]} is outside the folders this app may read: "
+                            + ", ".join(str(p) for p in self.local_roots))
+        return resolved
+
+    def _fenced(self, path: Path, extra: tuple[Path, ...] = ()) -> Path:
+        """`path` itself, after checking (in a confined workspace) that it resolves inside."""
+        if not self.confined:
+            return path
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop
+            raise UserError(f"cannot resolve {str(path)[:120]}: {exc}") from None
+        if not any(_within(resolved, folder) for folder in (self.root, *extra)):
+            raise UserError(f"{str(path)[:120]} is outside the workspace; this app reads and writes only "
+                            f"inside {self.root}")
+        return resolved
+
+    # ----- listings ----------------------------------------------------------------------------
     def corpora(self, domain: str) -> list[str]:
-        folder = self.root / "data" / domain
-        return sorted(p.parent.name for p in folder.glob("*/manifest.json")) if folder.is_dir() else []
+        return self._listed(self.root / "data" / domain, "manifest.json")
 
     def runs(self) -> list[str]:
-        folder = self.root / "checkpoints"
-        return sorted(p.parent.name for p in folder.glob("*/run.json")) if folder.is_dir() else []
+        return self._listed(self.root / "checkpoints", "run.json")
+
+    def _listed(self, folder: Path, marker: str) -> list[str]:
+        """Names of the sub-folders holding `marker`; in a confined workspace only those that stay
+        inside it (a symlink out of the workspace is not listed, as it could not be opened)."""
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in folder.glob(f"*/{marker}"):
+            name = path.parent.name
+            if _NAME.fullmatch(name) and (not self.confined or _within(path.resolve(), self.root)):
+                found.append(name)
+        return sorted(found)

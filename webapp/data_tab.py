@@ -9,8 +9,10 @@ from core.config import data_sources
 from core.data.corpus import Manifest, read_documents
 from core.data.sources import download
 from core.errors import UserError
+from core.hosting import DemoLimits
 from core.tokenizer import DEFAULT_VOCAB_SIZE, train_tokenizer
 from core.workspace import Workspace
+from webapp import inputs
 
 SAMPLES = 3
 
@@ -23,9 +25,9 @@ def describe_corpus(workspace: Workspace, choice: str | None) -> tuple[dict, str
     """Manifest and a few sample documents of `domain/name`."""
     if not choice:
         return {}, "No corpus yet: download one above (the `installed` sources need no network)."
-    domain, name = choice.split("/", 1)
-    corpus = workspace.corpus_dir(domain, name)
+    domain, _, name = str(choice).partition("/")
     try:
+        corpus = workspace.corpus_dir(domain, name)
         manifest = Manifest.read(corpus)
     except UserError as exc:
         return {}, str(exc)
@@ -40,8 +42,8 @@ def describe_corpus(workspace: Workspace, choice: str | None) -> tuple[dict, str
 
 
 def _source_section(workspace: Workspace, domain: str, default: str, corpus_list: gr.Dropdown,
-                    manifest_view: gr.JSON, samples_view: gr.Markdown) -> None:
-    names = [*data_sources()[domain], "local"]
+                    manifest_view: gr.JSON, samples_view: gr.Markdown, limits: DemoLimits | None) -> None:
+    names = [*data_sources()[domain], *(["local"] if workspace.local_roots or not workspace.confined else [])]
     if domain == "code":
         names.insert(0, "curated,installed")
     with gr.Row():
@@ -63,9 +65,13 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
             progress((done, total) if total else done / (done + 100), desc=f"{done:,} documents")
 
         try:
-            manifest = download(workspace, domain, source_name, name=corpus_name.strip() or None,
-                                path=folder.strip() or None, max_docs=int(docs) or None,
-                                max_mb=float(mb) or None, max_files=int(files) or None,
+            size_mb = inputs.real_number(mb or 0, "max MB") or None
+            manifest = download(workspace, domain, inputs.text(source_name, "source", 200),
+                                name=inputs.text(corpus_name, "corpus name", 200).strip() or None,
+                                path=inputs.text(folder, "path", 1000).strip() or None,
+                                max_docs=inputs.whole_number(docs or 0, "max documents") or None,
+                                max_mb=limits.download_mb(size_mb) if limits else size_mb,
+                                max_files=inputs.whole_number(files or 0, "max files") or None,
                                 on_progress=report, show_progress=False)
         except UserError as exc:
             gr.Warning(str(exc))
@@ -80,7 +86,7 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
                  [outcome, corpus_list, manifest_view, samples_view], api_name=f"download_{domain}")
 
 
-def build_data_tab(workspace: Workspace) -> gr.Dropdown:
+def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> gr.Dropdown:
     gr.Markdown("Build the corpora both stages read. Each is cleaned, de-duplicated and split "
                 "train/val, with a manifest. **Offline?** Keep the `installed` sources.")
     first = (_corpus_choices(workspace) or [None])[0]
@@ -90,15 +96,16 @@ def build_data_tab(workspace: Workspace) -> gr.Dropdown:
     manifest_view = gr.JSON(first_manifest, label="manifest", render=False)
     samples_view = gr.Markdown(first_samples, render=False)
     with gr.Accordion("English", open=True):
-        _source_section(workspace, "english", "installed", corpus_list, manifest_view, samples_view)
+        _source_section(workspace, "english", "installed", corpus_list, manifest_view, samples_view, limits)
     with gr.Accordion("Bash", open=True):
-        _source_section(workspace, "code", "curated,installed", corpus_list, manifest_view, samples_view)
+        _source_section(workspace, "code", "curated,installed", corpus_list, manifest_view, samples_view, limits)
     gr.Markdown("### Corpora")
     corpus_list.render()
     with gr.Row():
         manifest_view.render()
         samples_view.render()
-    corpus_list.change(lambda c: describe_corpus(workspace, c), corpus_list, [manifest_view, samples_view])
+    corpus_list.change(lambda c: describe_corpus(workspace, c), corpus_list, [manifest_view, samples_view],
+                       api_name="describe_corpus")
 
     gr.Markdown("### Tokenizer\nByte-level BPE trained on English **and** bash together, so both stages "
                 "share one vocabulary.")
@@ -113,13 +120,14 @@ def build_data_tab(workspace: Workspace) -> gr.Dropdown:
     tokenizer_result = gr.Markdown()
 
     def tokenizer(english_names: list[str], code_names: list[str], size: float, name: str) -> str:
-        corpora = [workspace.corpus_dir("english", n) for n in english_names or []]
-        corpora += [workspace.corpus_dir("code", n) for n in code_names or []]
-        if not corpora:
-            return "**Choose at least one corpus** (build them above first)."
         try:
-            trained = train_tokenizer(corpora, workspace.tokenizer_path(name or "default"),
-                                      vocab_size=int(size), show_progress=False)
+            corpora = [workspace.corpus_dir("english", n) for n in inputs.names(english_names, "English corpora")]
+            corpora += [workspace.corpus_dir("code", n) for n in inputs.names(code_names, "bash corpora")]
+            if not corpora:
+                return "**Choose at least one corpus** (build them above first)."
+            trained = train_tokenizer(corpora, workspace.tokenizer_path(inputs.text(name, "tokenizer name", 200)
+                                                                        or "default"),
+                                      vocab_size=inputs.whole_number(size, "vocabulary size"), show_progress=False)
         except UserError as exc:
             gr.Warning(str(exc))
             return f"**Failed:** {exc}"

@@ -22,6 +22,7 @@ from core.generation import GenerationSettings, generate
 from core.retrieval import load_index
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
+from webapp import inputs
 
 EXAMPLES = [["Once upon a time, there was a little dog named Max.", "raw text"],
             ["Create a backup script", "bash script"],
@@ -71,6 +72,8 @@ def stream_comparison(paths: list[str | None], prompt: str, settings: Generation
             texts[path] = result.text
         except UserError as exc:
             errors[path] = str(exc)
+        except Exception as exc:  # any failure shows in its column; the other columns go on
+            errors[path] = f"{type(exc).__name__}: {exc}"
         finally:
             done.put(path)
 
@@ -104,13 +107,30 @@ def answer_columns(paths: list[str | None], request: str, strategy: str, seed: i
         try:
             answer = answer_request(cached_checkpoint(path), request, AnswerSettings(strategy=strategy, seed=seed),
                                     index=index)
-        except UserError as exc:
-            texts.append(f"error: {exc}")
+        except Exception as exc:  # a user's mistake or a broken checkpoint: shown in its column
+            texts.append(f"error: {exc if isinstance(exc, UserError) else f'{type(exc).__name__}: {exc}'}")
             notes.append("")
             continue
         texts.append(request_prompt(request) + answer.command + "\n")
         notes.append(_candidates_note(answer.candidates) if strategy != "greedy" else "")
     return texts, notes
+
+
+def resolve_pickers(workspace: Workspace, pickers: tuple[str | None, ...]
+                    ) -> tuple[list[str | None], list[str]]:
+    """Each chosen checkpoint as a path inside the workspace (or a shipped one), and each column's
+    refusal line for a choice that is not."""
+    paths: list[str | None] = []
+    failures: list[str] = []
+    for choice in pickers:
+        try:
+            name = inputs.text(choice, "checkpoint", 500)
+            paths.append(str(workspace.path(name)) if name else None)
+            failures.append("")
+        except UserError as exc:
+            paths.append(None)
+            failures.append(f"error: {exc}")
+    return paths, failures
 
 
 def _candidates_note(candidates) -> str:
@@ -150,21 +170,37 @@ def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], lis
                 checks.append(gr.Markdown())
     run = gr.Button("Generate side by side", variant="primary", interactive=bool(choices))
 
-    def compare(text: str, template_label: str, decoding_label: str, tokens: float, temp: float, k: float,
-                p: float, seed_value: float, *paths: str | None):
-        template = "bash" if template_label.startswith("bash") else "raw"
-        strategy = DECODINGS.get(decoding_label)
+    def compare(prompt_text: str, template_label: str, decoding_label: str, tokens: float, temp: float,
+                k: float, p: float, seed_value: float, *pickers: str | None):
+        try:
+            request = inputs.text(prompt_text, "prompt")
+            template = {"bash script": "bash", "raw text": "raw"}.get(template_label)
+            if template is None or decoding_label not in DECODINGS:
+                raise UserError(f"template must be one of bash script, raw text and decoding one of "
+                                f"{', '.join(DECODINGS)}")
+            strategy = DECODINGS[decoding_label]
+            seed_number = inputs.whole_number(seed_value, "seed")
+            settings = GenerationSettings(
+                max_new_tokens=inputs.whole_number(tokens, "max new tokens"),
+                temperature=inputs.real_number(temp, "temperature"), top_k=inputs.whole_number(k, "top-k"),
+                top_p=inputs.real_number(p, "top-p"), seed=seed_number, template=template)
+            settings.validate()
+            if len(pickers) != COLUMNS:
+                raise UserError(f"give {COLUMNS} checkpoint choices (empty for none)")
+        except UserError as exc:
+            raise gr.Error(str(exc)) from None
+        paths, failures = resolve_pickers(workspace, pickers)
         if template == "bash" and strategy:
-            texts, notes = answer_columns(list(paths), text, strategy, int(seed_value))
+            texts, notes = answer_columns(paths, request, strategy, seed_number)
+            texts = [failures[i] or t for i, t in enumerate(texts)]
             yield (*texts, *[f"{verdict(t, template)}\n\n{n}".strip() if t and not t.startswith("error:") else ""
                              for t, n in zip(texts, notes)])
             return
-        settings = GenerationSettings(max_new_tokens=int(tokens), temperature=float(temp), top_k=int(k),
-                                      top_p=float(p), seed=int(seed_value), template=template)
-        shown: list[str] = [""] * COLUMNS
+        shown: list[str] = list(failures)
         texts: list[str] = [""] * COLUMNS
-        for texts, errors in stream_comparison(list(paths), text, settings):
-            shown = [f"error: {error}" if error else t for t, error in zip(texts, errors)]
+        for texts, errors in stream_comparison(paths, request, settings):
+            shown = [failures[i] or (f"error: {error}" if error else t)
+                     for i, (t, error) in enumerate(zip(texts, errors))]
             yield (*shown, *[""] * COLUMNS)
         yield (*shown, *[verdict(t, template) if t and s == t else "" for t, s in zip(texts, shown)])
 

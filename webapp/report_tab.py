@@ -10,6 +10,7 @@ from core.errors import UserError
 from core.report import COLUMNS, bilingual_report
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
+from webapp import inputs
 
 STRATEGY_CHOICES = ("greedy", "retrieval", "rerank")
 
@@ -64,17 +65,20 @@ def build_report_tab(workspace: Workspace) -> None:
     def evaluate(paths: list[str], english_corpus: str, code_corpus: str, per_prompt: float,
                  pair_sources: list[str], chosen_strategies: list[str], per_source: float,
                  progress: gr.Progress = gr.Progress()):
-        if not paths:
-            gr.Warning("Choose at least one checkpoint (train one first in the Training tab).")
-            return [], [], None
-        progress(0, desc="evaluating (this samples text from every checkpoint)")
         try:
-            pair_sets, index = held_out_pairs(workspace, pair_sources or [], int(per_source or 1))
-            report = bilingual_report(paths, workspace, english_corpus, code_corpus, samples=int(per_prompt),
-                                      pair_sets=pair_sets, strategies=chosen_strategies or ["greedy"], index=index)
+            checkpoints = [workspace.path(path) for path in inputs.names(paths, "checkpoints")]
+            if not checkpoints:
+                raise UserError("choose at least one checkpoint (train one first in the Training tab)")
+            progress(0, desc="evaluating (this samples text from every checkpoint)")
+            pair_sets, index = held_out_pairs(workspace, inputs.names(pair_sources, "pair sources"),
+                                              inputs.whole_number(per_source or 1, "pairs per source"))
+            report = bilingual_report(
+                checkpoints, workspace, inputs.text(english_corpus, "English corpus", 100),
+                inputs.text(code_corpus, "bash corpus", 100), samples=inputs.whole_number(per_prompt, "samples"),
+                pair_sets=pair_sets, strategies=inputs.names(chosen_strategies, "strategies") or ["greedy"],
+                index=index)
         except UserError as exc:
-            gr.Warning(str(exc))
-            return [], [], None
+            raise gr.Error(str(exc)) from None
         rows = report["checkpoints"]
         table_rows = [[row["checkpoint"].split("/checkpoints/")[-1],
                        f"{row['stage']}{' (from scratch)' if row.get('from_scratch') else ''}",

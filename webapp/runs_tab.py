@@ -4,9 +4,11 @@ from __future__ import annotations
 import gradio as gr
 import plotly.graph_objects as go
 
+from core.errors import UserError
 from core.runs import run_metrics, run_summaries
 from core.training import read_run
 from core.workspace import Workspace
+from webapp import inputs
 from webapp.charts import METRICS, overlay_figure
 
 COLUMNS = ["run", "stage", "status", "step", "model", "parameters", "val_loss_english", "val_loss_code",
@@ -34,8 +36,12 @@ def build_runs_tab(workspace: Workspace) -> None:
     details = gr.JSON(label="run.json of the first chosen run")
 
     def update(selected: list[str], name: str, log: bool):
-        first = read_run(workspace.run_dir(selected[0])) if selected else {}
-        return overlay(workspace, selected, name, log), first
+        try:
+            chosen_runs = inputs.names(selected, "runs")
+            first = read_run(workspace.run_dir(chosen_runs[0])) if chosen_runs else {}
+            return overlay(workspace, chosen_runs, name, log is True), first
+        except UserError as exc:
+            raise gr.Error(str(exc)) from None
 
     def reload():
         current = [row["run"] for row in run_summaries(workspace)]

@@ -6,6 +6,7 @@ import gradio as gr
 from core.errors import UserError
 from core.jobs import job_manager
 from core.workspace import Workspace
+from webapp import inputs
 from webapp.monitor import TICK_SECONDS, build_monitor
 
 INTRO = """
@@ -45,8 +46,9 @@ def build_start_tab(workspace: Workspace) -> None:
 
     def quickstart(size: str, stage1: float, stage2: float, overwrite: bool) -> str:
         try:
-            job_manager(workspace).start_quickstart(model=size, language_steps=int(stage1),
-                                                    code_steps=int(stage2), overwrite=overwrite)
+            job_manager(workspace).start_quickstart(
+                model=inputs.text(size, "model size", 40), language_steps=inputs.whole_number(stage1, "stage 1 steps"),
+                code_steps=inputs.whole_number(stage2, "stage 2 steps"), overwrite=overwrite is True)
         except UserError as exc:
             gr.Warning(str(exc))
             return f"**Not started:** {exc}"

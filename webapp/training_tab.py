@@ -7,11 +7,12 @@ from typing import Any
 
 import gradio as gr
 
-from core.config import CONFIG_DIR, TrainConfig, load_train_config, model_presets, save_train_config
+from core.config import CONFIG_DIR, STAGES, TrainConfig, load_train_config, model_presets, save_train_config
 from core.errors import UserError
 from core.jobs import job_manager
 from core.runs import list_checkpoints
 from core.workspace import Workspace
+from webapp import inputs
 from webapp.monitor import TICK_SECONDS, build_monitor
 
 # The fields shown, in the order the start handler receives them.
@@ -21,6 +22,8 @@ FIELDS = ("stage", "run_name", "model", "tokenizer", "english_corpus", "code_cor
 
 
 def stage_defaults(stage: str) -> TrainConfig:
+    if stage not in STAGES:
+        raise UserError(f"stage must be one of {', '.join(STAGES)}")
     return load_train_config(CONFIG_DIR / f"{stage}.yaml")
 
 
@@ -43,11 +46,17 @@ def missing_inputs(workspace: Workspace, stage: str, tokenizer: str, english: st
 
 
 def config_from_fields(values: list[Any]) -> TrainConfig:
+    if len(values) != len(FIELDS):
+        raise UserError(f"expected {len(FIELDS)} fields ({', '.join(FIELDS)}), got {len(values)}")
     overrides = dict(zip(FIELDS, values))
+    if overrides["stage"] not in STAGES:
+        raise UserError(f"stage must be one of {', '.join(STAGES)}, got {str(overrides['stage'])[:40]!r}")
     for name in ("num_steps", "batch_size", "grad_accum_steps", "warmup_steps", "eval_interval", "seed"):
-        overrides[name] = int(overrides[name])
+        overrides[name] = inputs.whole_number(overrides[name], name)
     for name in ("learning_rate", "replay_fraction"):
-        overrides[name] = float(overrides[name])
+        overrides[name] = inputs.real_number(overrides[name], name)
+    for name in ("run_name", "model", "tokenizer", "english_corpus", "code_corpus", "init_from"):
+        overrides[name] = inputs.text(overrides[name], name, 500) or None
     if overrides["stage"] == "language":
         overrides["init_from"], overrides["replay_fraction"] = None, 0.0
     return load_train_config(CONFIG_DIR / f"{overrides['stage']}.yaml", overrides)
@@ -163,8 +172,11 @@ def build_training_tab(workspace: Workspace) -> None:
         """Enable only what can apply now, and say why the rest cannot."""
         status = manager.status()
         active = status.active
-        missing = missing_inputs(workspace, stage_value, tokenizer_name, english, code)
-        can_resume = bool(name) and (workspace.run_dir(name) / "last").exists()
+        try:
+            missing = missing_inputs(workspace, stage_value, tokenizer_name, english, code)
+            can_resume = bool(name) and (workspace.run_dir(name) / "last").exists()
+        except UserError as exc:  # a name being typed that is not a plain name yet
+            missing, can_resume = str(exc), False
         reason = (f"A {status.kind} job is running; stop it or wait before starting another." if active
                   else missing)
         return (gr.Button(interactive=not active and not missing), gr.Button(interactive=active),
