@@ -25,18 +25,24 @@ class CheckpointEntry:
         return f"{self.run_name}/{self.kind} ({self.stage})"
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """A field of run.json that should be a mapping; a damaged one reads as empty, not as a crash."""
+    return value if isinstance(value, dict) else {}
+
+
 def run_summaries(workspace: Workspace) -> list[dict[str, Any]]:
-    """One row per run: its status, size and final figures, newest first."""
+    """One row per run: its status, size and final figures, newest first. A run whose run.json is
+    damaged is listed as "unreadable" rather than breaking the list."""
     rows = []
     for name in workspace.runs():
         info = read_run(workspace.run_dir(name))
-        final = info.get("final") or {}
+        final = _mapping(info.get("final"))
         rows.append({"run": name, "stage": info.get("stage"), "status": info.get("status"),
                      "step": info.get("step"), "parameters": info.get("parameters"),
-                     "model": info.get("config", {}).get("model"),
+                     "model": _mapping(info.get("config")).get("model"),
                      "val_loss_english": final.get("val_loss_english"),
                      "val_loss_code": final.get("val_loss_code"),
-                     "elapsed_s": info.get("elapsed"), "updated": info.get("updated", "")})
+                     "elapsed_s": info.get("elapsed"), "updated": str(info.get("updated", ""))})
     return sorted(rows, key=lambda row: row["updated"], reverse=True)
 
 
@@ -45,7 +51,7 @@ def list_checkpoints(workspace: Workspace, stage: str | None = None) -> list[Che
     entries = []
     for name in workspace.runs():
         run_dir = workspace.run_dir(name)
-        run_stage = read_run(run_dir).get("stage", "")
+        run_stage = str(read_run(run_dir).get("stage") or "")
         if stage and run_stage != stage:
             continue
         for kind in ("best", "last"):

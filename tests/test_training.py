@@ -132,3 +132,36 @@ def test_overwrite_starts_fresh_even_when_the_parent_lives_in_the_run(workspace)
     fresh = train(micro_config(run_name="language", num_steps=5), workspace, overwrite=True,
                   show_progress=False)
     assert fresh.step == 5 and read_run(workspace.run_dir("language"))["stage"] == "language"
+
+
+class _StopBeforeStep(threading.Event):
+    """Set from the check before step `step + 1` on (the loop checks once before each step)."""
+
+    def __init__(self, step: int):
+        super().__init__()
+        self.checks, self.step = 0, step
+
+    def is_set(self) -> bool:
+        self.checks += 1
+        return self.checks > self.step
+
+
+def _figures(records: list[dict]) -> list[dict]:
+    return [{k: v for k, v in r.items() if k in ("step", "train_loss") or k.startswith("val_")}
+            for r in records]
+
+
+def test_a_run_stopped_between_records_resumes_to_the_very_same_records(workspace):
+    """Stopped at step 7, the train loss of the record at step 10 still averages steps 6 to 10."""
+    settings = {"num_steps": 20, "eval_interval": 10, "log_interval": 5, "batch_size": 4}
+    train(micro_config(run_name="full", **settings), workspace, show_progress=False)
+    split = micro_config(run_name="split", **settings)
+    assert train(split, workspace, stop=_StopBeforeStep(7), show_progress=False).step == 7
+    assert train(split, workspace, resume=True, show_progress=False).status == "finished"
+    assert _figures(read_metrics(workspace.run_dir("split"))) == _figures(read_metrics(workspace.run_dir("full")))
+
+
+def test_metrics_survive_bytes_that_are_not_utf8(tmp_path):
+    (tmp_path / "metrics.jsonl").write_bytes(b'{"step": 0, "val_loss": 6.1}\n{"step": 5, "note": "caf\xe9"}\n'
+                                             b'[1]\n{"step": "x"}\n{"step": 10, "train_loss": 5.0}\n')
+    assert [m["step"] for m in read_metrics(tmp_path)] == [0, 10]
