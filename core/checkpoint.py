@@ -57,12 +57,11 @@ def save_checkpoint(path: Path, model: GPT, tokenizer: Tokenizer, info: dict[str
     """Write the folder under a temporary name and swap it in, so a crash or a full disk leaves
     the previous checkpoint whole."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with rebuilt(path) as tmp:
             _write_checkpoint(tmp, model, tokenizer, info, trainer_state)
     except _WRITE_ERRORS as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
         kept = "the previous checkpoint is kept" if path.exists() else "no checkpoint was written"
         raise UserError(f"could not save checkpoint {path}: {reason}; {kept}") from None
 

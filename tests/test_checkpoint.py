@@ -1,9 +1,11 @@
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -131,6 +133,24 @@ def test_recover_dir_never_touches_a_live_writer(tmp_path):
     shutil.rmtree(tmp_path / "last")
     recover_dir(tmp_path / "last")
     assert not (tmp_path / "last").exists()  # a live writer's ready folder is its to swap in
+
+
+def test_a_write_the_system_refuses_keeps_the_previous_checkpoint(saved):
+    """A file-size limit makes the kernel refuse the weights half-way (EFBIG, as a full disk gives
+    ENOSPC), inside safetensors: one line, and the previous checkpoint still loads."""
+    path, _ = saved
+    script = ("import resource, signal, sys; from core.checkpoint import load_checkpoint, save_checkpoint; "
+              "from core.errors import UserError; ckpt = load_checkpoint(sys.argv[1]); "
+              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+              "resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))\n"
+              "try: save_checkpoint(ckpt.path, ckpt.model, ckpt.tokenizer, {'step': 4})\n"
+              "except UserError as exc: print(exc)")
+    process = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert re.fullmatch(rf"could not save checkpoint {re.escape(str(path))}: [^\n]*File too large[^\n]*; "
+                        r"the previous checkpoint is kept\n", process.stdout), process.stderr
+    assert load_checkpoint(path).info["step"] == 3
+    assert sorted(p.name for p in path.parent.iterdir()) == ["ckpt"]
 
 
 def test_export_refuses_to_replace_what_it_was_not_asked_to(saved, tmp_path):
