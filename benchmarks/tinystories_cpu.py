@@ -57,11 +57,12 @@ def main() -> None:
     workspace = Workspace.resolve(root)
     start = time.perf_counter()
     download(workspace, "english", "local", name="tinystories",
-             path=str(SHARED / "tinystories" / "TinyStories-train-prefix-2MiB.txt"), show_progress=False)
-    download(workspace, "code", "tldr", name="tldr", path=str(SHARED / "tldr"), show_progress=False)
+             path=str(SHARED / "tinystories" / "TinyStories-train-prefix-2MiB.txt"), replace=True,
+             show_progress=False)
+    download(workspace, "code", "tldr", name="tldr", path=str(SHARED / "tldr"), replace=True, show_progress=False)
     tokenizer = train_tokenizer([workspace.corpus_dir("english", "tinystories"),
                                  workspace.corpus_dir("code", "tldr")],
-                                workspace.tokenizer_path("default"), show_progress=False)
+                                workspace.tokenizer_path("default"), replace=True, show_progress=False)
     prepared = time.perf_counter() - start
     # Estimate the steps that fit the time budget from a short timed warm-up of the same model.
     probe = load_train_config(CONFIG_DIR / "language.yaml", {

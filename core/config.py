@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeVar
 import yaml
 
 from core.errors import UserError
+from core.workspace import check_name
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
@@ -125,8 +126,10 @@ class TrainConfig:
     def validate(self, where: str) -> None:
         if self.stage not in STAGES:
             raise UserError(f"{where}: stage must be one of {', '.join(STAGES)}, got {self.stage!r}")
-        if not self.run_name or "/" in self.run_name or self.run_name.startswith("."):
-            raise UserError(f"{where}: run_name must be a plain folder name, got {self.run_name!r}")
+        try:
+            check_name("run", self.run_name)
+        except UserError as exc:
+            raise UserError(f"{where}: {exc}") from None
         for name, (low, high) in self.LIMITS.items():
             check_range(name, getattr(self, name), low, high, where)
         check_seed(self.seed, where)

@@ -78,11 +78,12 @@ class JobManager:
 
     def start_quickstart(self, model: str = "cpu", language_steps: int = 600, code_steps: int = 400,
                          overwrite: bool = False, **options: Any) -> JobStatus:
-        from core.quickstart import check_quickstart, run_quickstart
+        from core.quickstart import check_quickstart, quickstart_configs, run_quickstart
 
         if self.limits:
             self.limits.check_quickstart(model, language_steps, code_steps)
         check_quickstart(self.workspace, overwrite)
+        quickstart_configs(self.workspace, model, language_steps, code_steps)
 
         def work() -> Iterator[str]:
             yield from run_quickstart(self.workspace, model=model, language_steps=language_steps,

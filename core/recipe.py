@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.config import CONFIG_DIR, from_dict, load_train_config, read_yaml
+from core.config import CONFIG_DIR, TrainConfig, check_range, from_dict, load_train_config, model_preset, read_yaml
 from core.errors import UserError
 from core.workspace import PROJECT_ROOT, Workspace
 
@@ -51,6 +51,9 @@ class Recipe:
         for name in ("english_max_docs", "language_steps", "code_steps", "max_pairs"):
             if getattr(self, name) < 1:
                 raise UserError(f"{where}: {name} must be at least 1, got {getattr(self, name)}")
+        for name in ("language_steps", "code_steps"):
+            check_range(name, getattr(self, name), 1, TrainConfig.LIMITS["num_steps"][1], where)
+        model_preset(self.model)
         if not self.code_sources:
             raise UserError(f"{where}: code_sources needs at least one pair source")
 
@@ -105,15 +108,16 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
     log = _Log(workspace, recipe)
     began = time.perf_counter()
     english = download(workspace, "english", recipe.english_source, name=ENGLISH_CORPUS,
-                       path=recipe.english_path, max_docs=recipe.english_max_docs)
+                       path=recipe.english_path, max_docs=recipe.english_max_docs, replace=True)
     yield log.step("english corpus", began, documents=english.documents, bytes=english.bytes)
     began = time.perf_counter()
     code = download(workspace, "code", ",".join(recipe.code_sources), name=CODE_CORPUS,
-                    examples=recipe.retrieval_examples)
+                    examples=recipe.retrieval_examples, replace=True)
     yield log.step("bash corpus", began, documents=code.documents, bytes=code.bytes)
     began = time.perf_counter()
     tokenizer = train_tokenizer([workspace.corpus_dir("english", ENGLISH_CORPUS),
-                                 workspace.corpus_dir("code", CODE_CORPUS)], workspace.tokenizer_path(TOKENIZER))
+                                 workspace.corpus_dir("code", CODE_CORPUS)], workspace.tokenizer_path(TOKENIZER),
+                                replace=True)
     yield log.step("tokenizer", began, vocabulary=tokenizer.get_vocab_size())
     common = {"model": recipe.model, "english_corpus": ENGLISH_CORPUS, "code_corpus": CODE_CORPUS,
               "tokenizer": TOKENIZER}
@@ -140,7 +144,8 @@ def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = N
     began = time.perf_counter()
     held_out, training = held_out_and_training(workspace, recipe.code_sources, max_pairs=recipe.max_pairs)
     for name in SHIPPED:
-        export_checkpoint(workspace.run_dir(name) / "best", _ship_dir(workspace) / name / "best", half=True)
+        export_checkpoint(workspace.run_dir(name) / "best", _ship_dir(workspace) / name / "best", half=True,
+                          replace=True)
     if recipe.retrieval_examples:
         save_pairs(_ship_dir(workspace) / "bilingual" / "best", training)
     yield log.step("export float16", began)

@@ -191,8 +191,8 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
         if not parent or "val_bpb_english" not in row:
             continue
         parent_row = by_path.get(str(Path(parent).resolve()))
-        if parent_row is None and Path(parent).exists():
-            parent_row = _language_figures(load_checkpoint(parent), workspace,
+        if parent_row is None and workspace.path(parent).exists():  # a confined workspace refuses a parent outside
+            parent_row = _language_figures(load_checkpoint(workspace.path(parent)), workspace,
                                            {"english": corpora["english"]}, 8, 8)
         if parent_row and "val_bpb_english" in parent_row:
             row["forgetting_bpb_english"] = round(row["val_bpb_english"] - parent_row["val_bpb_english"], 4)

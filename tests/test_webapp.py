@@ -68,7 +68,8 @@ def test_playground_compares_two_checkpoints(client, app):
     assert second.startswith("#!/bin/bash\n# list all large files\n") and third == ""
     assert "bash -n" in check_first and "bash -n" in check_second
     answered = client.predict("list all large files", "bash script", "answer (best of 8 samples, reranked)", 32,
-                              0.8, 50, 0.95, 0, language, bilingual, "/nowhere/best", api_name="/compare")
+                              0.8, 50, 0.95, 0, language, bilingual, "checkpoints/nowhere/best",
+                              api_name="/compare")
     assert answered[1].startswith("#!/bin/bash\n# list all large files\n") and answered[1].rstrip("\n").count("\n") == 2
     assert "candidates the model weighed" in answered[4] and answered[2].startswith("error: checkpoint not found")
     rows = client.predict(api_name="/list_runs")

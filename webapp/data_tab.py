@@ -56,10 +56,12 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
         max_mb = gr.Number(label="max MB (0 = no limit)", value=0, minimum=0)
         max_files = gr.Number(label="max files / pages (0 = all)", value=4000 if domain == "code" else 0,
                               precision=0, minimum=0)
+    replace = gr.Checkbox(label="replace an existing corpus of this name", value=False)
     button = gr.Button(f"Download / build {domain} corpus", variant="primary")
     outcome = gr.Markdown()
 
     def build(source_name: str, folder: str, corpus_name: str, docs: float, mb: float, files: float,
+              replace_corpus: bool = False,
               progress: gr.Progress = gr.Progress()):
         def report(done: int, total: int | None) -> None:
             progress((done, total) if total else done / (done + 100), desc=f"{done:,} documents")
@@ -72,7 +74,7 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
                                 max_docs=inputs.whole_number(docs or 0, "max documents") or None,
                                 max_mb=limits.download_mb(size_mb) if limits else size_mb,
                                 max_files=inputs.whole_number(files or 0, "max files") or None,
-                                on_progress=report, show_progress=False)
+                                replace=replace_corpus is True, on_progress=report, show_progress=False)
         except UserError as exc:
             gr.Warning(str(exc))
             return f"**Failed:** {exc}", gr.Dropdown(), {}, ""
@@ -82,7 +84,7 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
                    f"(train {manifest.train.documents:,} / val {manifest.val.documents:,}).")
         return summary, gr.Dropdown(choices=_corpus_choices(workspace), value=choice), view, samples
 
-    button.click(build, [source, path, name, max_docs, max_mb, max_files],
+    button.click(build, [source, path, name, max_docs, max_mb, max_files, replace],
                  [outcome, corpus_list, manifest_view, samples_view], api_name=f"download_{domain}")
 
 
@@ -116,10 +118,12 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> gr
                            value=workspace.corpora("code")[:1])
         vocab = gr.Number(label="vocabulary size", value=DEFAULT_VOCAB_SIZE, precision=0, minimum=258)
         tokenizer_name = gr.Textbox(label="tokenizer name", value="default")
+        replace_tokenizer = gr.Checkbox(label="replace an existing tokenizer of this name", value=False)
     tokenizer_button = gr.Button("Train tokenizer")
     tokenizer_result = gr.Markdown()
 
-    def tokenizer(english_names: list[str], code_names: list[str], size: float, name: str) -> str:
+    def tokenizer(english_names: list[str], code_names: list[str], size: float, name: str,
+                  replace_existing: bool = False) -> str:
         try:
             corpora = [workspace.corpus_dir("english", n) for n in inputs.names(english_names, "English corpora")]
             corpora += [workspace.corpus_dir("code", n) for n in inputs.names(code_names, "bash corpora")]
@@ -127,13 +131,14 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> gr
                 return "**Choose at least one corpus** (build them above first)."
             trained = train_tokenizer(corpora, workspace.tokenizer_path(inputs.text(name, "tokenizer name", 200)
                                                                         or "default"),
-                                      vocab_size=inputs.whole_number(size, "vocabulary size"), show_progress=False)
+                                      vocab_size=inputs.whole_number(size, "vocabulary size"),
+                                      replace=replace_existing is True, show_progress=False)
         except UserError as exc:
             gr.Warning(str(exc))
             return f"**Failed:** {exc}"
         return f"Tokenizer **{name}**: {trained.get_vocab_size():,} tokens, trained on {len(corpora)} corpora."
 
-    tokenizer_button.click(tokenizer, [english, code, vocab, tokenizer_name], tokenizer_result,
+    tokenizer_button.click(tokenizer, [english, code, vocab, tokenizer_name, replace_tokenizer], tokenizer_result,
                            api_name="train_tokenizer")
 
     def refresh():

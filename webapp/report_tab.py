@@ -48,8 +48,8 @@ def build_report_tab(workspace: Workspace) -> None:
     with gr.Row():
         chosen = gr.Dropdown(choices, value=[value for _, value in choices[:3]], multiselect=True,
                              label="checkpoints", allow_custom_value=True)
-        english = gr.Textbox(label="English corpus", value="installed")
-        code = gr.Textbox(label="bash corpus", value="installed")
+        english = gr.Textbox(label="English corpus", value="", placeholder="installed, where present")
+        code = gr.Textbox(label="bash corpus", value="", placeholder="installed, where present")
         samples = gr.Number(label="bash samples per prompt", value=2, precision=0, minimum=1)
     with gr.Row():
         sources = gr.Dropdown(pair_source_names(), value=["curated"], multiselect=True,
@@ -73,8 +73,8 @@ def build_report_tab(workspace: Workspace) -> None:
             pair_sets, index = held_out_pairs(workspace, inputs.names(pair_sources, "pair sources"),
                                               inputs.whole_number(per_source or 1, "pairs per source"))
             report = bilingual_report(
-                checkpoints, workspace, inputs.text(english_corpus, "English corpus", 100),
-                inputs.text(code_corpus, "bash corpus", 100), samples=inputs.whole_number(per_prompt, "samples"),
+                checkpoints, workspace, inputs.text(english_corpus, "English corpus", 100).strip() or None,
+                inputs.text(code_corpus, "bash corpus", 100).strip() or None, samples=inputs.whole_number(per_prompt, "samples"),
                 pair_sets=pair_sets, strategies=inputs.names(chosen_strategies, "strategies") or ["greedy"],
                 index=index)
         except UserError as exc:

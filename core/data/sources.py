@@ -55,9 +55,9 @@ def _streamed(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> 
 def _local(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
     """Each file read on its own, so one that is binary, not UTF-8 or not the format its name says
     is skipped and counted in the manifest (as `unreadable_file`) instead of ending the download."""
-    from core.data.streaming import _local_files_by_builder
+    from core.data.streaming import local_files_by_builder
 
-    files = [file for group in _local_files_by_builder(Path(spec.path)).values() for file in group]
+    files = [file for group in local_files_by_builder(Path(spec.path)).values() for file in group]
     for file in files[:max_files]:
         try:
             yield from _streamed(dataclasses.replace(spec, path=str(file)), workspace, None)
@@ -174,7 +174,7 @@ def _pairs_by_split(workspace: Workspace, source: str, path: str | None, val_fra
 
     The split is decided on the document exactly as `build_corpus` decides it, so a corpus built
     from this source with the same `val_fraction` trained on none of the `val` pairs."""
-    spec = resolve_source("code", source, path)
+    spec = resolve_source("code", source, str(workspace.source_path(path)) if path else None)
     if not SOURCE_KINDS[spec.kind].has_pairs(spec):
         raise UserError(f"source {source!r} holds no (request, command) pairs; pair sources: "
                         f"{', '.join(pair_source_names())}")
@@ -263,7 +263,8 @@ def download(workspace: Workspace, domain: str, source: str, *, name: str | None
     names = [part.strip() for part in source.split(",") if part.strip()]
     if not names:
         raise UserError("give a source: a name from `python -m core sources`, or local with --path")
-    specs = [resolve_source(domain, part, path) for part in names]
+    folder = str(workspace.source_path(path)) if path else None  # server folders: only where allowed
+    specs = [resolve_source(domain, part, folder) for part in names]
     out_dir = workspace.corpus_dir(domain, name or "+".join(names))
     records = (record for spec in specs for record in source_records(spec, workspace, max_files))
     documents = (with_examples(records, examples, val_fraction) if examples

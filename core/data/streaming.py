@@ -47,13 +47,15 @@ def _rows(spec: SourceSpec) -> Iterator[dict[str, Any]]:
         yield from _load_streaming(spec.path, name=spec.config_name, data_dir=spec.data_dir,
                                    split=spec.split)
         return
-    for builder, files in _local_files_by_builder(Path(spec.path)).items():
+    for builder, files in local_files_by_builder(Path(spec.path)).items():
         options = {"sample_by": "document"} if builder == "text" else {}
         yield from _load_streaming(builder, data_files=[str(f) for f in files], split="train",
                                    **options)
 
 
-def _local_files_by_builder(path: Path) -> dict[str, list[Path]]:
+def local_files_by_builder(path: Path) -> dict[str, list[Path]]:
+    """The files at `path` grouped by the `datasets` builder that reads them, so that each format
+    is read by its own builder; files of no known format are left out."""
     if not path.exists():
         raise UserError(f"local data path not found: {path}")
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
