@@ -168,16 +168,18 @@ def load_trainer_state(path: Path) -> dict[str, Any]:
         raise UserError(f"trainer state {file} is corrupt: {exc}") from None
 
 
-def export_checkpoint(source: Path, destination: Path, half: bool = False, replace: bool = False) -> Path:
+def export_checkpoint(source: Path, destination: Path, half: bool = False, replace: bool = False,
+                      protected: tuple[Path, ...] = ()) -> Path:
     """Copy a checkpoint without its trainer state: what someone needs to load and generate.
 
     `half` stores the weights in float16 — half the bytes; a weight of these models is far inside
     its range, and its 11-bit significand keeps more of each than bfloat16 would — which is how the
     demo checkpoints ship; loading widens them to the model's float32 parameters. An existing
-    non-empty destination is replaced only with `replace`, and never when it is or holds the source."""
+    non-empty destination is replaced only with `replace`, and never when it is or holds the source
+    or one of the `protected` folders (the CLI passes the workspace and the project)."""
     source, destination = Path(source), Path(destination)
     read_info(source)
-    check_replaceable(destination, replace=replace, protected=(source,))
+    check_replaceable(destination, replace=replace, protected=(source, *protected))
     with rebuilt(destination) as tmp:
         for name in (CONFIG, TOKENIZER):
             shutil.copy2(source / name, tmp / name)

@@ -222,7 +222,7 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
     checkpoints = [workspace.path(p) for p in args.checkpoints]
     check_report_inputs(workspace, checkpoints, args.english_corpus, args.code_corpus, args.samples)
     out = workspace.path(args.out)
-    check_report_target(out, args.replace, protected=(workspace.root,))
+    check_report_target(out, args.replace, protected=workspace.guarded)
     sources = list(dict.fromkeys(args.pairs_source + (["tldr"] if args.tldr else [])))
     paths = {"tldr": args.tldr} if args.tldr else {}
     pair_sets, training = held_out_and_training(workspace, sources, paths=paths, max_pairs=args.max_pairs)
@@ -245,7 +245,7 @@ def _export(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.checkpoint import export_checkpoint
 
     out = export_checkpoint(workspace.path(args.checkpoint), workspace.path(args.out), half=args.half,
-                            replace=args.replace)
+                            replace=args.replace, protected=workspace.guarded)
     print(f"exported {args.checkpoint} -> {out} (load it with core.checkpoint.load_checkpoint)")
 
 

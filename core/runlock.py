@@ -17,6 +17,8 @@ from filelock import FileLock, Timeout
 from core.atomic import write_text
 from core.errors import UserError
 
+WRITER_PATIENCE_S = 1.0
+
 
 def lock_path(run_dir: Path) -> Path:
     return Path(run_dir).parent / f".{Path(run_dir).name}.lock"
@@ -45,7 +47,9 @@ def hold_run(run_dir: Path) -> FileLock:
     run_dir.parent.mkdir(parents=True, exist_ok=True)
     lock = _new_lock(run_dir)
     try:
-        lock.acquire()
+        # A moment's patience: `run_is_live` (the app's run list) takes the lock for an instant
+        # to probe it, and a writer must not be refused for that.
+        lock.acquire(timeout=WRITER_PATIENCE_S)
     except Timeout:
         raise UserError(f"run {run_dir.name!r} is being written by {_holder(run_dir)}; wait for it "
                         "or stop it") from None

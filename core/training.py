@@ -196,6 +196,9 @@ class Trainer:
         if occupied and not overwrite:
             raise UserError(f"run {self.config.run_name!r} already exists at {self.run_dir}; "
                             "resume it, pick another run name, or overwrite it explicitly")
+        if occupied and not (self.run_dir / "run.json").exists():  # overwrite deletes only runs it wrote
+            raise UserError(f"{self.run_dir} is not a run (it has no run.json), so it is not overwritten; "
+                            "move it away or pick another run name")
         return occupied
 
     def _prepare_run_dir(self, clear: bool) -> None:

@@ -70,6 +70,11 @@ class Workspace:
     def run_dir(self, name: str) -> Path:
         return self._fenced(self.root / "checkpoints" / check_name("run", name))
 
+    @property
+    def guarded(self) -> tuple[Path, ...]:
+        """Folders no writer may ever replace, whatever it is told: the workspace and the project."""
+        return self.root, PROJECT_ROOT
+
     # ----- paths a person gives ----------------------------------------------------------------
     def path(self, given: str | Path) -> Path:
         """A user-given path: absolute as is, relative to the workspace root otherwise; in a

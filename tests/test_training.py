@@ -77,6 +77,15 @@ def test_existing_run_is_never_silently_replaced(workspace):
     assert train(micro_config(num_steps=10), workspace, overwrite=True, show_progress=False).status == "finished"
 
 
+def test_overwrite_never_deletes_a_folder_that_is_not_a_run(workspace):
+    keepsake = workspace.run_dir("photos") / "holiday.jpg"
+    keepsake.parent.mkdir(parents=True)
+    keepsake.write_bytes(b"\xff\xd8")
+    with pytest.raises(UserError, match="not a run"):
+        train(micro_config(run_name="photos", num_steps=5), workspace, overwrite=True, show_progress=False)
+    assert keepsake.read_bytes() == b"\xff\xd8"
+
+
 def test_stage_two_fine_tunes_and_shows_forgetting(workspace):
     train(micro_config(num_steps=40), workspace, show_progress=False)
     config = micro_config("code", num_steps=30, init_from="checkpoints/language/best", replay_fraction=0.25)
