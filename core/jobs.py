@@ -70,7 +70,7 @@ class JobManager:
 
         def work() -> Iterator[str]:
             result = train(config, self.workspace, resume=resume, overwrite=overwrite, stop=self._stop,
-                           on_event=self._on_event, show_progress=False)
+                           observer=self, show_progress=False)
             yield f"{config.run_name}: {result.status} at step {result.step}"
 
         return self._start("training", work, run_name=config.run_name, stage=config.stage,
@@ -87,7 +87,7 @@ class JobManager:
 
         def work() -> Iterator[str]:
             yield from run_quickstart(self.workspace, model=model, language_steps=language_steps,
-                                      code_steps=code_steps, stop=self._stop, on_event=self._on_event,
+                                      code_steps=code_steps, stop=self._stop, observer=self,
                                       show_progress=False, overwrite=overwrite, **options)
 
         return self._start("quickstart", work, run_name=None, stage=None,
@@ -156,21 +156,26 @@ class JobManager:
         with self._lock:
             self._log.append(line.rstrip())
 
-    def _on_event(self, event: dict[str, Any]) -> None:
-        if event.get("event") == "message":
-            self._append(event["text"])
-            return
+    # ----- RunObserver: what the trainer reports ----------------------------------------------
+    def on_start(self, run_name: str, stage: str, total_steps: int) -> None:
+        with self._lock:
+            self._status.run_name, self._status.stage = run_name, stage
+            self._status.step, self._status.total_steps = 0, total_steps
+
+    def on_message(self, line: str) -> None:
+        self._append(line)
+
+    def on_metrics(self, record: dict[str, Any]) -> None:
         with self._lock:
             status = self._status
-            status.run_name, status.stage = event.get("run_name"), event.get("stage")
-            if event.get("event") != "metrics":
-                return
-            status.step = event["step"]
-            status.total_steps = event.get("total_steps", status.total_steps)
-            status.tokens_per_s = event.get("tokens_per_s", status.tokens_per_s)
-            status.elapsed = event.get("elapsed", status.elapsed)
+            status.step = record["step"]
+            status.tokens_per_s = record.get("tokens_per_s", status.tokens_per_s)
+            status.elapsed = record.get("elapsed", status.elapsed)
             remaining = status.total_steps - status.step
             status.eta_s = (status.elapsed / status.step * remaining) if status.step else None
+
+    def on_done(self, status: str, step: int) -> None:
+        """The job's own end (`_run`) sets the final state, after every stage has ended."""
 
 
 _MANAGERS: dict[Workspace, JobManager] = {}

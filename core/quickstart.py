@@ -18,7 +18,8 @@ from core.data.corpus import Manifest
 from core.data.sources import download
 from core.errors import UserError
 from core.tokenizer import load_tokenizer, train_tokenizer
-from core.training import EventCallback, train
+from core.runstore import RunObserver
+from core.training import train
 from core.workspace import Workspace
 
 ENGLISH_CORPUS, CODE_CORPUS, TOKENIZER = "installed", "installed", "default"
@@ -90,7 +91,7 @@ def _summary(manifest: Manifest, kept: bool) -> str:
 
 def run_quickstart(workspace: Workspace, model: str = "cpu", language_steps: int = 600,
                    code_steps: int = 400, max_english_docs: int = 4000, max_code_files: int = 4000,
-                   stop: threading.Event | None = None, on_event: EventCallback | None = None,
+                   stop: threading.Event | None = None, observer: RunObserver | None = None,
                    show_progress: bool = True, overwrite: bool = False) -> Iterator[str]:
     """Run each step in order, yielding a line as each finishes.
 
@@ -113,11 +114,11 @@ def run_quickstart(workspace: Workspace, model: str = "cpu", language_steps: int
                         replace=overwrite, show_progress=show_progress)
         yield f"bash corpus ({sources}): {_summary(code, False)}"
     yield f"tokenizer: {_tokenizer(workspace, overwrite, show_progress)}"
-    result = train(language, workspace, overwrite=True, stop=stop, on_event=on_event,
+    result = train(language, workspace, overwrite=True, stop=stop, observer=observer,
                    show_progress=show_progress)
     yield f"stage 1 {result.status} at step {result.step}: {result.metrics}"
     if result.status != "finished":
         return
-    result = train(bilingual, workspace, overwrite=True, stop=stop, on_event=on_event,
+    result = train(bilingual, workspace, overwrite=True, stop=stop, observer=observer,
                    show_progress=show_progress)
     yield f"stage 2 {result.status} at step {result.step}: {result.metrics}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.training import read_metrics, read_run
+from core.runstore import read_metrics, read_run
 from core.workspace import PROJECT_ROOT, Workspace
 
 

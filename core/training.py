@@ -11,8 +11,10 @@ Design choices:
   saved with every checkpoint, so a resumed run continues the very same loss curve.
 - Train loss accumulates on the device and is read every `log_interval` steps only: reading it
   every step would make the CPU wait for the GPU each step.
-- A run folder holds everything: run.json (config, status, figures), metrics.jsonl, log.txt,
-  best/ and last/ checkpoints. The app only reads these, so a page refresh or restart loses nothing.
+- A run folder holds everything: run.json (config, status, figures), metrics.jsonl, log.txt
+  (written through core/runstore.py), best/ and last/ checkpoints. The app only reads these, so a
+  page refresh or restart loses nothing; the loop reports to its files and to whoever started it
+  through one interface, `RunObserver`.
 - A stop request (an Event the caller sets) is honoured between steps, after saving `last/`.
 - Crash-safe: a run is written by one process at a time (core/runlock.py); an eval's metrics
   record is appended and fsynced before its checkpoints are saved, and resuming drops records past
@@ -24,14 +26,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import math
 import os
 import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ import torch
 from tokenizers import Tokenizer
 from tqdm import tqdm
 
-from core.atomic import recover_dir, write_text
+from core.atomic import recover_dir
 from core.checkpoint import Checkpoint, load_checkpoint, load_trainer_state, save_checkpoint
 from core.config import ModelConfig, TrainConfig, model_preset
 from core.data.shards import TokenShard, batch_rng, tokenize_split
@@ -50,11 +50,11 @@ from core.errors import UserError
 from core.evaluation import evaluate_shard
 from core.faults import fault_point
 from core.model import GPT
-from core.runlock import hold_run, run_is_live
+from core.runlock import hold_run
+from core.runstore import RunObserver, RunStore, log_line
 from core.tokenizer import fingerprint, load_tokenizer, token_byte_lengths
 from core.workspace import Workspace
 
-EventCallback = Callable[[dict[str, Any]], None]
 DOMAIN_OF_STAGE = {"language": "english", "code": "code"}
 # Streams of the batch generator, so English replay rows never repeat the code rows' randomness.
 _STREAM_MAIN, _STREAM_REPLAY = 0, 1
@@ -83,53 +83,18 @@ class RunResult:
     metrics: dict[str, float]
 
 
-def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
-    """Every readable record (a mapping with a step); damaged lines are skipped, not fatal."""
-    path = Path(run_dir) / "metrics.jsonl"
-    if not path.exists():
-        return []
-    records = []
-    for line in path.read_bytes().splitlines():
-        try:
-            record = json.loads(line)
-        except ValueError:  # a line cut short by a crash, or not UTF-8; the rest is still good
-            continue
-        if isinstance(record, dict) and isinstance(record.get("step"), int):
-            records.append(record)
-    return records
-
-
-def read_run(run_dir: Path) -> dict[str, Any]:
-    """run.json, with status "crashed" for a run that says running but that no live process
-    holds. A damaged run.json gives status "unreadable" and an error instead of raising, so the
-    app still starts and lists the run."""
-    path = Path(run_dir) / "run.json"
-    if not path.exists():
-        raise UserError(f"no run at {run_dir}")
-    try:
-        record = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:  # ValueError: not JSON, or not UTF-8
-        record, error = None, f"{path} is unreadable: {exc}"
-    else:
-        error = f"{path} holds a {type(record).__name__}, not a mapping"
-    if not isinstance(record, dict):
-        return {"run_name": Path(run_dir).name, "status": "unreadable", "error": error}
-    if record.get("status") == "running" and not run_is_live(run_dir):
-        record["status"] = "crashed"
-    return record
-
-
 class Trainer:
     """One run: built from a config, driven by `run()`; the app holds it in a background thread."""
 
     def __init__(self, config: TrainConfig, workspace: Workspace | None = None, *, resume: bool = False,
-                 overwrite: bool = False, on_event: EventCallback | None = None,
+                 overwrite: bool = False, observer: RunObserver | None = None,
                  show_progress: bool = True):
         config.validate("training config")
         self.config = config
         self.workspace = workspace or Workspace.resolve()
         self.run_dir = self.workspace.run_dir(config.run_name)
-        self.on_event = on_event
+        self.store = RunStore(self.run_dir)
+        self.observer = observer
         self.show_progress = show_progress
         self.dist = Distributed.from_environment()
         self.device = pick_device(self.dist.device_name(config.device))
@@ -287,23 +252,20 @@ class Trainer:
             self._window_loss = state["window_loss"].to(self.device)
             self._window_steps = state["window_steps"]
         if self.dist.is_main:
-            records = [r for r in read_metrics(self.run_dir) if r["step"] <= self.step]
-            write_text(self.run_dir / "metrics.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+            self.store.keep_metrics_through(self.step)
         self._message(f"resumed at step {self.step}")
 
     # ----- bookkeeping -------------------------------------------------------------------------
-    def _emit(self, event: dict[str, Any]) -> None:
-        if self.on_event and self.dist.is_main:
-            self.on_event({"run_name": self.config.run_name, "stage": self.config.stage,
-                           "total_steps": self.config.num_steps, **event})
+    def _observers(self) -> list[RunObserver]:
+        """Who hears about the run: its files, then whoever started it; only the main rank reports."""
+        if not self.dist.is_main:
+            return []
+        return [self.store, *([self.observer] if self.observer else [])]
 
     def _message(self, text: str) -> None:
-        if not self.dist.is_main:
-            return
-        line = f"{time.strftime('%H:%M:%S')} {text}"
-        with (self.run_dir / "log.txt").open("a", encoding="utf-8") as log:
-            log.write(line + "\n")
-        self._emit({"event": "message", "text": line})
+        line = log_line(text)
+        for observer in self._observers():
+            observer.on_message(line)
 
     def _write_run(self, status: str, **extra: Any) -> None:
         record = {"run_name": self.config.run_name, "stage": self.config.stage, "status": status,
@@ -317,17 +279,7 @@ class Trainer:
         if status == "running":  # who to look for when the run is found "running" or "crashed"
             record.update(pid=os.getpid(), host=socket.gethostname())
         if self.dist.is_main:
-            write_text(self.run_dir / "run.json", json.dumps(record, indent=2))
-
-    def _record(self, metrics: dict[str, Any]) -> None:
-        if not self.dist.is_main:
-            return
-        with (self.run_dir / "metrics.jsonl").open("a", encoding="utf-8") as out:
-            out.write(json.dumps(metrics) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        fault_point("metrics-appended")
-        self._emit({"event": "metrics", **metrics})
+            self.store.write_run(record)
 
     def _save(self, name: str) -> None:
         if not self.dist.is_main:
@@ -380,7 +332,8 @@ class Trainer:
         checkpoint whose record is lost."""
         if evaluate:
             record.update(self.evaluate())
-        self._record(record)
+        for observer in self._observers():
+            observer.on_metrics(record)
         if not evaluate:
             return
         if self.last_eval["val_loss"] < self.best_val:
@@ -406,6 +359,8 @@ class Trainer:
     def _run(self, stop: threading.Event) -> RunResult:
         config = self.config
         self._write_run("running")
+        for observer in self._observers():
+            observer.on_start(config.run_name, config.stage, config.num_steps)
         self._message(f"stage {config.stage}: {self.model.num_parameters():,} parameters on "
                       f"{self.device}, {len(self.data.train):,} training tokens")
         tokens_per_step = (config.batch_size * config.grad_accum_steps * self.dist.world_size
@@ -469,15 +424,16 @@ class Trainer:
         final = self.evaluate() if status == "stopped" or not self.last_eval else self.last_eval
         self._write_run(status, final=final)
         self.dist.barrier()
-        self._emit({"event": "done", "status": status, "step": self.step})
+        for observer in self._observers():
+            observer.on_done(status, self.step)
         return RunResult(run_dir=self.run_dir, status=status, step=self.step, metrics=final)
 
 
 def train(config: TrainConfig, workspace: Workspace | None = None, *, resume: bool = False,
           overwrite: bool = False, stop: threading.Event | None = None,
-          on_event: EventCallback | None = None, show_progress: bool = True) -> RunResult:
+          observer: RunObserver | None = None, show_progress: bool = True) -> RunResult:
     """Build a `Trainer` for `config` and run it to the end (or to `stop`); the run is locked
     from before its folder is checked until this returns or raises."""
-    trainer = Trainer(config, workspace, resume=resume, overwrite=overwrite, on_event=on_event,
+    trainer = Trainer(config, workspace, resume=resume, overwrite=overwrite, observer=observer,
                       show_progress=show_progress)
     return trainer.run(stop)

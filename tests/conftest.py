@@ -107,3 +107,19 @@ def micro_config(stage: str = "language", **overrides):
               "eval_batches": 2, "log_interval": 5, "warmup_steps": 5, "device": "cpu",
               "learning_rate": 3e-3 if stage == "language" else 1e-3, **overrides}
     return load_train_config(CONFIG_DIR / f"{stage}.yaml", values)
+
+
+class Observer:
+    """A `RunObserver` that ignores everything; tests override the one event they watch."""
+
+    def on_start(self, run_name: str, stage: str, total_steps: int) -> None:
+        pass
+
+    def on_message(self, line: str) -> None:
+        pass
+
+    def on_metrics(self, record: dict) -> None:
+        pass
+
+    def on_done(self, status: str, step: int) -> None:
+        pass

@@ -18,7 +18,8 @@ from core.errors import UserError
 from core.model import GPT
 from core.runs import list_checkpoints, run_summaries
 from core.tokenizer import load_tokenizer
-from core.training import read_run, train
+from core.training import train
+from core.runstore import read_run
 
 
 @pytest.fixture

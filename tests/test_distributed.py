@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.training import read_metrics, read_run
+from core.runstore import read_metrics, read_run
 
 PROJECT = Path(__file__).resolve().parents[1]
 

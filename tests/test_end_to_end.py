@@ -5,7 +5,7 @@ import json
 from conftest import bash_documents, english_documents, write_jsonl
 
 from core.cli import main
-from core.training import read_metrics
+from core.runstore import read_metrics
 
 
 def evals(run_dir):

@@ -6,7 +6,8 @@ from core.errors import UserError
 from core.jobs import JobManager
 from core.quickstart import run_quickstart
 from core.tokenizer import load_tokenizer
-from core.training import read_metrics, read_run, train
+from core.training import train
+from core.runstore import read_metrics, read_run
 from core.workspace import Workspace
 
 

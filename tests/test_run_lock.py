@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import micro_config
+from conftest import Observer, micro_config
 
 from core.errors import UserError
 from core.runlock import hold_run, lock_path, run_is_live
-from core.training import Trainer, read_run, train
+from core.training import Trainer, train
+from core.runstore import read_run
 
 PROJECT = Path(__file__).resolve().parents[1]
 HOLDER = ("import sys, time; from core.runlock import hold_run; lock = hold_run(sys.argv[1]); "
@@ -65,7 +66,11 @@ def test_a_second_trainer_in_the_same_process_is_refused(workspace):
         Trainer(micro_config(num_steps=5, eval_interval=5), workspace, overwrite=True,
                 show_progress=False)
     seen = []
-    first.on_event = lambda event: seen.append(read_run(run)) if event["event"] == "metrics" else None
+    class Watcher(Observer):
+        def on_metrics(self, record):
+            seen.append(read_run(run))
+
+    first.observer = Watcher()
     first.run()
     assert seen[0]["status"] == "running" and seen[0]["pid"] == os.getpid()
     assert seen[0]["host"] == socket.gethostname()

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import core.data.system as system
-from core.data.system import (DEFAULT_SCRIPT_PREFIXES, installed_english_docs,
-                              installed_shell_scripts, man_to_text)
+import core.data.manpages as system  # the module whose `_python_help_topics` a test replaces
+from core.data.manpages import installed_english_docs
+from core.data.roff import man_to_text
+from core.data.scripts import DEFAULT_SCRIPT_PREFIXES, installed_shell_scripts
 from core.errors import UserError
 
 BODY = "echo 'hello from a script that is long enough to count as one'\n"

@@ -3,12 +3,13 @@ import math
 import threading
 
 import pytest
-from conftest import micro_config
+from conftest import Observer, micro_config
 
 from core.checkpoint import load_checkpoint
 from core.errors import UserError
 from core.tokenizer import train_tokenizer
-from core.training import lr_multiplier, read_metrics, read_run, train
+from core.training import lr_multiplier, train
+from core.runstore import read_metrics, read_run
 
 
 def test_schedule_warms_up_then_decays_to_the_floor():
@@ -41,12 +42,13 @@ def test_resume_continues_the_same_loss_curve(workspace):
     train(full, workspace, show_progress=False)
     stop = threading.Event()
 
-    def stop_at_ten(event):
-        if event.get("event") == "metrics" and event["step"] == 10:
-            stop.set()
+    class StopAtTen(Observer):
+        def on_metrics(self, record):
+            if record["step"] == 10:
+                stop.set()
 
     split = micro_config(run_name="split", num_steps=20, eval_interval=10, log_interval=2)
-    first = train(split, workspace, stop=stop, on_event=stop_at_ten, show_progress=False)
+    first = train(split, workspace, stop=stop, observer=StopAtTen(), show_progress=False)
     assert first.status == "stopped" and first.step == 10
     assert read_run(workspace.run_dir("split"))["status"] == "stopped"
     second = train(split, workspace, resume=True, show_progress=False)

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from core.errors import UserError
 from core.runs import run_metrics, run_summaries
-from core.training import read_run
+from core.runstore import read_run
 from core.workspace import Workspace
 from webapp import inputs
 from webapp.charts import METRICS, overlay_figure

@@ -1,0 +1,111 @@
+"""A run folder's records: run.json, metrics.jsonl and log.txt — written by one trainer, read by all.
+
+    run.json        config, status, step and final figures (replaced whole, fsynced)
+    metrics.jsonl   one record per log step; an eval step's record also has the val_* figures
+    log.txt         the human-readable lines the console shows
+
+Readers (the Runs tab, the charts, the CLI) import this module without torch or the trainer. The
+trainer reports through `RunObserver`, which both the run store and the job system implement, so
+one loop feeds the files and the live status alike.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any, Protocol
+
+from core.atomic import write_text
+from core.errors import UserError
+from core.faults import fault_point
+from core.runlock import run_is_live
+
+RUN_FILE, METRICS_FILE, LOG_FILE = "run.json", "metrics.jsonl", "log.txt"
+
+
+class RunObserver(Protocol):
+    """What a training loop tells the world; every method is called on the main rank only."""
+
+    def on_start(self, run_name: str, stage: str, total_steps: int) -> None: ...
+
+    def on_message(self, line: str) -> None: ...
+
+    def on_metrics(self, record: dict[str, Any]) -> None: ...
+
+    def on_done(self, status: str, step: int) -> None: ...
+
+
+def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
+    """Every readable record (a mapping with a step); damaged lines are skipped, not fatal."""
+    path = Path(run_dir) / METRICS_FILE
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_bytes().splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:  # a line cut short by a crash, or not UTF-8; the rest is still good
+            continue
+        if isinstance(record, dict) and isinstance(record.get("step"), int):
+            records.append(record)
+    return records
+
+
+def read_run(run_dir: Path) -> dict[str, Any]:
+    """run.json, with status "crashed" for a run that says running but that no live process
+    holds. A damaged run.json gives status "unreadable" and an error instead of raising, so the
+    app still starts and lists the run."""
+    path = Path(run_dir) / RUN_FILE
+    if not path.exists():
+        raise UserError(f"no run at {run_dir}")
+    try:
+        record = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:  # ValueError: not JSON, or not UTF-8
+        record, error = None, f"{path} is unreadable: {exc}"
+    else:
+        error = f"{path} holds a {type(record).__name__}, not a mapping"
+    if not isinstance(record, dict):
+        return {"run_name": Path(run_dir).name, "status": "unreadable", "error": error}
+    if record.get("status") == "running" and not run_is_live(run_dir):
+        record["status"] = "crashed"
+    return record
+
+
+class RunStore:
+    """The writer of one run folder's records (the trainer's main rank holds the only one)."""
+
+    def __init__(self, run_dir: Path):
+        self.run_dir = Path(run_dir)
+
+    def write_run(self, record: dict[str, Any]) -> None:
+        write_text(self.run_dir / RUN_FILE, json.dumps(record, indent=2))
+
+    def keep_metrics_through(self, step: int) -> None:
+        """Drop records past `step` (a resumed run writes them again from its checkpoint)."""
+        records = [r for r in read_metrics(self.run_dir) if r["step"] <= step]
+        write_text(self.run_dir / METRICS_FILE, "".join(json.dumps(r) + "\n" for r in records))
+
+    # ----- RunObserver -------------------------------------------------------------------------
+    def on_start(self, run_name: str, stage: str, total_steps: int) -> None:
+        """Nothing to add: the trainer has just written run.json."""
+
+    def on_message(self, line: str) -> None:
+        with (self.run_dir / LOG_FILE).open("a", encoding="utf-8") as log:
+            log.write(line + "\n")
+
+    def on_metrics(self, record: dict[str, Any]) -> None:
+        """Append durably: an eval step's record is on disk before its checkpoint is saved."""
+        with (self.run_dir / METRICS_FILE).open("a", encoding="utf-8") as out:
+            out.write(json.dumps(record) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        fault_point("metrics-appended")
+
+    def on_done(self, status: str, step: int) -> None:
+        """Nothing to add: run.json already says how the run ended."""
+
+
+def log_line(text: str) -> str:
+    """A console line as the log and the app show it: the wall-clock time, then the text."""
+    return f"{time.strftime('%H:%M:%S')} {text}"
