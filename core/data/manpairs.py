@@ -14,12 +14,12 @@ Design choices:
   is not a `To <task>, run:` introduction, a sentence that leans on its context ("the following",
   "the same", "this command"), a command whose first word no installed page names, a command with
   `<placeholder>`s or unbalanced quotes.
-- The roff is read by `core.data.system`'s converter (no `man`, no `groff`): only the NAME and
+- The roff is read by `core.data.roff`'s converter (no `man`, no `groff`): only the NAME and
   EXAMPLES sections are converted, which keeps a pass over ~18,000 pages to seconds. mdoc (BSD)
   pages give their NAME (`.Nm`/`.Nd`) but no examples, whose macros that converter does not read.
 - A page name like `git-log` is the command `git log` when its SYNOPSIS says so; a dashed name of a
   suite whose SYNOPSIS does not confirm it (`ip-link`) is no command and gives no pair.
-- Pages are visited breadth first across command families (`system._breadth_first`), so a
+- Pages are visited breadth first across command families (`manpages.breadth_first`), so a
   `max_pages` sample is not all `gcloud_*` pages, and each real file once (symlinks share one).
 """
 from __future__ import annotations
@@ -31,8 +31,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from core.data.bashdoc import Pair, one_line
-from core.data.system import (DEFAULT_MAN_ROOT, _arguments, _breadth_first, _ManPage, _plain,
-                              _read_man_page, _sorted_entries, man_to_text)
+from core.data.folders import sorted_entries as _sorted_entries
+from core.data.manpages import (DEFAULT_MAN_ROOT, breadth_first as _breadth_first,
+                                read_man_page as _read_man_page)
+from core.data.roff import (ManPage as _ManPage, man_to_text, plain as _plain,
+                            request_arguments as _arguments)
 from core.errors import UserError
 
 _SECTIONS = ("man1", "man8")

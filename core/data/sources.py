@@ -68,12 +68,12 @@ def _local(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Ite
 
 
 def _installed_docs(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
-    from core.data.system import installed_english_docs
+    from core.data.manpages import installed_english_docs
     return _without_pairs(installed_english_docs(max_docs=max_files))
 
 
 def _installed_scripts(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
-    from core.data.system import installed_shell_scripts
+    from core.data.scripts import installed_shell_scripts
     return _without_pairs(installed_shell_scripts(max_files=max_files))
 
 
