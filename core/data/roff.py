@@ -143,7 +143,7 @@ class ManPage:
     def _define_string(self, definition: str) -> None:
         name, _, value = definition.partition(" ")
         value = value.lstrip()
-        self.strings[name] = value[1:] if value.startswith('"') else value
+        self.strings[name] = value.removeprefix('"')
 
     def _break(self) -> None:
         if self.words:
