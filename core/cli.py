@@ -242,11 +242,44 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
 
 
 def _export(args: argparse.Namespace, workspace: Workspace) -> None:
-    from core.checkpoint import export_checkpoint
+    source, out = workspace.path(args.checkpoint), workspace.path(args.out)
+    if args.format == "onnx":
+        from core.export.onnx import export_onnx
 
-    out = export_checkpoint(workspace.path(args.checkpoint), workspace.path(args.out), half=args.half,
-                            replace=args.replace, protected=workspace.guarded)
-    print(f"exported {args.checkpoint} -> {out} (load it with core.checkpoint.load_checkpoint)")
+        if args.half:
+            raise UserError("--half is for --format ours and hf; the ONNX graph is float32, which every "
+                            "runtime's CPU kernels accept")
+        export_onnx(source, out, replace=args.replace, protected=workspace.guarded)
+        print(f"exported {args.checkpoint} -> {out / 'model.onnx'} (inputs and outputs in {out / 'model_io.json'})")
+    elif args.format == "hf":
+        from core.export.hf import export_hf
+
+        export_hf(source, out, half=args.half, replace=args.replace, protected=workspace.guarded)
+        print(f"exported {args.checkpoint} -> {out} (load it with transformers' "
+              "AutoModelForCausalLM.from_pretrained and AutoTokenizer.from_pretrained)")
+    else:
+        from core.checkpoint import export_checkpoint
+
+        export_checkpoint(source, out, half=args.half, replace=args.replace, protected=workspace.guarded)
+        print(f"exported {args.checkpoint} -> {out} (load it with core.checkpoint.load_checkpoint)")
+
+
+def _import_hf(args: argparse.Namespace, workspace: Workspace) -> None:
+    from core.export.hf_import import import_hf
+
+    result = import_hf(workspace.path(args.folder), workspace.path(args.out), replace=args.replace,
+                       protected=workspace.guarded)
+    shape = result.shape
+    print(f"imported {args.folder} -> {result.path} ({shape.n_layer} layers × {shape.n_embd}, {shape.n_head} "
+          f"heads, context {shape.context_length}, {shape.vocab_size:,} tokens)")
+    if result.preset:
+        print(f"size {result.preset}; fine-tune it on bash with "
+              f"`python -m core train_code --language-checkpoint {args.out}`")
+    else:
+        print(f"its shape matches no size in configs/models.yaml; to fine-tune it on bash, add a line "
+              f"`NAME: {{n_layer: {shape.n_layer}, n_head: {shape.n_head}, n_embd: {shape.n_embd}, "
+              f"context_length: {shape.context_length}}}` there and run "
+              f"`python -m core train_code --language-checkpoint {args.out} --model NAME`")
 
 
 def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
@@ -406,10 +439,19 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--seed", type=int, default=0, help="pairs: seed of sampled candidates")
         p.add_argument("--out", default="reports/report.json", help="report path (workspace-relative)")
         p.add_argument("--replace", action="store_true", help="replace an existing report at --out")
-    p = command("export", _export, "copy a checkpoint without trainer state, ready to share")
+    p = command("export", _export, "a checkpoint ready to share: ours (without trainer state), a "
+                                    "transformers folder (hf) or an ONNX graph with its KV cache (onnx)")
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--format", choices=("ours", "hf", "onnx"), default="ours",
+                   help="ours: our checkpoint folder; hf: GPT-2 for transformers' Auto classes; onnx: "
+                        "a decoder-step graph with past/present key-values")
     p.add_argument("--half", action="store_true", help="store the weights in float16 (half the size)")
+    p.add_argument("--replace", action="store_true", help="replace an existing folder at --out")
+    p = command("import-hf", _import_hf, "a GPT-2-shaped transformers folder (tied head, gelu_new, "
+                                         "LayerNorm eps 1e-5) as a checkpoint of ours")
+    p.add_argument("folder", help="a local transformers folder (config.json, model.safetensors, tokenizer)")
+    p.add_argument("--out", required=True, help="the checkpoint folder to write")
     p.add_argument("--replace", action="store_true", help="replace an existing folder at --out")
     p = command("recipe", _recipe, "train, evaluate and (with --ship) ship the demo checkpoints")
     p.add_argument("--config", default=str(CONFIG_DIR / "recipe.yaml"), help="the recipe's YAML")

@@ -74,3 +74,22 @@ def test_replace_is_asked_for_before_a_corpus_tokenizer_or_report_is_rebuilt(wor
     assert main(tokenizer) == 2
     assert main([*tokenizer, "--replace"]) == 0
     assert "tokenizer default: 300 tokens" in capsys.readouterr().out
+
+
+def test_export_and_import_hf_refuse_bad_inputs_in_one_line(tmp_path, capsys):
+    base = ["--workspace", str(tmp_path)]
+    not_gpt2 = tmp_path / "bert"
+    not_gpt2.mkdir()
+    (not_gpt2 / "config.json").write_text('{"model_type": "bert"}')
+    cases = [
+        (["export", "--checkpoint", "x", "--out", "y", "--format", "gguf"], "invalid choice: 'gguf'"),
+        (["export", "--checkpoint", "x", "--out", "y", "--format", "hf"], "checkpoint not found"),
+        (["import-hf", str(tmp_path / "absent"), "--out", "y"], "is not a folder"),
+        (["import-hf", str(tmp_path), "--out", "y"], "has no config.json"),
+        (["import-hf", str(not_gpt2), "--out", "y"], "it is a 'bert' model"),
+        (["import-hf", str(not_gpt2)], "the following arguments are required: --out"),
+    ]
+    for args, message in cases:
+        assert main([*base, *args]) == 2, args
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1, (args, err)

@@ -131,9 +131,11 @@ def _foreign_gpt2(folder: Path, tokenizer_path: Path, **config_overrides) -> "to
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
 
     tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    end = tokenizer.token_to_id("<|endoftext|>")
     torch.manual_seed(0)
     model = GPT2LMHeadModel(GPT2Config(vocab_size=tokenizer.get_vocab_size(), n_positions=24, n_embd=48,
-                                       n_layer=3, n_head=4, **config_overrides)).eval()
+                                       n_layer=3, n_head=4, bos_token_id=end, eos_token_id=end,
+                                       **config_overrides)).eval()
     model.save_pretrained(folder)
     PreTrainedTokenizerFast(tokenizer_object=tokenizer, eos_token="<|endoftext|>").save_pretrained(folder)
     return model
@@ -164,6 +166,7 @@ def test_any_gpt2_of_our_shape_imports_with_its_logits(trained, tmp_path, capsys
 def test_unrepresentable_models_are_refused_in_one_line(trained, tmp_path, capsys, overrides, message):
     root, checkpoint = trained
     _foreign_gpt2(tmp_path / "foreign", checkpoint / "tokenizer.json", **overrides)
+    capsys.readouterr()  # transformers' own progress bar
     assert main(["--workspace", str(root), "import-hf", str(tmp_path / "foreign"), "--out",
                  str(tmp_path / "imported")]) == 2
     err = capsys.readouterr().err
@@ -180,6 +183,7 @@ def test_weights_without_a_bias_are_refused_in_one_line(trained, tmp_path, capsy
     weights = load_file(str(folder / "model.safetensors"))
     del weights["transformer.h.1.mlp.c_fc.bias"]
     save_file(weights, str(folder / "model.safetensors"), metadata={"format": "pt"})
+    capsys.readouterr()  # transformers' own progress bar
     assert main(["--workspace", str(root), "import-hf", str(folder), "--out", str(tmp_path / "imported")]) == 2
     err = capsys.readouterr().err
     assert "lack transformer.h.1.mlp.c_fc.bias" in err and err.count("\n") == 1, err
