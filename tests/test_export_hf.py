@@ -125,6 +125,17 @@ def test_import_of_an_export_is_the_same_checkpoint(trained, exported, tmp_path,
     assert imported.info["train_config"]["model"] == "micro" and imported.info["stage"] == "language"
 
 
+def test_stage_2_fine_tunes_an_imported_model(trained, exported, capsys):
+    """What stage 2 reads from its parent (size preset, tokenizer fingerprint) survives the trip."""
+    root, _ = trained
+    assert main(["--workspace", str(root), "import-hf", str(exported), "--out", "imported"]) == 0
+    assert main(["--workspace", str(root), "train_code", "--language-checkpoint", "imported", "--run-name",
+                 "from-imported", "--num-steps", "2", "--eval-interval", "2", "--eval-batches", "1",
+                 "--batch-size", "4", "--device", "cpu"]) == 0
+    assert "from-imported: finished at step 2" in capsys.readouterr().out
+    assert load_checkpoint(root / "checkpoints" / "from-imported" / "last").info["parent"] == str(root / "imported")
+
+
 def _foreign_gpt2(folder: Path, tokenizer_path: Path, **config_overrides) -> "torch.nn.Module":
     """A GPT2LMHeadModel made by transformers alone (random weights, a shape no preset has)."""
     from tokenizers import Tokenizer
