@@ -25,9 +25,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from core.config import CONFIG_DIR, load_train_config  # noqa: E402
 from core.data.shards import tokenize_split  # noqa: E402
 from core.data.sources import download  # noqa: E402
+from core.runstore import read_metrics  # noqa: E402
 from core.tokenizer import token_byte_lengths, train_tokenizer  # noqa: E402
 from core.training import Trainer  # noqa: E402
-from core.runstore import read_metrics  # noqa: E402
 from core.workspace import Workspace  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"

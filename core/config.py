@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeVar
 import yaml
 
 from core.errors import UserError
+from core.names import DOMAINS, STAGES
 from core.workspace import check_name
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
@@ -82,7 +83,6 @@ class ModelConfig:
             raise UserError(f"{where}: dropout must be in [0, 1), got {self.dropout}")
 
 
-STAGES = ("language", "code")
 
 
 @dataclass
@@ -170,7 +170,9 @@ class SourceSpec:
     gated: bool = False
 
     def validate(self, where: str) -> None:
-        from core.data.sources import validate_source  # the registry of kinds lives with the readers
+        from core.data.sources import (
+            validate_source,  # the registry of kinds lives with the readers
+        )
 
         validate_source(self, where)
         if self.format not in ("plain", "tiny_codes"):
@@ -278,7 +280,7 @@ def data_sources(path: str | Path = CONFIG_DIR / "datasets.yaml") -> dict[str, d
         raise UserError(f"{path}: expected domains english and code")
     sources: dict[str, dict[str, SourceSpec]] = {}
     for domain, named in data.items():
-        if domain not in ("english", "code") or not isinstance(named, dict):
+        if domain not in DOMAINS or not isinstance(named, dict):
             raise UserError(f"{path}: top-level keys must be english and code, each a mapping")
         sources[domain] = {name: from_dict(SourceSpec, spec, f"{path}: {domain}.{name}")
                            for name, spec in named.items()}

@@ -22,11 +22,12 @@ from typing import Any
 
 from core.config import CONFIG_DIR, TrainConfig, check_range, from_dict, load_train_config, model_preset, read_yaml
 from core.errors import UserError
+from core.names import SHIPPED_RUNS
 from core.workspace import PROJECT_ROOT, Workspace
 
 RECIPE_PATH = CONFIG_DIR / "recipe.yaml"
 RUNS = {"language": "language", "bilingual": "bilingual", "code_only": "code-only"}
-SHIPPED = ("language", "bilingual")
+
 ENGLISH_CORPUS, CODE_CORPUS, TOKENIZER = "recipe-english", "recipe-pairs", "recipe"
 
 
@@ -143,7 +144,7 @@ def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = N
     log = log or _Log(workspace, recipe, resume=True)
     began = time.perf_counter()
     held_out, training = held_out_and_training(workspace, recipe.code_sources, max_pairs=recipe.max_pairs)
-    for name in SHIPPED:
+    for name in SHIPPED_RUNS:
         export_checkpoint(workspace.run_dir(name) / "best", _ship_dir(workspace) / name / "best", half=True,
                           replace=True)
     if recipe.retrieval_examples:
@@ -183,15 +184,15 @@ def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool =
     `checkpoints/`; parents are rewritten as workspace-relative paths so the copies point at
     each other wherever the project lives. Existing runs of those names are replaced only when
     asked."""
-    sources = [_ship_dir(workspace) / name / "best" for name in SHIPPED]
+    sources = [_ship_dir(workspace) / name / "best" for name in SHIPPED_RUNS]
     for source in sources:
         if not (source / "model.safetensors").exists():
             raise UserError(f"nothing to ship at {source}: run the recipe first")
-    taken = [destination / "checkpoints" / name for name in SHIPPED if (destination / "checkpoints" / name).exists()]
+    taken = [destination / "checkpoints" / name for name in SHIPPED_RUNS if (destination / "checkpoints" / name).exists()]
     if taken and not replace:
         raise UserError(f"{', '.join(map(str, taken))} exist; replace them explicitly (--replace)")
     shipped = []
-    for name, source in zip(SHIPPED, sources):
+    for name, source in zip(SHIPPED_RUNS, sources):
         target = destination / "checkpoints" / name
         if target.exists():
             shutil.rmtree(target)
@@ -200,7 +201,7 @@ def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool =
         info = json.loads((target / "best" / "config.json").read_text(encoding="utf-8"))
         for record in (run, info):
             if record.get("parent"):
-                record["parent"] = f"checkpoints/{SHIPPED[0]}/best"
+                record["parent"] = f"checkpoints/{SHIPPED_RUNS[0]}/best"
         (target / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
         (target / "best" / "config.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
         shutil.copy2(workspace.run_dir(name) / "metrics.jsonl", target / "metrics.jsonl")

@@ -30,12 +30,19 @@ from core.checkpoint import Checkpoint, load_checkpoint, read_info
 from core.config import check_range
 from core.data.bashdoc import Pair
 from core.data.shards import tokenize_split
-from core.evaluation import (bash_syntax_ok, distinct_n, evaluate_shard, first_command_word,
-                             repetition_rate, shellcheck_warnings)
+from core.errors import UserError
+from core.evaluation import (
+    bash_syntax_ok,
+    distinct_n,
+    evaluate_shard,
+    first_command_word,
+    repetition_rate,
+    shellcheck_warnings,
+)
 from core.generation import GenerationSettings, generate
+from core.names import REPORT_COLUMNS, val_bpb_key, val_loss_key
 from core.pairs import score_pairs, write_pair_outputs
 from core.retrieval import RetrievalIndex
-from core.errors import UserError
 from core.tokenizer import token_byte_lengths
 from core.workspace import Workspace
 
@@ -43,9 +50,7 @@ STORY_PROMPTS = ("Once upon a time, there was a little", "One day, a girl named 
                  "The old man looked at the sky and said")
 BASH_PROMPTS = ("Create a backup script", "list all large files", "count the lines of every text file",
                 "delete log files older than 30 days", "check if a website is up")
-COLUMNS = ("val_loss_english", "val_bpb_english", "val_loss_code", "val_bpb_code", "forgetting_bpb_english",
-           "bash_valid_share", "bash_command_share", "shellcheck_warnings", "utility_accuracy", "token_overlap",
-           "distinct_2", "repetition_rate")
+COLUMNS = REPORT_COLUMNS
 RETRIEVAL_BASELINE = "retrieval baseline (TF-IDF)"
 DEFAULT_CORPUS = "installed"  # measured when present and no corpus is named
 MAX_SAMPLES = 64  # bash samples per prompt: 5 prompts × 64 already takes minutes per checkpoint
@@ -103,8 +108,8 @@ def _language_figures(checkpoint: Checkpoint, workspace: Workspace, corpora: dic
         if len(shard) <= checkpoint.model.config.context_length:
             continue
         report = evaluate_shard(checkpoint.model, shard, token_bytes, eval_batches, batch_size)
-        figures[f"val_loss_{domain}"] = round(report.loss, 4)
-        figures[f"val_bpb_{domain}"] = round(report.bits_per_byte, 4)
+        figures[val_loss_key(domain)] = round(report.loss, 4)
+        figures[val_bpb_key(domain)] = round(report.bits_per_byte, 4)
     return figures
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.names import SHIPPED_RUNS
 from core.runstore import read_metrics, read_run
 from core.workspace import PROJECT_ROOT, Workspace
 
@@ -64,7 +65,7 @@ def shipped_checkpoints(root: Path = PROJECT_ROOT) -> list[CheckpointEntry]:
     """The demo checkpoints that ship with the project (`checkpoints/language`, `checkpoints/bilingual`),
     wherever the workspace is, so a fresh clone or a Space with its own volume shows them at once."""
     entries = []
-    for name in ("language", "bilingual"):
+    for name in SHIPPED_RUNS:
         path = root / "checkpoints" / name / "best"
         if (path / "model.safetensors").exists():
             stage = "language" if name == "language" else "code"

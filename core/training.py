@@ -50,12 +50,12 @@ from core.errors import UserError
 from core.evaluation import evaluate_shard
 from core.faults import fault_point
 from core.model import GPT
+from core.names import DOMAIN_OF_STAGE, val_bpb_key, val_loss_key
 from core.runlock import hold_run
 from core.runstore import RunObserver, RunStore, log_line
 from core.tokenizer import fingerprint, load_tokenizer, token_byte_lengths
 from core.workspace import Workspace
 
-DOMAIN_OF_STAGE = {"language": "english", "code": "code"}
 # Streams of the batch generator, so English replay rows never repeat the code rows' randomness.
 _STREAM_MAIN, _STREAM_REPLAY = 0, 1
 
@@ -318,11 +318,11 @@ class Trainer:
         for domain, shard in self.data.val.items():
             report = evaluate_shard(self.model, shard, self.token_bytes, config.eval_batches,
                                     config.batch_size, self.dist)
-            figures[f"val_loss_{domain}"] = round(report.loss, 5)
-            figures[f"val_bpb_{domain}"] = round(report.bits_per_byte, 5)
+            figures[val_loss_key(domain)] = round(report.loss, 5)
+            figures[val_bpb_key(domain)] = round(report.bits_per_byte, 5)
         primary = DOMAIN_OF_STAGE[config.stage]
-        figures["val_loss"] = figures[f"val_loss_{primary}"]
-        figures["val_bpb"] = figures[f"val_bpb_{primary}"]
+        figures["val_loss"] = figures[val_loss_key(primary)]
+        figures["val_bpb"] = figures[val_bpb_key(primary)]
         self.last_eval = figures
         return figures
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import UserError
+from core.names import DOMAINS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = ("english", "code")
 # Letters, digits and . _ + - ; not starting with a dot, so never "..", a hidden file or a path.
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
 

@@ -17,9 +17,9 @@ from core.config import ModelConfig
 from core.errors import UserError
 from core.model import GPT
 from core.runs import list_checkpoints, run_summaries
+from core.runstore import read_run
 from core.tokenizer import load_tokenizer
 from core.training import train
-from core.runstore import read_run
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from conftest import micro_config
 from core.checkpoint import load_checkpoint
 from core.config import CONFIG_DIR
 from core.errors import UserError
-from core.training import train
 from core.runstore import read_metrics, read_run
+from core.training import train
 from core.workspace import Workspace
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -5,9 +5,9 @@ from conftest import micro_config
 from core.errors import UserError
 from core.jobs import JobManager
 from core.quickstart import run_quickstart
+from core.runstore import read_metrics, read_run
 from core.tokenizer import load_tokenizer
 from core.training import train
-from core.runstore import read_metrics, read_run
 from core.workspace import Workspace
 
 

@@ -15,8 +15,8 @@ from conftest import Observer, micro_config
 
 from core.errors import UserError
 from core.runlock import hold_run, lock_path, run_is_live
-from core.training import Trainer, train
 from core.runstore import read_run
+from core.training import Trainer, train
 
 PROJECT = Path(__file__).resolve().parents[1]
 HOLDER = ("import sys, time; from core.runlock import hold_run; lock = hold_run(sys.argv[1]); "

@@ -7,9 +7,9 @@ from conftest import Observer, micro_config
 
 from core.checkpoint import load_checkpoint
 from core.errors import UserError
+from core.runstore import read_metrics, read_run
 from core.tokenizer import train_tokenizer
 from core.training import lr_multiplier, train
-from core.runstore import read_metrics, read_run
 
 
 def test_schedule_warms_up_then_decays_to_the_floor():

@@ -6,10 +6,9 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.names import METRICS, panel
+
 Records = list[dict[str, Any]]
-LOSS_SERIES = (("train_loss", "train"), ("val_loss_english", "val English"), ("val_loss_code", "val code"))
-METRICS = ("val_loss", "val_loss_english", "val_loss_code", "val_bpb_english", "val_bpb_code",
-           "train_loss", "lr", "tokens_per_s")
 
 
 def _series(records: Records, key: str) -> tuple[list[int], list[float]]:
@@ -18,17 +17,17 @@ def _series(records: Records, key: str) -> tuple[list[int], list[float]]:
 
 
 def training_figure(records: Records, log_scale: bool = False, title: str = "") -> go.Figure:
-    """Losses (train, val English, val code) beside the learning rate, step on the x axis."""
+    """The loss panel's metrics (train, val English, val code) beside the learning rate panel's,
+    step on the x axis; train loss, logged every few steps, as a line, evaluations as points."""
     figure = make_subplots(rows=1, cols=2, column_widths=[0.68, 0.32],
                            subplot_titles=("loss", "learning rate"))
-    for key, name in LOSS_SERIES:
-        steps, values = _series(records, key)
-        if steps:
-            figure.add_trace(go.Scatter(x=steps, y=values, name=name,
-                                        mode="lines" if key == "train_loss" else "lines+markers"), 1, 1)
-    steps, values = _series(records, "lr")
-    if steps:
-        figure.add_trace(go.Scatter(x=steps, y=values, name="lr", mode="lines", showlegend=False), 1, 2)
+    for column, name in ((1, "loss"), (2, "lr")):
+        for metric in panel(name):
+            steps, values = _series(records, metric.key)
+            if steps:
+                mode = "lines+markers" if metric.key.startswith("val_") else "lines"
+                figure.add_trace(go.Scatter(x=steps, y=values, name=metric.label, mode=mode,
+                                            showlegend=column == 1), 1, column)
     figure.update_yaxes(type="log" if log_scale else "linear", row=1, col=1)
     figure.update_xaxes(title_text="step")
     figure.update_layout(title=title or None, height=360, margin=dict(l=40, r=20, t=50, b=40),
@@ -43,7 +42,8 @@ def overlay_figure(runs: dict[str, Records], metric: str, log_scale: bool = Fals
         steps, values = _series(records, metric)
         if steps:
             figure.add_trace(go.Scatter(x=steps, y=values, name=name, mode="lines+markers"))
-    figure.update_layout(title=metric, height=380, xaxis_title="step", yaxis_title=metric,
+    label = METRICS[metric].title if metric in METRICS else metric
+    figure.update_layout(title=label, height=380, xaxis_title="step", yaxis_title=label,
                          yaxis_type="log" if log_scale else "linear",
                          margin=dict(l=40, r=20, t=50, b=40))
     return figure

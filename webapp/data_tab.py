@@ -10,6 +10,7 @@ from core.data.corpus import Manifest, read_documents
 from core.data.sources import download
 from core.errors import UserError
 from core.hosting import DemoLimits
+from core.names import DOMAINS
 from core.tokenizer import DEFAULT_VOCAB_SIZE, train_tokenizer
 from core.workspace import Workspace
 from webapp import inputs
@@ -18,7 +19,7 @@ SAMPLES = 3
 
 
 def _corpus_choices(workspace: Workspace) -> list[str]:
-    return [f"{domain}/{name}" for domain in ("english", "code") for name in workspace.corpora(domain)]
+    return [f"{domain}/{name}" for domain in DOMAINS for name in workspace.corpora(domain)]
 
 
 def describe_corpus(workspace: Workspace, choice: str | None) -> tuple[dict, str]:

@@ -7,6 +7,7 @@ from plotly.subplots import make_subplots
 
 from core.data.sources import pair_source_names
 from core.errors import UserError
+from core.names import METRICS
 from core.report import COLUMNS, bilingual_report
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
@@ -25,15 +26,14 @@ def held_out_pairs(workspace: Workspace, sources: list[str], per_source: int):
     pair_sets, training = held_out_and_training(workspace, sources, max_pairs=per_source)
     return pair_sets, (RetrievalIndex(training) if training else None)
 
-CHARTED = (("val_bpb_english", "English bits/byte ↓"), ("val_bpb_code", "bash bits/byte ↓"),
-           ("bash_valid_share", "scripts bash -n accepts ↑"), ("utility_accuracy", "right utility ↑"))
+CHARTED = [metric for metric in METRICS.values() if metric.charted]
 
 
 def report_figure(rows: list[dict]) -> go.Figure:
-    figure = make_subplots(rows=1, cols=len(CHARTED), subplot_titles=[title for _, title in CHARTED])
+    figure = make_subplots(rows=1, cols=len(CHARTED), subplot_titles=[metric.title for metric in CHARTED])
     names = [row["checkpoint"].split("/checkpoints/")[-1] for row in rows]
-    for column, (key, _) in enumerate(CHARTED, start=1):
-        figure.add_trace(go.Bar(x=names, y=[row.get(key) for row in rows], showlegend=False), 1, column)
+    for column, metric in enumerate(CHARTED, start=1):
+        figure.add_trace(go.Bar(x=names, y=[row.get(metric.key) for row in rows], showlegend=False), 1, column)
     figure.update_layout(height=380, margin=dict(l=30, r=10, t=50, b=90))
     return figure
 

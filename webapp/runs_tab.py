@@ -5,11 +5,12 @@ import gradio as gr
 import plotly.graph_objects as go
 
 from core.errors import UserError
+from core.names import METRICS, TRAINING_METRICS
 from core.runs import run_metrics, run_summaries
 from core.runstore import read_run
 from core.workspace import Workspace
 from webapp import inputs
-from webapp.charts import METRICS, overlay_figure
+from webapp.charts import overlay_figure
 
 COLUMNS = ["run", "stage", "status", "step", "model", "parameters", "val_loss_english", "val_loss_code",
            "elapsed_s", "updated"]
@@ -30,7 +31,8 @@ def build_runs_tab(workspace: Workspace) -> None:
     names = [row["run"] for row in run_summaries(workspace)]
     with gr.Row():
         chosen = gr.Dropdown(names, value=names[:2], multiselect=True, label="runs to overlay")
-        metric = gr.Dropdown(list(METRICS), value="val_loss_english", label="metric")
+        metric = gr.Dropdown([(METRICS[key].label, key) for key in TRAINING_METRICS], value="val_loss_english",
+                             label="metric")
         log_scale = gr.Checkbox(label="log scale", value=False)
     chart = gr.Plot(label="overlay")
     details = gr.JSON(label="run.json of the first chosen run")

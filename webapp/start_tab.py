@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+from core.config import model_presets
 from core.errors import UserError
 from core.jobs import job_manager
 from core.workspace import Workspace
@@ -37,7 +38,9 @@ def build_start_tab(workspace: Workspace) -> None:
     with gr.Row():
         language_steps = gr.Number(label="stage 1 steps", value=600, precision=0, minimum=10)
         code_steps = gr.Number(label="stage 2 steps", value=400, precision=0, minimum=10)
-        model = gr.Dropdown(["cpu", "micro", "tiny"], value="cpu", label="model size")
+        limits = job_manager(workspace).limits
+        sizes = [size for size in model_presets() if not limits or size in limits.models]
+        model = gr.Dropdown(sizes, value="cpu", label="model size")
         replace = gr.Checkbox(label="replace earlier quick-start runs", value=False)
     start = gr.Button("Quick start", variant="primary")
     result = gr.Markdown()

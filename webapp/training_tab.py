@@ -7,9 +7,10 @@ from typing import Any
 
 import gradio as gr
 
-from core.config import CONFIG_DIR, STAGES, TrainConfig, load_train_config, model_presets, save_train_config
+from core.config import CONFIG_DIR, TrainConfig, load_train_config, model_presets, save_train_config
 from core.errors import UserError
 from core.jobs import job_manager
+from core.names import STAGES
 from core.runs import list_checkpoints
 from core.workspace import Workspace
 from webapp import inputs
