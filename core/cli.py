@@ -17,7 +17,7 @@ import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from core.config import CONFIG_DIR, check_device, data_sources, load_train_config, model_presets
+from core.config import CONFIG_DIR, TrainConfig, check_device, data_sources, model_presets
 from core.errors import UserError
 from core.workspace import PROJECT_ROOT, Workspace
 
@@ -78,25 +78,12 @@ def _tokenizer(args: argparse.Namespace, workspace: Workspace) -> None:
 
 
 # ----- training --------------------------------------------------------------------------------
-_OVERRIDES = ("run_name", "model", "tokenizer", "english_corpus", "code_corpus", "init_from",
-              "learning_rate", "num_steps", "batch_size", "grad_accum_steps", "warmup_steps",
-              "eval_interval", "eval_batches", "log_interval", "replay_fraction", "request_loss_weight", "seed", "device")
-
-
 def _train(args: argparse.Namespace, workspace: Workspace) -> None:
-    from core.checkpoint import read_info
+    from core.runconfig import resolve_run_config
     from core.training import train
 
-    if not args.config:
-        raise UserError("train needs --config (configs/language.yaml or configs/code.yaml)")
-    overrides = {name: getattr(args, name, None) for name in _OVERRIDES}
-    if args.from_scratch:
-        overrides["from_scratch"] = True
-    config = load_train_config(args.config, overrides)
-    if config.stage == "code" and not config.from_scratch and args.model is None and config.init_from:
-        # Stage 2 continues the parent's network, so its size is the parent's unless stated.
-        parent_info = read_info(workspace.path(config.init_from))
-        config.model = parent_info.get("train_config", {}).get("model", config.model)
+    overrides = {field.name: getattr(args, field.name) for field in dataclasses.fields(TrainConfig)}
+    config = resolve_run_config(workspace, overrides, config_file=args.config, resume=args.resume)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: object) -> None:
@@ -115,12 +102,12 @@ def _train(args: argparse.Namespace, workspace: Workspace) -> None:
 
 
 def _train_language(args: argparse.Namespace, workspace: Workspace) -> None:
-    args.config = args.config or str(CONFIG_DIR / "language.yaml")
+    args.stage = "language"
     _train(args, workspace)
 
 
 def _train_code(args: argparse.Namespace, workspace: Workspace) -> None:
-    args.config = args.config or str(CONFIG_DIR / "code.yaml")
+    args.stage = "code"
     args.init_from = args.language_checkpoint or args.init_from
     _train(args, workspace)
 
@@ -324,28 +311,20 @@ def _add_download_args(parser: argparse.ArgumentParser, default_source: str) -> 
 
 
 def _add_train_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", help="stage YAML (configs/*.yaml; train_language/train_code pick theirs)")
-    parser.add_argument("--run-name")
-    parser.add_argument("--model", help="size preset from configs/models.yaml")
-    parser.add_argument("--tokenizer")
-    parser.add_argument("--english-corpus")
-    parser.add_argument("--code-corpus")
-    parser.add_argument("--init-from", help="checkpoint folder to start stage code from")
-    parser.add_argument("--learning-rate", type=float)
-    parser.add_argument("--num-steps", type=int)
-    parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--grad-accum-steps", type=int)
-    parser.add_argument("--warmup-steps", type=int)
-    parser.add_argument("--eval-interval", type=int)
-    parser.add_argument("--eval-batches", type=int)
-    parser.add_argument("--log-interval", type=int)
-    parser.add_argument("--replay-fraction", type=float, help="share of English rows in stage code")
-    parser.add_argument("--request-loss-weight", type=float,
-                        help="loss weight of a request's tokens relative to its answer's (stage code; 1 = plain)")
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--device", help="auto, cpu, cuda or mps")
-    parser.add_argument("--from-scratch", action="store_true", help="stage code without a parent")
-    parser.add_argument("--resume", action="store_true", help="continue from the run's last/")
+    """A flag for every TrainConfig field (`--learning-rate` for learning_rate), with its help: a
+    new setting is a flag with no edit here. A flag not given leaves the YAML's value."""
+    parser.add_argument("--config", help="stage YAML to start from (default: configs/<stage>.yaml)")
+    types = typing.get_type_hints(TrainConfig)
+    for field in dataclasses.fields(TrainConfig):
+        flag, help_text = "--" + field.name.replace("_", "-"), field.metadata.get("help")
+        kind = types[field.name]
+        if kind is bool:
+            parser.add_argument(flag, action="store_true", default=None, help=help_text)
+        else:
+            parser.add_argument(flag, type=next(t for t in (int, float, str) if t is kind or t in
+                                                typing.get_args(kind)), help=help_text)
+    parser.add_argument("--resume", action="store_true",
+                        help="continue the run from its last/ with its saved config (--num-steps may extend it)")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing run")
 
 

@@ -85,37 +85,44 @@ class ModelConfig:
 
 
 
+def setting(default: Any, help_text: str) -> Any:
+    """A config field with the help text that the CLI flag and the app's field show."""
+    return field(default=default, metadata={"help": help_text})
+
+
 @dataclass
 class TrainConfig:
     """One training run. Stage "language" trains from scratch on English; stage "code" starts
     from a language checkpoint (`init_from`) unless `from_scratch` asks for a code-only baseline."""
 
-    stage: str = "language"
-    run_name: str = "language"
-    model: str = "cpu"
-    tokenizer: str = "default"
-    english_corpus: str = "installed"
-    code_corpus: str = "installed"
-    init_from: str | None = None
-    from_scratch: bool = False
-    learning_rate: float = 3e-4
-    min_lr_ratio: float = 0.1
-    warmup_steps: int = 50
-    num_steps: int = 1000
-    batch_size: int = 16
-    grad_accum_steps: int = 1
-    weight_decay: float = 0.1
-    beta1: float = 0.9
-    beta2: float = 0.95
-    grad_clip: float = 1.0
-    eval_interval: int = 100
-    eval_batches: int = 10
-    log_interval: int = 10
-    replay_fraction: float = 0.0
-    # Loss weight of a request's own tokens relative to its answer's (1 = plain language modelling).
-    request_loss_weight: float = 1.0
-    seed: int = 1337
-    device: str = "auto"
+    # Each field is one setting everywhere: a CLI flag (--learning-rate), a field of the app's
+    # Training tab and a key of the saved config are all generated from it and its help.
+    stage: str = setting("language", "language: English from scratch · code: bash from a stage-1 checkpoint")
+    run_name: str = setting("language", "run folder name under checkpoints/")
+    model: str = setting("cpu", "size preset from configs/models.yaml (stage 2: its parent's unless given)")
+    tokenizer: str = setting("default", "tokenizer name under tokenizers/")
+    english_corpus: str = setting("installed", "English corpus name (trained on in stage 1, evaluated always)")
+    code_corpus: str = setting("installed", "bash corpus name (trained on in stage 2, evaluated always)")
+    init_from: str | None = setting(None, "stage-1 checkpoint folder that stage 2 fine-tunes")
+    from_scratch: bool = setting(False, "stage 2 without a parent: the code-only baseline")
+    learning_rate: float = setting(3e-4, "peak learning rate, reached after the warmup")
+    min_lr_ratio: float = setting(0.1, "the cosine decay's floor, as a share of the peak")
+    warmup_steps: int = setting(50, "steps of linear warmup")
+    num_steps: int = setting(600, "optimizer steps in all")
+    batch_size: int = setting(16, "sequences per micro-batch")
+    grad_accum_steps: int = setting(1, "micro-batches per optimizer step")
+    weight_decay: float = setting(0.1, "AdamW weight decay (matrices only)")
+    beta1: float = setting(0.9, "AdamW beta1")
+    beta2: float = setting(0.95, "AdamW beta2")
+    grad_clip: float = setting(1.0, "clip the gradient norm to this (0 = off)")
+    eval_interval: int = setting(50, "evaluate and save checkpoints every this many steps")
+    eval_batches: int = setting(8, "validation batches per evaluation and domain")
+    log_interval: int = setting(10, "record the train loss every this many steps")
+    replay_fraction: float = setting(0.0, "share of English rows in each stage-2 batch")
+    request_loss_weight: float = setting(1.0, "loss weight of a request's tokens relative to its answer's "
+                                              "(stage 2; 1 = plain language modelling)")
+    seed: int = setting(1337, "seed of the initial weights and of every batch")
+    device: str = setting("auto", "auto, cpu, cuda, cuda:N or mps")
 
     # Sizes a person could mistype by a few zeros: (lowest, highest) for each.
     LIMITS: ClassVar[dict[str, tuple[int, int]]] = {

@@ -73,7 +73,9 @@ CASES: list[tuple[str, list[str], str]] = [
     ("tokenizer-existing", ["tokenizer"], "already exists and is not empty"),
     ("tokenizer-name-climbs", ["tokenizer", "--name", ".."], "tokenizer name must be"),
     # train
-    ("train-without-config", ["train"], "train needs --config"),
+    ("train-unknown-stage", ["train", "--stage", "poetry"], "stage must be one of language, code"),
+    ("train-resume-changes-its-config", ["train_language", "--resume", "--learning-rate", "0.1"],
+     "cannot change learning_rate"),
     ("train-steps-zero", [*T, "--num-steps", "0"], "num_steps must be between 1 and 10,000,000"),
     ("train-steps-huge", [*T, "--num-steps", "100000000"], "num_steps must be between 1 and 10,000,000"),
     ("train-batch-huge", [*T, "--batch-size", "5000"], "batch_size must be between 1 and 4,096"),
