@@ -199,8 +199,14 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.answering import AnswerSettings
     from core.data.sources import held_out_and_training
     from core.pairs import read_pairs
-    from core.report import (bilingual_report, check_report_inputs, check_report_target, report_files,
-                             report_markdown, write_report)
+    from core.report import (
+        bilingual_report,
+        check_report_inputs,
+        check_report_target,
+        report_files,
+        report_markdown,
+        write_report,
+    )
     from core.retrieval import RetrievalIndex
 
     settings = AnswerSettings(max_new_tokens=48, seed=args.seed)

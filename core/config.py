@@ -153,6 +153,8 @@ class TrainConfig:
         if self.grad_clip < 0 or self.weight_decay < 0:
             raise UserError(f"{where}: grad_clip and weight_decay must be 0 or more")
         check_device(self.device, where)
+        if self.model not in model_presets():  # a typo fails here, not minutes later in a job
+            raise UserError(f"{where}: unknown model size {self.model!r}; choose one of {', '.join(model_presets())}")
 
 
 @dataclass

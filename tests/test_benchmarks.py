@@ -46,6 +46,13 @@ def test_tinystories_benchmark_runs_briefly():
     assert "unigram" in out and "ratio final/untrained" in out
 
 
+@pytest.mark.skipif(not all((SHARED_DATA / name).is_dir() for name in ("tinystories", "tldr")),
+                    reason=f"real data absent at {SHARED_DATA}")
+def test_int8_quality_benchmark_runs_briefly():
+    out = run_benchmark("int8_quality.py", "--max-pairs", "3", "--eval-batches", "1")
+    assert "bits-per-byte, English" in out and "greedy answers identical (3 pairs)" in out
+
+
 def test_request_following_benchmark_runs_briefly(tmp_path, workspace):
     from core.training import train
     from conftest import micro_config

@@ -55,6 +55,16 @@ def test_compare_runs_each_checkpoint_with_the_same_settings(checkpoint, workspa
         compare([], "x")
 
 
+def test_compare_loads_paths_in_the_precision_asked(workspace, checkpoint):
+    path = workspace.run_dir("language") / "best"
+    greedy = GenerationSettings(max_new_tokens=12, temperature=0.0)
+    for precision in ("auto", "fp32", "int8"):
+        [result] = compare([path], "backup a folder", greedy, device="cpu", precision=precision)
+        assert result.new_tokens > 0 or result.stopped_by == "end_of_text"
+    with pytest.raises(UserError, match="precision must be one of"):  # refused before loading
+        compare([workspace.root / "missing"], "x", greedy, device="cpu", precision="int4")
+
+
 @pytest.mark.parametrize("options, message", [
     ({"max_new_tokens": -5}, "max_new_tokens must be between 1 and 4,096"),
     ({"max_new_tokens": 4097}, "max_new_tokens must be between 1 and 4,096"),

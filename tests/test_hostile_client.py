@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 from gradio_client import Client
-from web_app import running_app
+from web_app import micro_fields, running_app
 
+from core.names import STAGES
 from core.workspace import PROJECT_ROOT
+from webapp.training_tab import FIELD_ORDER
 
 SECRET = f"CANARY-{uuid.uuid4().hex}"
 # What a refusal looks like in each endpoint's answer (an endpoint may also raise a Gradio error).
@@ -105,12 +107,12 @@ def target(template_workspace, tmp_path_factory):
 
 def _training(**changes) -> list:
     """The Training tab's fields for a micro run, with the hostile ones changed."""
-    fields = {"stage": "language", "run_name": "hostile", "model": "micro", "tokenizer": "default",
-              "english_corpus": "installed", "code_corpus": "installed", "init_from": None,
-              "learning_rate": 3e-3, "num_steps": 5, "batch_size": 8, "grad_accum_steps": 1,
-              "warmup_steps": 1, "eval_interval": 5, "replay_fraction": 0.0, "seed": 1}
-    fields.update(changes)
-    return list(fields.values())
+    values = {"run_name": "hostile", "num_steps": 5, "stage": "language", **changes}
+    stage = values.pop("stage")
+    fields = micro_fields(values.pop("run_name"), values.pop("num_steps"), stage if stage in STAGES else "language",
+                          values.pop("init_from", None), **values)
+    fields[FIELD_ORDER.index("stage")] = stage
+    return fields
 
 
 def _compare(prompt="list files", template="bash script", decoding="answer (greedy)", tokens=32, temperature=0.8,

@@ -6,7 +6,7 @@ import sys
 import pytest
 from conftest import micro_config
 from gradio_client import Client
-from web_app import free_port
+from web_app import free_port, micro_fields
 
 import app as app_module
 from core.errors import UserError
@@ -69,10 +69,9 @@ def test_the_demo_app_refuses_what_a_demo_must_not_do(template_workspace, tmp_pa
     served.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     try:
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-        fields = ["language", "demo-run", "small", "default", "installed", "installed", None, 3e-3, 5, 8, 1, 1, 5,
-                  0.0, 1]
+        fields = micro_fields("demo-run", 5, model="small")
         assert "micro and cpu" in client.predict(*fields, False, api_name="/start_training")
-        fields[2], fields[8] = "micro", 50_000
+        fields = micro_fields("demo-run", 50_000)
         assert "up to 2,000" in client.predict(*fields, False, api_name="/start_training")
         assert "2,000 steps in all" in client.predict("cpu", 5000, 5000, False, api_name="/quickstart")
         # the starter's --allow-local does not survive demo mode

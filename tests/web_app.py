@@ -42,8 +42,17 @@ def running_app(template_workspace: Path, root: Path) -> Iterator[tuple[str, Wor
         app.close()
 
 
-def micro_fields(run_name: str, num_steps: int, stage: str = "language", init_from: str | None = None
-                 ) -> list:
-    """The Training tab's fields, in order, for a micro run that takes seconds."""
-    return [stage, run_name, "micro", "default", "installed", "installed", init_from,
-            3e-3 if stage == "language" else 1e-3, num_steps, 8, 1, 5, 10, 0.0, 1]
+def micro_fields(run_name: str, num_steps: int, stage: str = "language", init_from: str | None = None,
+                 **changes) -> list:
+    """The Training tab's fields, in the order its endpoints take them, for a micro run that takes
+    seconds: the stage's defaults with the micro settings and `changes` on top."""
+    import dataclasses
+
+    from webapp.training_tab import FIELD_ORDER, stage_defaults
+
+    values = dataclasses.asdict(stage_defaults(stage))
+    values.update(run_name=run_name, model="micro", init_from=init_from, num_steps=num_steps, batch_size=8,
+                  warmup_steps=5, eval_interval=10, eval_batches=2, log_interval=5, seed=1,
+                  learning_rate=3e-3 if stage == "language" else 1e-3, device="cpu")
+    values.update(changes)
+    return [values[name] for name in FIELD_ORDER]

@@ -1,31 +1,38 @@
-"""Training tab: configure a stage (fields prefilled from configs/), start, stop, resume, watch."""
+"""Training tab: configure a stage (fields prefilled from configs/), start, stop, resume, watch.
+
+Every TrainConfig field has a component here, kept in a mapping by field name: the common ones in
+the form's rows, every other one in "All settings", built from the field's type and help. A new
+setting therefore appears here (and in the API) with no edit to this file.
+"""
 from __future__ import annotations
 
+import dataclasses
 import tempfile
+import typing
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from core.config import CONFIG_DIR, TrainConfig, load_train_config, model_presets, save_train_config
+from core.config import TrainConfig, load_train_config, model_presets, save_train_config
 from core.errors import UserError
 from core.jobs import job_manager
 from core.names import STAGES
+from core.runconfig import resolve_run_config, stage_file
 from core.runs import list_checkpoints
 from core.workspace import Workspace
 from webapp import inputs
 from webapp.monitor import TICK_SECONDS, build_monitor
 
-# The fields shown, in the order the start handler receives them.
-FIELDS = ("stage", "run_name", "model", "tokenizer", "english_corpus", "code_corpus", "init_from",
-          "learning_rate", "num_steps", "batch_size", "grad_accum_steps", "warmup_steps",
-          "eval_interval", "replay_fraction", "seed")
+# The order the start, resume and save handlers (and the API) receive the fields in.
+FIELD_ORDER = tuple(field.name for field in dataclasses.fields(TrainConfig))
+_TYPES = typing.get_type_hints(TrainConfig)
+_HELP = {field.name: field.metadata.get("help", "") for field in dataclasses.fields(TrainConfig)}
+PARENT_SIZE = ""  # the size choice that means "the stage-1 parent's" (stage code)
 
 
 def stage_defaults(stage: str) -> TrainConfig:
-    if stage not in STAGES:
-        raise UserError(f"stage must be one of {', '.join(STAGES)}")
-    return load_train_config(CONFIG_DIR / f"{stage}.yaml")
+    return load_train_config(stage_file(stage))
 
 
 def _language_checkpoints(workspace: Workspace) -> list[str]:
@@ -46,55 +53,79 @@ def missing_inputs(workspace: Workspace, stage: str, tokenizer: str, english: st
     return ""
 
 
-def config_from_fields(values: list[Any]) -> TrainConfig:
-    if len(values) != len(FIELDS):
-        raise UserError(f"expected {len(FIELDS)} fields ({', '.join(FIELDS)}), got {len(values)}")
-    overrides = dict(zip(FIELDS, values))
+def _field_value(name: str, value: Any) -> Any:
+    """One field from the browser or the API, checked against its type (None: not given)."""
+    kind = _TYPES[name]
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise UserError(f"{name} must be true or false")
+        return value
+    if kind is int:
+        return inputs.whole_number(value, name)
+    if kind is float:
+        return inputs.real_number(value, name)
+    return inputs.text(value, name, 500) or None
+
+
+def overrides_from_fields(values: list[Any]) -> dict[str, Any]:
+    """The form's values, in FIELD_ORDER, as overrides by field name."""
+    if len(values) != len(FIELD_ORDER):
+        raise UserError(f"expected {len(FIELD_ORDER)} fields ({', '.join(FIELD_ORDER)}), got {len(values)}")
+    overrides = {name: _field_value(name, value) for name, value in zip(FIELD_ORDER, values)}
     if overrides["stage"] not in STAGES:
         raise UserError(f"stage must be one of {', '.join(STAGES)}, got {str(overrides['stage'])[:40]!r}")
-    for name in ("num_steps", "batch_size", "grad_accum_steps", "warmup_steps", "eval_interval", "seed"):
-        overrides[name] = inputs.whole_number(overrides[name], name)
-    for name in ("learning_rate", "replay_fraction"):
-        overrides[name] = inputs.real_number(overrides[name], name)
-    for name in ("run_name", "model", "tokenizer", "english_corpus", "code_corpus", "init_from"):
-        overrides[name] = inputs.text(overrides[name], name, 500) or None
-    if overrides["stage"] == "language":
-        overrides["init_from"], overrides["replay_fraction"] = None, 0.0
-    return load_train_config(CONFIG_DIR / f"{overrides['stage']}.yaml", overrides)
+    if overrides["stage"] == "language":  # stage 1 has no parent and nothing to replay
+        overrides.update(init_from=None, from_scratch=False, replay_fraction=0.0)
+    return overrides
+
+
+def _component(name: str, value: Any) -> gr.components.Component:
+    """A generic component for a field the form's rows do not place, from its type and help."""
+    label = f"{name} — {_HELP[name]}" if _HELP[name] else name
+    kind = _TYPES[name]
+    if kind is bool:
+        return gr.Checkbox(label=label, value=value)
+    if kind in (int, float):
+        return gr.Number(label=label, value=value, precision=0 if kind is int else None)
+    return gr.Textbox(label=label, value=value or "")
 
 
 def build_training_tab(workspace: Workspace) -> None:
     defaults = stage_defaults("language")
     manager = job_manager(workspace)
+    sizes = [size for size in model_presets() if not manager.limits or size in manager.limits.models]
+    fields: dict[str, gr.components.Component] = {}
     with gr.Row():
-        stage = gr.Radio(["language", "code"], value="language", label="stage",
-                         info="language: English from scratch · code: bash from a language checkpoint")
-        run_name = gr.Textbox(label="run name", value=defaults.run_name)
-        model = gr.Dropdown(list(model_presets()), value=defaults.model, label="model size")
-        tokenizer = gr.Textbox(label="tokenizer", value=defaults.tokenizer)
+        fields["stage"] = gr.Radio(list(STAGES), value="language", label="stage", info=_HELP["stage"])
+        fields["run_name"] = gr.Textbox(label="run name", value=defaults.run_name)
+        fields["model"] = gr.Dropdown([("same as the stage-1 parent", PARENT_SIZE), *sizes], value=defaults.model,
+                                      label="model size", allow_custom_value=True)
+        fields["tokenizer"] = gr.Textbox(label="tokenizer", value=defaults.tokenizer)
     with gr.Row():
-        english_corpus = gr.Textbox(label="English corpus", value=defaults.english_corpus)
-        code_corpus = gr.Textbox(label="bash corpus", value=defaults.code_corpus)
-        init_from = gr.Dropdown(_language_checkpoints(workspace), label="stage-1 checkpoint (stage code)",
-                                allow_custom_value=True, interactive=False)
+        fields["english_corpus"] = gr.Textbox(label="English corpus", value=defaults.english_corpus)
+        fields["code_corpus"] = gr.Textbox(label="bash corpus", value=defaults.code_corpus)
+        fields["init_from"] = gr.Dropdown(_language_checkpoints(workspace), label="stage-1 checkpoint (stage code)",
+                                          allow_custom_value=True, interactive=False)
     with gr.Row():
-        learning_rate = gr.Number(label="learning rate", value=defaults.learning_rate)
-        num_steps = gr.Number(label="steps", value=defaults.num_steps, precision=0, minimum=1)
-        batch_size = gr.Number(label="batch size", value=defaults.batch_size, precision=0, minimum=1)
-        grad_accum = gr.Number(label="gradient accumulation", value=defaults.grad_accum_steps, precision=0,
-                               minimum=1)
-        warmup = gr.Number(label="warmup steps", value=defaults.warmup_steps, precision=0, minimum=0)
-        eval_interval = gr.Number(label="eval every", value=defaults.eval_interval, precision=0, minimum=1)
-        replay = gr.Slider(0.0, 0.9, value=0.0, step=0.05, label="English replay (stage code)",
-                           interactive=False)
-        seed = gr.Number(label="seed", value=defaults.seed, precision=0)
-    fields = [stage, run_name, model, tokenizer, english_corpus, code_corpus, init_from, learning_rate,
-              num_steps, batch_size, grad_accum, warmup, eval_interval, replay, seed]
+        fields["learning_rate"] = gr.Number(label="learning rate", value=defaults.learning_rate)
+        for name, label in (("num_steps", "steps"), ("batch_size", "batch size"),
+                            ("grad_accum_steps", "gradient accumulation"), ("warmup_steps", "warmup steps"),
+                            ("eval_interval", "eval every")):
+            fields[name] = gr.Number(label=label, value=getattr(defaults, name), precision=0,
+                                     minimum=0 if name == "warmup_steps" else 1)
+        fields["replay_fraction"] = gr.Slider(0.0, 0.9, value=0.0, step=0.05, label="English replay (stage code)",
+                                              interactive=False)
+        fields["seed"] = gr.Number(label="seed", value=defaults.seed, precision=0)
+    with gr.Accordion("All settings", open=False):
+        for name in FIELD_ORDER:
+            if name not in fields:
+                fields[name] = _component(name, getattr(defaults, name))
+    form = [fields[name] for name in FIELD_ORDER]
     with gr.Row():
         overwrite = gr.Checkbox(label="overwrite an existing run of this name", value=False)
         start = gr.Button("Start", variant="primary")
         stop = gr.Button("Stop (saves a checkpoint)", variant="stop", interactive=False)
-        resume = gr.Button("Resume from last checkpoint")
+        resume = gr.Button("Resume from last checkpoint (with its saved config)")
     hint = gr.Markdown()
     with gr.Accordion("Save or load this run's config as YAML", open=False):
         with gr.Row():
@@ -104,37 +135,47 @@ def build_training_tab(workspace: Workspace) -> None:
     timer = gr.Timer(TICK_SECONDS)
     build_monitor(workspace, timer)
 
-    def fill(config: TrainConfig) -> list[Any]:
+    def fill(config: TrainConfig) -> dict[gr.components.Component, Any]:
         code_stage = config.stage == "code"
         choices = _language_checkpoints(workspace)
         init_value = config.init_from if config.init_from in choices else (choices[0] if choices else None)
-        return [config.stage, config.run_name, config.model, config.tokenizer, config.english_corpus,
-                config.code_corpus,
-                gr.Dropdown(choices=choices, value=init_value if code_stage else None, interactive=code_stage),
-                config.learning_rate, config.num_steps, config.batch_size, config.grad_accum_steps,
-                config.warmup_steps, config.eval_interval,
-                gr.Slider(value=config.replay_fraction, interactive=code_stage), config.seed]
+        values: dict[gr.components.Component, Any] = {fields[name]: getattr(config, name) for name in FIELD_ORDER}
+        values[fields["model"]] = PARENT_SIZE if code_stage and not config.from_scratch else config.model
+        values[fields["init_from"]] = gr.Dropdown(choices=choices, value=init_value if code_stage else None,
+                                                  interactive=code_stage)
+        values[fields["replay_fraction"]] = gr.Slider(value=config.replay_fraction, interactive=code_stage)
+        return values
 
-    stage.change(lambda s: fill(stage_defaults(s)), stage, fields, api_visibility="private")
+    def refill(stage: str):
+        try:
+            return fill(stage_defaults(stage))
+        except UserError as exc:
+            raise gr.Error(str(exc)) from None
+
+    fields["stage"].change(refill, fields["stage"], form, api_visibility="private")
+
+    def resolved(values: list[Any]) -> TrainConfig:
+        return resolve_run_config(workspace, overrides_from_fields(values))
 
     def start_job(*values: Any) -> str:
         *field_values, overwrite_run = values
         try:
-            config = config_from_fields(list(field_values))
-            manager.start_training(config, overwrite=bool(overwrite_run))
+            config = resolved(field_values)
+            manager.start_training(config, overwrite=overwrite_run is True)
         except UserError as exc:
             gr.Warning(str(exc))
             return f"**Not started:** {exc}"
-        return f"Started **{config.run_name}** (stage {config.stage}, {config.num_steps} steps)."
+        return f"Started **{config.run_name}** (stage {config.stage}, {config.model}, {config.num_steps} steps)."
 
     def resume_job(*values: Any) -> str:
         try:
-            config = config_from_fields(list(values))
+            run_name = inputs.text(values[FIELD_ORDER.index("run_name")] if values else "", "run name", 200)
+            config = resolve_run_config(workspace, {"run_name": run_name}, resume=True)
             manager.start_training(config, resume=True)
         except UserError as exc:
             gr.Warning(str(exc))
             return f"**Not resumed:** {exc}"
-        return f"Resuming **{config.run_name}** from its last checkpoint."
+        return f"Resuming **{config.run_name}** from its last checkpoint with its saved config."
 
     def stop_job() -> str:
         try:
@@ -143,13 +184,13 @@ def build_training_tab(workspace: Workspace) -> None:
             return f"**Nothing to stop:** {exc}"
         return "Stopping: the job saves a checkpoint and ends after its current step."
 
-    start.click(start_job, [*fields, overwrite], hint, api_name="start_training")
-    resume.click(resume_job, fields, hint, api_name="resume_training")
+    start.click(start_job, [*form, overwrite], hint, api_name="start_training")
+    resume.click(resume_job, form, hint, api_name="resume_training")
     stop.click(stop_job, None, hint, api_name="stop_job")
 
     def save_config(*values: Any):
         try:
-            config = config_from_fields(list(values))
+            config = resolved(list(values))
         except UserError as exc:
             gr.Warning(str(exc))
             return None
@@ -159,15 +200,15 @@ def build_training_tab(workspace: Workspace) -> None:
 
     def load_config(file: str | None):
         if not file:
-            return [gr.update() for _ in fields]
+            return {}
         try:
             return fill(load_train_config(file))
         except UserError as exc:
             gr.Warning(str(exc))
-            return [gr.update() for _ in fields]
+            return {}
 
-    save.click(save_config, fields, saved_file, api_visibility="private")
-    load.upload(load_config, load, fields, api_visibility="private")
+    save.click(save_config, form, saved_file, api_visibility="private")
+    load.upload(load_config, load, form, api_visibility="private")
 
     def buttons(stage_value: str, name: str, tokenizer_name: str, english: str, code: str):
         """Enable only what can apply now, and say why the rest cannot."""
@@ -184,6 +225,6 @@ def build_training_tab(workspace: Workspace) -> None:
                 gr.Button(interactive=not active and can_resume), reason)
 
     buttons_hint = gr.Markdown()
-    timer.tick(buttons, [stage, run_name, tokenizer, english_corpus, code_corpus],
-               [start, stop, resume, buttons_hint], show_progress="hidden", api_visibility="private")
-
+    watched = [fields[name] for name in ("stage", "run_name", "tokenizer", "english_corpus", "code_corpus")]
+    timer.tick(buttons, watched, [start, stop, resume, buttons_hint], show_progress="hidden",
+               api_visibility="private")
