@@ -9,6 +9,7 @@ status 2, so a script or a person reads why at once and no traceback shows the p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import signal
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from core.config import CONFIG_DIR, TrainConfig, check_device, data_sources, model_presets
 from core.errors import UserError
+from core.jobslot import job_slot
 from core.workspace import PROJECT_ROOT, Workspace
 
 if typing.TYPE_CHECKING:  # imported where used: most commands never need torch
@@ -284,9 +286,10 @@ def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
                                        "model": args.model, "english_source": args.english_source,
                                        "english_path": args.english_path})
     if not args.ship_only:
-        steps = export_and_report(workspace, recipe) if args.evaluate_only else run_recipe(workspace, recipe)
-        for line in steps:
-            print(line, flush=True)
+        with job_slot(workspace, "recipe", "the demo checkpoints' recipe"):  # its own workspace's slot
+            steps = export_and_report(workspace, recipe) if args.evaluate_only else run_recipe(workspace, recipe)
+            for line in steps:
+                print(line, flush=True)
     if args.ship or args.ship_only:
         for path in ship(workspace, replace=args.replace):
             print(f"shipped {path}")
@@ -362,33 +365,34 @@ def build_parser() -> argparse.ArgumentParser:
                                             "(default: $PCM_WORKSPACE or the project folder)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, handler: Handler, help_text: str, job: str | None = None) -> argparse.ArgumentParser:
+        """A subcommand; one with a `job` kind holds the workspace's job slot while it runs."""
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(handler=handler)
+        p.set_defaults(handler=handler, job=job)
         return p
 
-    p = command("download", _download, "build a corpus from a named or local source")
+    p = command("download", _download, "build a corpus from a named or local source", job="download")
     p.add_argument("--domain", choices=("english", "code"), required=True)
     _add_download_args(p, "installed")
-    p = command("download_language_data", _download_language_data, "build the English corpus")
+    p = command("download_language_data", _download_language_data, "build the English corpus", job="download")
     _add_download_args(p, "installed")
     p.add_argument("--tinystories", action="store_true", help="same as --source tinystories")
-    p = command("download_code_data", _download_code_data, "build the bash corpus")
+    p = command("download_code_data", _download_code_data, "build the bash corpus", job="download")
     _add_download_args(p, "installed")
     p.add_argument("--use-existing", action="store_true", help="the shipped curated examples")
     command("sources", _sources, "list the named data sources")
-    p = command("tokenizer", _tokenizer, "train the byte-level BPE on English + code corpora")
+    p = command("tokenizer", _tokenizer, "train the byte-level BPE on English + code corpora", job="tokenizer")
     p.add_argument("--english", nargs="+", default=["installed"], help="English corpus names")
     p.add_argument("--code", nargs="+", default=["installed"], help="code corpus names")
     p.add_argument("--vocab-size", type=int, default=8000)
     p.add_argument("--name", default="default")
     p.add_argument("--replace", action="store_true", help="replace an existing tokenizer of that name")
-    p = command("train", _train, "train a stage from a YAML config")
+    p = command("train", _train, "train a stage from a YAML config", job="training")
     _add_train_args(p)
     p.set_defaults(language_checkpoint=None)
-    p = command("train_language", _train_language, "stage 1: train on English")
+    p = command("train_language", _train_language, "stage 1: train on English", job="training")
     _add_train_args(p)
-    p = command("train_code", _train_code, "stage 2: fine-tune a language checkpoint on bash")
+    p = command("train_code", _train_code, "stage 2: fine-tune a language checkpoint on bash", job="training")
     _add_train_args(p)
     p.add_argument("--language-checkpoint", help="the stage-1 checkpoint folder")
     p = command("sizes", _sizes, "print the true parameter count of every model size")
@@ -401,7 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sampling_args(p)
     for name, help_text in (("evaluate", "the bilingual report on any checkpoints (JSON + Markdown)"),
                             ("test_bilingual", "short report on English and bash ability")):
-        p = command(name, _evaluate, help_text)
+        p = command(name, _evaluate, help_text, job="evaluation")
         p.add_argument("--checkpoints", nargs="+",
                        default=["checkpoints/language/best", "checkpoints/bilingual/best"])
         p.add_argument("--english-corpus", help='English validation corpus (default: "installed" where '
@@ -451,7 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="export and report the last run's checkpoints again, without training")
     p.add_argument("--replace", action="store_true", help="with --ship: replace shipped checkpoints")
     p = command("quickstart", _quickstart,
-                "offline path end to end: installed data → tokenizer → stage 1 → stage 2")
+                "offline path end to end: installed data → tokenizer → stage 1 → stage 2", job="quickstart")
     p.add_argument("--model", default="cpu")
     p.add_argument("--language-steps", type=int, default=600)
     p.add_argument("--code-steps", type=int, default=400)
@@ -479,7 +483,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0), or a usage error already printed (2)
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        args.handler(args, Workspace.resolve(args.workspace))
+        workspace = Workspace.resolve(args.workspace)
+        with job_slot(workspace, args.job, f"python -m core {args.command}") if args.job else contextlib.nullcontext():
+            args.handler(args, workspace)
     except UserError as exc:
         _print_error(str(exc))
         return 2

@@ -1,9 +1,15 @@
-"""One background job at a time per workspace, shared by every caller (every browser tab).
+"""The app's background job: one at a time per workspace, shared by every caller (every browser tab).
 
 The web app must not run training inside a request handler: a handler dies with its browser tab,
 and two tabs would start two jobs. Instead a `JobManager` owns one thread; the app only asks it to
 start, stop and report. What the charts draw is read from the run folder on disk
-(metrics.jsonl), so a reloaded page, a second tab or a restarted app sees the same curves.
+(metrics.jsonl), so a reloaded page, a second tab or a restarted app sees the same curves. The job
+holds the workspace's job slot (core/jobslot.py), so no task from the CLI runs beside it either.
+
+A job is a thread of the app's process, not a `python -m core` subprocess: it starts at once
+where a subprocess first spends seconds importing torch, gradio-free as it is, and it shares the
+process's loaded checkpoints and tokenizers; what a subprocess would add — surviving an app restart
+— the run folder already gives (a killed job's run shows as crashed and resumes from last/).
 """
 from __future__ import annotations
 
@@ -16,9 +22,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from filelock import FileLock
+
 from core.config import TrainConfig
 from core.errors import UserError
 from core.hosting import DemoLimits
+from core.jobslot import take_slot
 from core.workspace import Workspace
 
 LOG_LINES = 200
@@ -126,14 +135,21 @@ class JobManager:
                 raise UserError(f"a {self._status.kind} job is already running "
                                 f"({self._status.run_name or 'quick start'}); stop it or wait for it "
                                 "to finish before starting another")
+            slot = take_slot(self.workspace, kind, status.get("run_name") or kind, status.get("run_name"))
             self._stop = threading.Event()
             self._log.clear()
             self._status = JobStatus(kind=kind, state="running", started=time.time(), **status)
-            self._thread = threading.Thread(target=self._run, args=(work,), name=f"{kind}-job", daemon=True)
+            self._thread = threading.Thread(target=self._run, args=(work, slot), name=f"{kind}-job", daemon=True)
             self._thread.start()
         return self.status()
 
-    def _run(self, work: Callable[[], Iterator[str]]) -> None:
+    def _run(self, work: Callable[[], Iterator[str]], slot: FileLock) -> None:
+        try:
+            self._work(work)
+        finally:
+            slot.release()
+
+    def _work(self, work: Callable[[], Iterator[str]]) -> None:
         try:
             for line in work():
                 self._append(line)

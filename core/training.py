@@ -49,6 +49,7 @@ from core.distributed import Distributed
 from core.errors import UserError
 from core.evaluation import evaluate_shard
 from core.faults import fault_point
+from core.jobslot import note_run
 from core.model import GPT
 from core.names import DOMAIN_OF_STAGE, val_bpb_key, val_loss_key
 from core.runlock import hold_run
@@ -361,6 +362,8 @@ class Trainer:
         self._write_run("running")
         for observer in self._observers():
             observer.on_start(config.run_name, config.stage, config.num_steps)
+        if self.dist.is_main:
+            note_run(self.workspace, config.run_name)
         self._message(f"stage {config.stage}: {self.model.num_parameters():,} parameters on "
                       f"{self.device}, {len(self.data.train):,} training tokens")
         tokens_per_step = (config.batch_size * config.grad_accum_steps * self.dist.world_size

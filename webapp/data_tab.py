@@ -10,6 +10,7 @@ from core.data.corpus import Manifest, read_documents
 from core.data.sources import download
 from core.errors import UserError
 from core.hosting import DemoLimits
+from core.jobslot import job_slot
 from core.names import DOMAINS
 from core.tokenizer import DEFAULT_VOCAB_SIZE, train_tokenizer
 from core.workspace import Workspace
@@ -69,13 +70,15 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
 
         try:
             size_mb = inputs.real_number(mb or 0, "max MB") or None
-            manifest = download(workspace, domain, inputs.text(source_name, "source", 200),
-                                name=inputs.text(corpus_name, "corpus name", 200).strip() or None,
-                                path=inputs.text(folder, "path", 1000).strip() or None,
-                                max_docs=inputs.whole_number(docs or 0, "max documents") or None,
-                                max_mb=limits.download_mb(size_mb) if limits else size_mb,
-                                max_files=inputs.whole_number(files or 0, "max files") or None,
-                                replace=replace_corpus is True, on_progress=report, show_progress=False)
+            source_text = inputs.text(source_name, "source", 200)
+            with job_slot(workspace, "download", f"{domain} corpus from {source_text}"):
+                manifest = download(workspace, domain, source_text,
+                                    name=inputs.text(corpus_name, "corpus name", 200).strip() or None,
+                                    path=inputs.text(folder, "path", 1000).strip() or None,
+                                    max_docs=inputs.whole_number(docs or 0, "max documents") or None,
+                                    max_mb=limits.download_mb(size_mb) if limits else size_mb,
+                                    max_files=inputs.whole_number(files or 0, "max files") or None,
+                                    replace=replace_corpus is True, on_progress=report, show_progress=False)
         except UserError as exc:
             gr.Warning(str(exc))
             return f"**Failed:** {exc}", gr.Dropdown(), {}, ""
@@ -130,10 +133,10 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> gr
             corpora += [workspace.corpus_dir("code", n) for n in inputs.names(code_names, "bash corpora")]
             if not corpora:
                 return "**Choose at least one corpus** (build them above first)."
-            trained = train_tokenizer(corpora, workspace.tokenizer_path(inputs.text(name, "tokenizer name", 200)
-                                                                        or "default"),
-                                      vocab_size=inputs.whole_number(size, "vocabulary size"),
-                                      replace=replace_existing is True, show_progress=False)
+            out = workspace.tokenizer_path(inputs.text(name, "tokenizer name", 200) or "default")
+            with job_slot(workspace, "tokenizer", f"tokenizer {out.parent.name}"):
+                trained = train_tokenizer(corpora, out, vocab_size=inputs.whole_number(size, "vocabulary size"),
+                                          replace=replace_existing is True, show_progress=False)
         except UserError as exc:
             gr.Warning(str(exc))
             return f"**Failed:** {exc}"

@@ -6,13 +6,17 @@ from disk, so closing the page never touches the job and reopening it shows the 
 from __future__ import annotations
 
 import html
+import os
 from dataclasses import dataclass
+from typing import Any
 
 import gradio as gr
 import plotly.graph_objects as go
 
 from core.jobs import JobStatus, job_manager
+from core.jobslot import current_job
 from core.runs import run_metrics, run_summaries
+from core.runstore import read_run
 from core.workspace import Workspace
 from webapp.charts import training_figure
 
@@ -68,9 +72,29 @@ def progress_html(status: JobStatus, shown_run: str | None) -> str:
             f"style='width:100%'></progress><div>{figures}</div>{error}")
 
 
+def elsewhere_html(job: dict[str, Any], records: list[dict[str, Any]], total: int | None) -> str:
+    """A job another process (the CLI, another app) runs in this workspace, read from its files."""
+    step = records[-1]["step"] if records else 0
+    label = html.escape(f"{job.get('kind', 'a')} job · {job.get('description', '')} · process "
+                        f"{job.get('pid', '?')} on {job.get('host', '?')}")
+    bar = f"<progress value='{step}' max='{total}' style='width:100%'></progress>" if total else ""
+    figures = f"step {step}/{total}" if total else "no training steps to show"
+    return f"<div><b>{label}</b></div>{bar}<div>{figures} (started outside this app)</div>"
+
+
 def monitor_view(workspace: Workspace, log_scale: bool) -> tuple[str, go.Figure, str]:
     status = job_manager(workspace).status()
     run_name = status.run_name
+    outside = current_job(workspace) if not status.active else None
+    if outside is not None and outside.get("pid") != os.getpid():
+        run_name = outside.get("run_name") if isinstance(outside.get("run_name"), str) else None
+        records = run_metrics(workspace, run_name) if run_name else []
+        total = None
+        if run_name:
+            config = read_run(workspace.run_dir(run_name)).get("config")
+            total = config.get("num_steps") if isinstance(config, dict) else None
+        figure = training_figure(records, log_scale, title=run_name or "")
+        return elsewhere_html(outside, records, total), figure, ""
     if run_name is None and status.state == "idle":
         runs = run_summaries(workspace)
         run_name = runs[0]["run"] if runs else None

@@ -7,6 +7,7 @@ from plotly.subplots import make_subplots
 
 from core.data.sources import pair_source_names
 from core.errors import UserError
+from core.jobslot import job_slot
 from core.names import METRICS
 from core.report import COLUMNS, bilingual_report
 from core.runs import list_checkpoints, shipped_checkpoints
@@ -70,13 +71,14 @@ def build_report_tab(workspace: Workspace) -> None:
             if not checkpoints:
                 raise UserError("choose at least one checkpoint (train one first in the Training tab)")
             progress(0, desc="evaluating (this samples text from every checkpoint)")
-            pair_sets, index = held_out_pairs(workspace, inputs.names(pair_sources, "pair sources"),
-                                              inputs.whole_number(per_source or 1, "pairs per source"))
-            report = bilingual_report(
-                checkpoints, workspace, inputs.text(english_corpus, "English corpus", 100).strip() or None,
-                inputs.text(code_corpus, "bash corpus", 100).strip() or None, samples=inputs.whole_number(per_prompt, "samples"),
-                pair_sets=pair_sets, strategies=inputs.names(chosen_strategies, "strategies") or ["greedy"],
-                index=index)
+            with job_slot(workspace, "evaluation", f"report on {len(checkpoints)} checkpoints"):
+                pair_sets, index = held_out_pairs(workspace, inputs.names(pair_sources, "pair sources"),
+                                                  inputs.whole_number(per_source or 1, "pairs per source"))
+                report = bilingual_report(
+                    checkpoints, workspace, inputs.text(english_corpus, "English corpus", 100).strip() or None,
+                    inputs.text(code_corpus, "bash corpus", 100).strip() or None,
+                    samples=inputs.whole_number(per_prompt, "samples"), pair_sets=pair_sets,
+                    strategies=inputs.names(chosen_strategies, "strategies") or ["greedy"], index=index)
         except UserError as exc:
             raise gr.Error(str(exc)) from None
         rows = report["checkpoints"]
