@@ -34,26 +34,19 @@ DEV = Path(__file__).resolve().parent / "dev_requests.jsonl"
 
 
 def train_variants(args: argparse.Namespace, variants: list[tuple[str, list[str]]]) -> None:
-    """Two stage-2 runs at a time, each a `python -m core train_code` with one thread."""
-    pending = list(variants)
-    running: list[subprocess.Popen] = []
-    while pending or running:
-        while pending and len(running) < args.parallel:
-            name, overrides = pending.pop(0)
-            flags = [f"--{key.replace('_', '-')}={value}" for key, value in (o.split("=", 1) for o in overrides)]
-            flags = [flag[:-5] if flag.endswith("=true") else flag for flag in flags]  # --from-scratch
-            command = [sys.executable, "-m", "core", "--workspace", args.workspace, "train_code",
-                       "--language-checkpoint", args.parent, "--english-corpus", args.english_corpus,
-                       "--code-corpus", args.code_corpus, "--num-steps", str(args.steps), "--run-name", name,
-                       "--eval-interval", str(args.steps), "--overwrite", *flags]
-            log = open(Path(args.workspace) / f"{name}.log", "w")
-            running.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                            cwd=Path(__file__).resolve().parents[1],
-                                            env={**os.environ, "OMP_NUM_THREADS": "1"}))
-        running[0].wait()
-        if running[0].returncode:
-            raise SystemExit(f"a variant failed; see the logs in {args.workspace}")
-        running.pop(0)
+    """Each variant a `python -m core train_code`, one after another: a workspace runs one job at
+    a time (core/jobslot.py), as the app and the CLI do."""
+    for name, overrides in variants:
+        flags = [f"--{key.replace('_', '-')}={value}" for key, value in (o.split("=", 1) for o in overrides)]
+        flags = [flag[:-5] if flag.endswith("=true") else flag for flag in flags]  # --from-scratch
+        command = [sys.executable, "-m", "core", "--workspace", args.workspace, "train_code",
+                   "--language-checkpoint", args.parent, "--english-corpus", args.english_corpus,
+                   "--code-corpus", args.code_corpus, "--num-steps", str(args.steps), "--run-name", name,
+                   "--eval-interval", str(args.steps), "--overwrite", *flags]
+        with open(Path(args.workspace) / f"{name}.log", "w") as log:
+            if subprocess.run(command, stdout=log, stderr=subprocess.STDOUT,
+                              cwd=Path(__file__).resolve().parents[1]).returncode:
+                raise SystemExit(f"variant {name} failed; see {Path(args.workspace) / f'{name}.log'}")
 
 
 def _ratio(value: float, baseline: float) -> str:
@@ -73,7 +66,6 @@ def main() -> None:
     parser.add_argument("--evaluate-only", nargs="*", default=[], help="existing runs to score, no training")
     parser.add_argument("--strategies", nargs="+", default=["greedy"])
     parser.add_argument("--max-pairs", type=int, default=300)
-    parser.add_argument("--parallel", type=int, default=2)
     args = parser.parse_args()
     workspace = Workspace.resolve(args.workspace)
     variants = [(v[0], v[1:]) for v in args.variant]

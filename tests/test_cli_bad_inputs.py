@@ -280,7 +280,8 @@ def tally(request: pytest.FixtureRequest):
 
 # The trainer takes a run's lock before it checks anything and leaves the lock files (empty, or the
 # last holder's pid) by design; they hold no data, so they do not count as a change.
-RUN_LOCK = re.compile(r"checkpoints/\.[^/]+\.(lock|owner)")
+# The locks a refused command may take for an instant: a run's, and the workspace's job slot.
+RUN_LOCK = re.compile(r"checkpoints/\.[^/]+\.(lock|owner)|jobs(/\.lock|/current\.json)?")
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -27,15 +27,33 @@ def wait_for(client, predicate, timeout=120):
     raise AssertionError(f"job did not reach the expected state: {status}")
 
 
+def trained(client, workspace, run_name: str, fields: list) -> str:
+    """The run's best/ checkpoint, trained through the API unless an earlier test left it."""
+    if not (workspace.run_dir(run_name) / "best").exists():
+        assert "Started" in client.predict(*fields, False, api_name="/start_training")
+        assert wait_for(client, lambda s: s["state"] in ("finished", "failed"))["state"] == "finished"
+    return str(workspace.run_dir(run_name) / "best")
+
+
+@pytest.fixture(scope="module")
+def pair(client, app):
+    """A language-only and a bilingual micro checkpoint, so each test that needs them runs alone too."""
+    workspace = app[1]
+    language = trained(client, workspace, "web-language", micro_fields("web-language", 30))
+    bilingual = trained(client, workspace, "web-code", micro_fields(
+        "web-code", 20, stage="code", init_from="checkpoints/web-language/best", model="micro"))
+    return language, bilingual
+
+
 def test_stage_one_job_runs_to_the_end_and_feeds_the_chart(client):
-    message = client.predict(*micro_fields("web-language", 30), False, api_name="/start_training")
+    message = client.predict(*micro_fields("web-first", 30), False, api_name="/start_training")
     assert "Started" in message
     second = client.predict(*micro_fields("web-other", 30), False, api_name="/start_training")
     assert "already running" in second  # one job at a time, whoever asks
     status = wait_for(client, lambda s: s["state"] in ("finished", "failed"))
     assert status["state"] == "finished", status
-    assert status["step"] == 30 and status["run_name"] == "web-language"
-    metrics = client.predict("web-language", api_name="/run_metrics")
+    assert status["step"] == 30 and status["run_name"] == "web-first"
+    metrics = client.predict("web-first", api_name="/run_metrics")
     evals = [m for m in metrics if "val_loss" in m]
     assert [m["step"] for m in evals] == [0, 10, 20, 30]
     assert evals[-1]["val_loss_english"] < evals[0]["val_loss_english"]
@@ -54,13 +72,14 @@ def test_stop_ends_a_running_job_with_a_checkpoint(client, app):
     assert "Nothing to stop" in client.predict(api_name="/stop_job")
 
 
-def test_playground_compares_two_checkpoints(client, app):
-    client.predict(*micro_fields("web-code", 20, stage="code", init_from="checkpoints/web-language/best"),
-                   False, api_name="/start_training")
+def test_stage_two_from_the_app_takes_its_parents_size(client, app, pair):
+    fields = micro_fields("web-parent-size", 5, stage="code", init_from="checkpoints/web-language/best", model="")
+    assert "(stage code, micro, 5 steps)" in client.predict(*fields, False, api_name="/start_training")
     assert wait_for(client, lambda s: s["state"] in ("finished", "failed"))["state"] == "finished"
-    workspace = app[1]
-    language = str(workspace.run_dir("web-language") / "best")
-    bilingual = str(workspace.run_dir("web-code") / "best")
+
+
+def test_playground_compares_two_checkpoints(client, pair):
+    language, bilingual = pair
     result = client.predict("list all large files", "bash script", "free text (sampled, streamed)", 32, 0.8, 50,
                             0.95, 0, language, bilingual, None, api_name="/compare")
     first, second, third, check_first, check_second, _ = result
@@ -73,12 +92,11 @@ def test_playground_compares_two_checkpoints(client, app):
     assert answered[1].startswith("#!/bin/bash\n# list all large files\n") and answered[1].rstrip("\n").count("\n") == 2
     assert "candidates the model weighed" in answered[4] and answered[2].startswith("error: checkpoint not found")
     rows = client.predict(api_name="/list_runs")
-    assert {"web-language", "web-code", "web-stop"} <= {row[0] for row in rows[0]["data"]}
+    assert {"web-language", "web-code"} <= {row[0] for row in rows[0]["data"]}
 
 
-def test_report_tab_evaluates_checkpoints(client, app):
-    workspace = app[1]
-    paths = [str(workspace.run_dir(run) / "best") for run in ("web-language", "web-code")]
+def test_report_tab_evaluates_checkpoints(client, pair):
+    paths = list(pair)
     table, pairs, _ = client.predict(paths, "installed", "installed", 1, ["curated"], ["greedy"], 3,
                                      api_name="/evaluate")
     assert [row[:3] for row in pairs["data"]] == [["retrieval baseline (TF-IDF)", "curated", 3],
