@@ -28,6 +28,7 @@ from core.config import TrainConfig
 from core.errors import UserError
 from core.hosting import DemoLimits
 from core.jobslot import take_slot
+from core.runstore import read_progress
 from core.workspace import Workspace
 
 LOG_LINES = 200
@@ -67,8 +68,13 @@ class JobManager:
 
     # ----- what callers use ----------------------------------------------------------------
     def status(self) -> JobStatus:
+        """The job's state and log from memory; its progress from the run's metrics file."""
         with self._lock:
-            return dataclasses.replace(self._status, log=list(self._log))
+            status = dataclasses.replace(self._status, log=list(self._log))
+        if status.run_name:
+            status = dataclasses.replace(status, **read_progress(self.workspace.run_dir(status.run_name),
+                                                                 status.total_steps))
+        return status
 
     def start_training(self, config: TrainConfig, resume: bool = False, overwrite: bool = False) -> JobStatus:
         config.validate("training config")
@@ -155,7 +161,6 @@ class JobManager:
                 self._append(line)
             with self._lock:
                 self._status.state = "stopped" if self._stop.is_set() else "finished"
-                self._status.eta_s = 0.0
         except UserError as exc:
             self._fail(str(exc))
         except Exception as exc:  # the app must survive any failure of a job and show it
@@ -175,20 +180,13 @@ class JobManager:
     # ----- RunObserver: what the trainer reports ----------------------------------------------
     def on_start(self, run_name: str, stage: str, total_steps: int) -> None:
         with self._lock:
-            self._status.run_name, self._status.stage = run_name, stage
-            self._status.step, self._status.total_steps = 0, total_steps
+            self._status.run_name, self._status.stage, self._status.total_steps = run_name, stage, total_steps
 
     def on_message(self, line: str) -> None:
         self._append(line)
 
     def on_metrics(self, record: dict[str, Any]) -> None:
-        with self._lock:
-            status = self._status
-            status.step = record["step"]
-            status.tokens_per_s = record.get("tokens_per_s", status.tokens_per_s)
-            status.elapsed = record.get("elapsed", status.elapsed)
-            remaining = status.total_steps - status.step
-            status.eta_s = (status.elapsed / status.step * remaining) if status.step else None
+        """Nothing to keep: progress is read from the run's metrics file (`status`)."""
 
     def on_done(self, status: str, step: int) -> None:
         """The job's own end (`_run`) sets the final state, after every stage has ended."""

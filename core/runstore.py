@@ -52,6 +52,19 @@ def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
     return records
 
 
+def read_progress(run_dir: Path, total_steps: int) -> dict[str, Any]:
+    """How far a run is, from its metrics records alone: the one account of progress that the
+    app's console, the API's job status and a console watching another process all read."""
+    records = read_metrics(run_dir)
+    if not records:
+        return {"step": 0, "tokens_per_s": 0.0, "elapsed": 0.0, "eta_s": None}
+    last = records[-1]
+    rates = [r["tokens_per_s"] for r in records if isinstance(r.get("tokens_per_s"), (int, float))]
+    step, elapsed = last["step"], float(last.get("elapsed") or 0.0)
+    return {"step": step, "tokens_per_s": rates[-1] if rates else 0.0, "elapsed": elapsed,
+            "eta_s": elapsed / step * max(total_steps - step, 0) if step else None}
+
+
 def read_run(run_dir: Path) -> dict[str, Any]:
     """run.json, with status "crashed" for a run that says running but that no live process
     holds. A damaged run.json gives status "unreadable" and an error instead of raising, so the

@@ -33,3 +33,15 @@ def test_the_store_writes_what_the_readers_read(tmp_path):
 def test_a_run_that_says_running_with_no_live_writer_is_crashed(tmp_path):
     (tmp_path / "run.json").write_text(json.dumps({"status": "running"}))
     assert read_run(tmp_path)["status"] == "crashed"
+
+
+def test_progress_is_read_from_the_records(tmp_path):
+    from core.runstore import read_progress
+
+    assert read_progress(tmp_path, 100)["step"] == 0
+    store = RunStore(tmp_path)
+    store.on_metrics({"step": 0, "elapsed": 0.0, "val_loss": 3.0})
+    store.on_metrics({"step": 20, "elapsed": 10.0, "tokens_per_s": 500.0})
+    store.on_metrics({"step": 25, "elapsed": 12.5, "val_loss": 2.0})  # an eval record carries no rate
+    progress = read_progress(tmp_path, 100)
+    assert progress == {"step": 25, "tokens_per_s": 500.0, "elapsed": 12.5, "eta_s": 37.5}

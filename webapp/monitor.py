@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from core.jobs import JobStatus, job_manager
 from core.jobslot import current_job
 from core.runs import run_metrics, run_summaries
-from core.runstore import read_run
+from core.runstore import read_progress, read_run
 from core.workspace import Workspace
 from webapp.charts import training_figure
 
@@ -72,13 +72,15 @@ def progress_html(status: JobStatus, shown_run: str | None) -> str:
             f"style='width:100%'></progress><div>{figures}</div>{error}")
 
 
-def elsewhere_html(job: dict[str, Any], records: list[dict[str, Any]], total: int | None) -> str:
+def elsewhere_html(job: dict[str, Any], progress: dict[str, Any], total: int | None) -> str:
     """A job another process (the CLI, another app) runs in this workspace, read from its files."""
-    step = records[-1]["step"] if records else 0
     label = html.escape(f"{job.get('kind', 'a')} job · {job.get('description', '')} · process "
                         f"{job.get('pid', '?')} on {job.get('host', '?')}")
+    step = progress["step"]
     bar = f"<progress value='{step}' max='{total}' style='width:100%'></progress>" if total else ""
-    figures = f"step {step}/{total}" if total else "no training steps to show"
+    figures = (f"step {step}/{total} · {progress['tokens_per_s']:,.0f} tokens/s · elapsed "
+               f"{_duration(progress['elapsed'])} · ETA {_duration(progress['eta_s'])}" if total
+               else "no training steps to show")
     return f"<div><b>{label}</b></div>{bar}<div>{figures} (started outside this app)</div>"
 
 
@@ -93,8 +95,9 @@ def monitor_view(workspace: Workspace, log_scale: bool) -> tuple[str, go.Figure,
         if run_name:
             config = read_run(workspace.run_dir(run_name)).get("config")
             total = config.get("num_steps") if isinstance(config, dict) else None
+        progress = read_progress(workspace.run_dir(run_name), total or 0) if run_name else {"step": 0}
         figure = training_figure(records, log_scale, title=run_name or "")
-        return elsewhere_html(outside, records, total), figure, ""
+        return elsewhere_html(outside, progress, total), figure, ""
     if run_name is None and status.state == "idle":
         runs = run_summaries(workspace)
         run_name = runs[0]["run"] if runs else None
