@@ -147,15 +147,21 @@ def _check_shapes(path: Path, config: ModelConfig, stored: dict[str, tuple[int, 
 
 
 @functools.lru_cache(maxsize=8)
-def _cached(path: str, modified_ns: int) -> Checkpoint:
-    return load_checkpoint(path)
+def _cached(path: str, modified_ns: int, precision: str) -> Checkpoint:
+    from core.quantize import with_precision  # core.quantize builds on this module
+
+    return with_precision(load_checkpoint(path), precision)
 
 
-def cached_checkpoint(path: str | Path) -> Checkpoint:
+def cached_checkpoint(path: str | Path, precision: str = "auto") -> Checkpoint:
     """A checkpoint loaded once per process (the playground answers many clicks with the same
-    models); a folder rewritten since is loaded again. Callers must not train the model."""
+    models) on the CPU, in `precision` (`core.quantize.pick_precision`: "auto" is int8), and
+    quantized once too; a folder rewritten since is loaded again. Callers must not train the model."""
+    from core.quantize import pick_precision
+
     weights = Path(path) / WEIGHTS
-    return _cached(str(Path(path).resolve()), weights.stat().st_mtime_ns if weights.exists() else 0)
+    return _cached(str(Path(path).resolve()), weights.stat().st_mtime_ns if weights.exists() else 0,
+                   pick_precision(precision, "cpu"))
 
 
 def load_trainer_state(path: Path) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from core.data.streaming import END_OF_TEXT
 from core.device import pick_device
 from core.engine import Sampling, generate_ids
 from core.errors import UserError
+from core.quantize import pick_precision, with_precision
 from core.tokenizer import end_of_text_id
 
 TEMPLATES = ("bash", "raw")
@@ -145,8 +146,12 @@ def _unsafe_tail(text: str, stops: Sequence[str]) -> int:
 
 
 def compare(checkpoints: Sequence[str | Path | Checkpoint], prompt: str,
-            settings: GenerationSettings | None = None, device: str = "auto") -> list[Generation]:
-    """The same prompt, seed and sampling through each checkpoint, in order (the playground)."""
+            settings: GenerationSettings | None = None, device: str = "auto",
+            precision: str = "auto") -> list[Generation]:
+    """The same prompt, seed and sampling through each checkpoint, in order (the playground).
+
+    Checkpoints given as paths are loaded on `device` in `precision` (`core.quantize`: "auto" is
+    int8 on CPU); loaded ones are used as they are."""
     if not checkpoints:
         raise UserError("compare needs at least one checkpoint")
     settings = settings or GenerationSettings()
@@ -154,5 +159,7 @@ def compare(checkpoints: Sequence[str | Path | Checkpoint], prompt: str,
     render_prompt(prompt, settings.template)  # refuse a bad prompt before loading anything
     check_device(device)
     target = pick_device(device)
-    loaded = [c if isinstance(c, Checkpoint) else load_checkpoint(c, target) for c in checkpoints]
+    precision = pick_precision(precision, target)
+    loaded = [c if isinstance(c, Checkpoint) else with_precision(load_checkpoint(c, target), precision)
+              for c in checkpoints]
     return [generate(c, prompt, settings) for c in loaded]
