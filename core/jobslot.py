@@ -95,7 +95,11 @@ def note_run(workspace: Workspace, run_name: str) -> None:
 
 @contextlib.contextmanager
 def job_slot(workspace: Workspace, kind: str, description: str, run_name: str | None = None) -> Iterator[None]:
-    """Hold the workspace's job slot for the duration of a block."""
+    """Hold the workspace's job slot for the duration of a block. Under torchrun only rank 0 holds
+    it: the other ranks are the same job."""
+    if os.environ.get("RANK", "0") != "0":
+        yield
+        return
     lock = take_slot(workspace, kind, description, run_name)
     try:
         yield

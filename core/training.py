@@ -1,4 +1,4 @@
-"""The training loop for both stages.
+"""The training loop for both stages (what a run starts from is prepared by core/stage.py).
 
 Stage "language" trains a fresh GPT on English; stage "code" starts from a language checkpoint
 and fine-tunes on bash, optionally replaying a share of English in every batch. Both evaluate on
@@ -28,7 +28,6 @@ import contextlib
 import dataclasses
 import math
 import os
-import shutil
 import socket
 import threading
 import time
@@ -37,24 +36,21 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from tokenizers import Tokenizer
 from tqdm import tqdm
 
-from core.atomic import recover_dir
-from core.checkpoint import Checkpoint, load_checkpoint, load_trainer_state, save_checkpoint
-from core.config import ModelConfig, TrainConfig, model_preset
-from core.data.shards import TokenShard, batch_rng, tokenize_split
+from core.checkpoint import load_trainer_state, save_checkpoint
+from core.config import TrainConfig
+from core.data.shards import batch_rng
 from core.device import autocast, pick_device
 from core.distributed import Distributed
-from core.errors import UserError
 from core.evaluation import evaluate_shard
 from core.faults import fault_point
 from core.jobslot import note_run
-from core.model import GPT
 from core.names import DOMAIN_OF_STAGE, val_bpb_key, val_loss_key
 from core.runlock import hold_run
 from core.runstore import RunObserver, RunStore, log_line
-from core.tokenizer import fingerprint, load_tokenizer, token_byte_lengths
+from core.stage import StageSetup
+from core.tokenizer import token_byte_lengths
 from core.workspace import Workspace
 
 # Streams of the batch generator, so English replay rows never repeat the code rows' randomness.
@@ -67,13 +63,6 @@ def lr_multiplier(step: int, warmup_steps: int, total_steps: int, min_ratio: flo
         return (step + 1) / warmup_steps
     progress = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
     return min_ratio + (1.0 - min_ratio) * 0.5 * (1.0 + math.cos(math.pi * progress))
-
-
-@dataclass
-class RunData:
-    train: TokenShard
-    replay: TokenShard | None
-    val: dict[str, TokenShard]  # domain -> validation tokens
 
 
 @dataclass
@@ -116,18 +105,14 @@ class Trainer:
     # ----- set-up ---------------------------------------------------------------------------
     def _set_up(self, resume: bool, overwrite: bool) -> None:
         config = self.config
-        if resume:
-            self._recover()
-        clear = self._check_run_dir(resume, overwrite)
-        self.tokenizer, self.model, parent = self._build_model(resume)
-        self._prepare_run_dir(clear)
-        self.parent = parent
+        prepared = StageSetup(config, self.workspace, self.dist, self.device, self._message).prepare(resume, overwrite)
+        self.tokenizer, self.model, self.parent, self.data = (prepared.tokenizer, prepared.model, prepared.parent,
+                                                              prepared.data)
         # The model we call for training: DDP averages gradients across processes during backward.
         self.forward_model: torch.nn.Module = self.model
         if self.dist.enabled:
             self.forward_model = torch.nn.parallel.DistributedDataParallel(
                 self.model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
-        self.data = self._load_data()
         self.token_bytes = torch.tensor(token_byte_lengths(self.tokenizer), dtype=torch.float64,
                                         device=self.device)
         self.optimizer = torch.optim.AdamW(
@@ -146,103 +131,6 @@ class Trainer:
         self.resumed = resume
         if resume:
             self._restore(load_trainer_state(self.run_dir / "last"))
-
-    def _recover(self) -> None:
-        """Put back a checkpoint a kill left mid-swap, and sweep what dead writers left behind."""
-        if self.dist.is_main:
-            for name in ("last", "best"):
-                recover_dir(self.run_dir / name)
-        self.dist.barrier()
-
-    def _check_run_dir(self, resume: bool, overwrite: bool) -> bool:
-        """Refuse to clobber a run by accident; return whether an old run must be cleared."""
-        if resume and not (self.run_dir / "last").exists():
-            raise UserError(f"nothing to resume: {self.run_dir / 'last'} does not exist")
-        occupied = not resume and self.run_dir.exists() and any(self.run_dir.iterdir())
-        if occupied and not overwrite:
-            raise UserError(f"run {self.config.run_name!r} already exists at {self.run_dir}; "
-                            "resume it, pick another run name, or overwrite it explicitly")
-        if occupied and not (self.run_dir / "run.json").exists():  # overwrite deletes only runs it wrote
-            raise UserError(f"{self.run_dir} is not a run (it has no run.json), so it is not overwritten; "
-                            "move it away or pick another run name")
-        return occupied
-
-    def _prepare_run_dir(self, clear: bool) -> None:
-        """Clear an overwritten run only once the new one has loaded (its parent may live there)."""
-        if self.dist.is_main:
-            if clear:
-                shutil.rmtree(self.run_dir)
-            self.run_dir.mkdir(parents=True, exist_ok=True)
-        self.dist.barrier()
-
-    def _build_model(self, resume: bool) -> tuple[Tokenizer, GPT, str | None]:
-        config = self.config
-        if resume:
-            ckpt = load_checkpoint(self.run_dir / "last", self.device)
-            return ckpt.tokenizer, ckpt.model.train(), ckpt.info.get("parent")
-        shape = model_preset(config.model)
-        if config.stage == "code" and not config.from_scratch:
-            if not config.init_from:
-                raise UserError("stage code needs init_from: the language checkpoint to fine-tune "
-                                "(or from_scratch for a code-only baseline)")
-            parent = load_checkpoint(self.workspace.path(config.init_from), self.device)
-            self._check_compatible(parent, shape)
-            return parent.tokenizer, parent.model.train(), str(parent.path)
-        tokenizer = load_tokenizer(self.workspace.tokenizer_path(config.tokenizer))
-        shape = dataclasses.replace(shape, vocab_size=tokenizer.get_vocab_size())
-        shape.validate(f"model size {config.model}")
-        torch.manual_seed(config.seed)
-        return tokenizer, GPT(shape).to(self.device), None
-
-    def _check_compatible(self, parent: Checkpoint, shape: ModelConfig) -> None:
-        """Stage 2 must continue the same network with the same tokens, or it learns nonsense."""
-        wanted = dataclasses.replace(shape, vocab_size=parent.model_config.vocab_size,
-                                     dropout=parent.model_config.dropout)
-        if wanted != parent.model_config:
-            raise UserError(
-                f"model size {self.config.model!r} ({shape.n_layer} layers × {shape.n_embd}, context "
-                f"{shape.context_length}) does not match the checkpoint {parent.path} "
-                f"({parent.model_config.n_layer} layers × {parent.model_config.n_embd}, context "
-                f"{parent.model_config.context_length}); use the size it was trained with")
-        tokenizer_path = self.workspace.tokenizer_path(self.config.tokenizer)
-        if tokenizer_path.exists():
-            ours = fingerprint(load_tokenizer(tokenizer_path))
-            if ours != parent.info.get("tokenizer_fingerprint"):
-                raise UserError(
-                    f"tokenizer {self.config.tokenizer!r} ({tokenizer_path}) differs from the one "
-                    f"checkpoint {parent.path} was trained with; token ids would change meaning. "
-                    "Use the checkpoint's tokenizer (the one it was trained with) for stage 2")
-
-    def _shard(self, domain: str, corpus: str, split: str, required: bool) -> TokenShard | None:
-        corpus_dir = self.workspace.corpus_dir(domain, corpus)
-        if not (corpus_dir / "manifest.json").exists():
-            if required:
-                raise UserError(f"{domain} corpus {corpus!r} not found at {corpus_dir}; "
-                                f"download it first (`python -m core download --domain {domain}`)")
-            self._message(f"no {domain} corpus {corpus!r}: {domain} is not evaluated in this run")
-            return None
-        # With several processes, rank 0 writes the token file and the others then open it.
-        if not self.dist.is_main:
-            self.dist.barrier()
-        shard = tokenize_split(corpus_dir, self.tokenizer, split)
-        if self.dist.is_main:
-            self.dist.barrier()
-        shard.check_fits(self.model.config.context_length, f"{domain}/{corpus} {split} split")
-        return shard
-
-    def _load_data(self) -> RunData:
-        config = self.config
-        corpora = {"english": config.english_corpus, "code": config.code_corpus}
-        domain = DOMAIN_OF_STAGE[config.stage]
-        train = self._shard(domain, corpora[domain], "train", required=True)
-        replay = (self._shard("english", config.english_corpus, "train", required=True)
-                  if config.replay_fraction else None)
-        val = {}
-        for name, corpus in corpora.items():
-            shard = self._shard(name, corpus, "val", required=name == domain)
-            if shard is not None:
-                val[name] = shard
-        return RunData(train=train, replay=replay, val=val)
 
     def _restore(self, state: dict[str, Any]) -> None:
         self.optimizer.load_state_dict(state["optimizer"])
