@@ -21,6 +21,7 @@ from pathlib import Path
 from core.config import CONFIG_DIR, TrainConfig, check_device, data_sources, model_presets
 from core.errors import UserError
 from core.jobslot import job_slot
+from core.names import DOMAINS
 from core.workspace import PROJECT_ROOT, Workspace
 
 if typing.TYPE_CHECKING:  # imported where used: most commands never need torch
@@ -372,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("download", _download, "build a corpus from a named or local source", job="download")
-    p.add_argument("--domain", choices=("english", "code"), required=True)
+    p.add_argument("--domain", choices=DOMAINS, required=True)
     _add_download_args(p, "installed")
     p = command("download_language_data", _download_language_data, "build the English corpus", job="download")
     _add_download_args(p, "installed")

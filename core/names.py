@@ -11,7 +11,8 @@ from dataclasses import dataclass
 DOMAINS = ("english", "code")  # what a corpus holds
 STAGES = ("language", "code")  # what a run trains: English from scratch, or bash from a parent
 DOMAIN_OF_STAGE = {"language": "english", "code": "code"}
-SHIPPED_RUNS = ("language", "bilingual")  # the demo checkpoints in the project's checkpoints/
+# The demo checkpoints in the project's checkpoints/, parent first, with the stage each was trained in.
+SHIPPED_RUNS = {"language": "language", "bilingual": "code"}
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,7 @@ def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool =
         info = json.loads((target / "best" / "config.json").read_text(encoding="utf-8"))
         for record in (run, info):
             if record.get("parent"):
-                record["parent"] = f"checkpoints/{SHIPPED_RUNS[0]}/best"
+                record["parent"] = f"checkpoints/{next(iter(SHIPPED_RUNS))}/best"
         (target / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
         (target / "best" / "config.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
         shutil.copy2(workspace.run_dir(name) / "metrics.jsonl", target / "metrics.jsonl")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.names import SHIPPED_RUNS
+from core.names import DOMAINS, SHIPPED_RUNS, val_loss_key
 from core.runstore import read_metrics, read_run
 from core.workspace import PROJECT_ROOT, Workspace
 
@@ -41,8 +41,7 @@ def run_summaries(workspace: Workspace) -> list[dict[str, Any]]:
         rows.append({"run": name, "stage": info.get("stage"), "status": info.get("status"),
                      "step": info.get("step"), "parameters": info.get("parameters"),
                      "model": _mapping(info.get("config")).get("model"),
-                     "val_loss_english": final.get("val_loss_english"),
-                     "val_loss_code": final.get("val_loss_code"),
+                     **{val_loss_key(domain): final.get(val_loss_key(domain)) for domain in DOMAINS},
                      "elapsed_s": info.get("elapsed"), "updated": str(info.get("updated", ""))})
     return sorted(rows, key=lambda row: row["updated"], reverse=True)
 
@@ -65,10 +64,9 @@ def shipped_checkpoints(root: Path = PROJECT_ROOT) -> list[CheckpointEntry]:
     """The demo checkpoints that ship with the project (`checkpoints/language`, `checkpoints/bilingual`),
     wherever the workspace is, so a fresh clone or a Space with its own volume shows them at once."""
     entries = []
-    for name in SHIPPED_RUNS:
+    for name, stage in SHIPPED_RUNS.items():
         path = root / "checkpoints" / name / "best"
         if (path / "model.safetensors").exists():
-            stage = "language" if name == "language" else "code"
             entries.append(CheckpointEntry(f"demo {name}", stage, "shipped", path))
     return entries
 

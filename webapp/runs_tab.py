@@ -5,14 +5,14 @@ import gradio as gr
 import plotly.graph_objects as go
 
 from core.errors import UserError
-from core.names import METRICS, TRAINING_METRICS
+from core.names import DOMAINS, METRICS, TRAINING_METRICS, val_loss_key
 from core.runs import run_metrics, run_summaries
 from core.runstore import read_run
 from core.workspace import Workspace
 from webapp import inputs
 from webapp.charts import overlay_figure
 
-COLUMNS = ["run", "stage", "status", "step", "model", "parameters", "val_loss_english", "val_loss_code",
+COLUMNS = ["run", "stage", "status", "step", "model", "parameters", *(val_loss_key(domain) for domain in DOMAINS),
            "elapsed_s", "updated"]
 
 
