@@ -76,7 +76,7 @@ def main() -> None:
     answers = {name: [answer_request(c, p.request, greedy).command for p in pairs] for name, c in models.items()}
     same = sum(a == b for a, b in zip(answers["fp32"], answers["int8"]))
     utility = {name: score_answers(pairs, lines)[0]["utility_accuracy"] for name, lines in answers.items()}
-    rows.append([f"greedy answers identical ({len(pairs):,} pairs)", "", "", f"{same / len(pairs):.1%}"])
+    rows.append([f"greedy answers identical ({len(pairs):,} pairs)", "", "", f"{same:,} ({same / len(pairs):.1%})"])
     rows.append(["utility accuracy, greedy", f"{utility['fp32']:.3f}", f"{utility['int8']:.3f}", ""])
     print(f"\nint8 against float32: {Path(args.checkpoint)} ({fp32.model.num_parameters():,} parameters), "
           f"{args.eval_batches} x 16 windows of {fp32.model.config.context_length} tokens per corpus, "
