@@ -1,8 +1,8 @@
 """Int8 weights for CPU inference: a quarter of the bytes that every generated token reads.
 
 At batch 1 a new token reads every weight once, so CPU generation is bound by memory bandwidth,
-not arithmetic (benchmarks/README.md: fp32 tiny sits within 30% of the bandwidth floor). Storing
-each matrix as int8 with one scale per output row (symmetric, per-channel) cuts those bytes by 4.
+not arithmetic (benchmarks/README.md, generation). Storing each matrix as int8 with one scale per
+output row (symmetric, per-channel) cuts those bytes by 4.
 
 What is quantized: the four linear layers of every block and the output head, which is tied to the
 token embedding — at 8,000 tokens a fifth to two fifths of the weights, all read every token. The
@@ -11,7 +11,7 @@ recomputes its few best logits from it (`Int8Head`), so greedy answers do not fl
 rounding of near-tied candidates. Position embeddings, LayerNorms and biases stay float32: small,
 or read a row at a time.
 
-The product runs on `torch.ops.aten._weight_int8pack_mm` (the int8 weight-only kernel that
+The products run on `torch.ops.aten._weight_int8pack_mm` (the int8 weight-only kernel that
 torchao and gpt-fast use on CPU), with activations rounded to bfloat16 on the way in; its float32
 path has no fast kernel. `torch.ao.quantization.quantize_dynamic` is deprecated in this torch and
 quantizes activations too.
@@ -46,9 +46,6 @@ class Int8Weight(nn.Module):
         values = (weight / scale.float()[:, None]).round().clamp(-127, 127).to(torch.int8)
         self.register_buffer("values", values.contiguous())
         self.register_buffer("scale", scale)
-
-    def dequantized(self) -> torch.Tensor:
-        return self.values.float() * self.scale.float()[:, None]
 
 
 class Int8Linear(nn.Module):
