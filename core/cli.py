@@ -21,7 +21,7 @@ from pathlib import Path
 from core.config import CONFIG_DIR, TrainConfig, check_device, data_sources, model_presets
 from core.errors import UserError
 from core.jobslot import job_slot
-from core.names import DOMAINS
+from core.names import DOMAINS, PRECISIONS
 from core.workspace import PROJECT_ROOT, Workspace
 
 if typing.TYPE_CHECKING:  # imported where used: most commands never need torch
@@ -165,9 +165,11 @@ def _generate(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.checkpoint import load_checkpoint
     from core.device import pick_device
     from core.generation import generate, render_prompt
+    from core.quantize import with_precision
 
     settings = _settings(args)
-    checkpoint = load_checkpoint(workspace.path(args.checkpoint), pick_device(args.device))
+    checkpoint = with_precision(load_checkpoint(workspace.path(args.checkpoint), pick_device(args.device)),
+                                args.precision)
     if args.strategy:
         print(_answer(args, checkpoint))
         return
@@ -181,6 +183,7 @@ def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.checkpoint import load_checkpoint
     from core.device import pick_device
     from core.generation import compare
+    from core.quantize import with_precision
     from core.runs import shipped_checkpoints
 
     paths = [workspace.path(c) for c in args.checkpoints] if args.checkpoints else [
@@ -191,9 +194,9 @@ def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
     if args.strategy:
         for path in paths:
             print(f"===== {path} ({args.strategy} answer)")
-            print(_answer(args, load_checkpoint(path, pick_device(args.device))))
+            print(_answer(args, with_precision(load_checkpoint(path, pick_device(args.device)), args.precision)))
         return
-    for result in compare(paths, args.prompt, settings, device=args.device):
+    for result in compare(paths, args.prompt, settings, device=args.device, precision=args.precision):
         print(f"===== {result.checkpoint} ({result.new_tokens} tokens, {result.stopped_by})")
         print(result.text)
 
@@ -231,7 +234,7 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
     report = bilingual_report(checkpoints, workspace, english_corpus=args.english_corpus,
                               code_corpus=args.code_corpus, samples=args.samples, pair_sets=pair_sets,
                               strategies=args.strategies, answer_settings=settings, index=index,
-                              outputs_dir=outputs)
+                              outputs_dir=outputs, precision=args.precision)
     print(report_markdown(report))
     json_path, markdown_path = write_report(report, out)
     print(f"report written to {json_path} and {markdown_path}; every answer in {outputs}")
@@ -338,6 +341,11 @@ def _add_train_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overwrite", action="store_true", help="replace an existing run")
 
 
+def _add_precision_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto",
+                        help="inference weights: int8 (2-3x faster on CPU, where auto picks it) or fp32 as trained")
+
+
 def _add_sampling_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--prompt", required=True)
     parser.add_argument("--template", choices=("bash", "raw"), default="bash")
@@ -350,6 +358,7 @@ def _add_sampling_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strategy", help="answer the request with one command line instead of sampling: "
                                            "greedy, rerank or retrieval (as the report scores answers)")
     parser.add_argument("--device", default="auto")
+    _add_precision_arg(parser)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -428,6 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--max-pairs", type=int, default=200, help="at most this many pairs per set")
         p.add_argument("--seed", type=int, default=0, help="pairs: seed of sampled candidates")
         p.add_argument("--out", default="reports/report.json", help="report path (workspace-relative)")
+        _add_precision_arg(p)
         p.add_argument("--replace", action="store_true", help="replace an existing report at --out")
     p = command("export", _export, "a checkpoint ready to share: ours (without trainer state), a "
                                     "transformers folder (hf) or an ONNX graph with its KV cache (onnx)")

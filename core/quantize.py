@@ -30,8 +30,8 @@ from torch import nn
 from core.checkpoint import Checkpoint
 from core.errors import UserError
 from core.model import GPT
+from core.names import PRECISIONS
 
-PRECISIONS = ("auto", "fp32", "int8")
 _ACTIVATION = torch.bfloat16  # the dtype the int8 kernel is fast for on CPU
 
 

@@ -42,6 +42,7 @@ from core.evaluation import (
 from core.generation import GenerationSettings, generate
 from core.names import REPORT_COLUMNS, val_bpb_key, val_loss_key
 from core.pairs import score_pairs, write_pair_outputs
+from core.quantize import pick_precision, with_precision
 from core.retrieval import RetrievalIndex
 from core.tokenizer import token_byte_lengths
 from core.workspace import Workspace
@@ -167,8 +168,10 @@ def _score_sets(answerer: str, answer, pair_sets: PairSets, outputs_dir: Path | 
 def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus: str | None = None,
                      code_corpus: str | None = None, samples: int = 2, pair_sets: PairSets | None = None,
                      strategies: Sequence[str] = ("greedy",), answer_settings: AnswerSettings | None = None,
-                     index: RetrievalIndex | None = None, outputs_dir: Path | None = None) -> dict[str, Any]:
-    """Rows for every checkpoint, with forgetting measured against each stage-2 run's parent, and
+                     index: RetrievalIndex | None = None, outputs_dir: Path | None = None,
+                     precision: str = "fp32") -> dict[str, Any]:
+    """Rows for every checkpoint (its weights in `precision`, see core/quantize.py), with forgetting
+    measured against each stage-2 run's parent, and
     the pairs table: every checkpoint × strategy, and the retrieval baseline when `index` is given.
     A corpus named must exist; "" measures none; None measures `installed` where present."""
     corpora = check_report_inputs(workspace, paths, english_corpus, code_corpus, samples)
@@ -179,7 +182,7 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
     if index is not None and pair_sets:
         pair_rows.append(_score_sets(RETRIEVAL_BASELINE, index.answer, pair_sets, outputs_dir))
     for path in paths:
-        checkpoint = load_checkpoint(Path(path))
+        checkpoint = with_precision(load_checkpoint(Path(path)), precision)
         row = checkpoint_report(checkpoint, workspace, corpora, samples)
         for strategy in strategies if pair_sets else ():
             chosen = dataclasses.replace(settings, strategy=strategy)
@@ -197,12 +200,12 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
             continue
         parent_row = by_path.get(str(Path(parent).resolve()))
         if parent_row is None and workspace.path(parent).exists():  # a confined workspace refuses a parent outside
-            parent_row = _language_figures(load_checkpoint(workspace.path(parent)), workspace,
+            parent_row = _language_figures(with_precision(load_checkpoint(workspace.path(parent)), precision), workspace,
                                            {"english": corpora["english"]}, 8, 8)
         if parent_row and "val_bpb_english" in parent_row:
             row["forgetting_bpb_english"] = round(row["val_bpb_english"] - parent_row["val_bpb_english"], 4)
     return {"english_corpus": corpora.get("english"), "code_corpus": corpora.get("code"),
-            "samples_per_prompt": samples,
+            "samples_per_prompt": samples, "precision": pick_precision(precision, "cpu"),
             "bash_prompts": list(BASH_PROMPTS), "pair_sets": {name: len(p) for name, p in pair_sets.items()},
             "strategies": list(strategies), "checkpoints": rows, "pairs": pair_rows}
 

@@ -3,7 +3,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from core.cli import main
+from core.workspace import PROJECT_ROOT
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -93,3 +96,18 @@ def test_export_and_import_hf_refuse_bad_inputs_in_one_line(tmp_path, capsys):
         assert main([*base, *args]) == 2, args
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1, (args, err)
+
+
+def test_generate_and_compare_take_the_weights_precision(capsys):
+    shipped = "checkpoints/bilingual/best"
+    if not (PROJECT_ROOT / shipped / "model.safetensors").exists():
+        pytest.skip("the shipped demo checkpoints are absent")
+    answers = {}
+    for precision in ("fp32", "int8"):
+        assert main(["--workspace", str(PROJECT_ROOT), "generate", "--checkpoint", shipped, "--prompt",
+                     "list all large files", "--strategy", "greedy", "--precision", precision]) == 0
+        answers[precision] = capsys.readouterr().out
+    assert all(answer.startswith("#!/bin/bash\n# list all large files\n") for answer in answers.values())
+    assert main(["--workspace", str(PROJECT_ROOT), "compare", "--prompt", "list files", "--max-new-tokens", "8",
+                 "--precision", "int8"]) == 0
+    assert capsys.readouterr().out.count("=====") == 2

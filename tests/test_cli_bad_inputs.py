@@ -109,6 +109,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("sizes-vocab-huge", ["sizes", "--vocab-size", "1000000000000"], "vocab_size must be between 1 and 65,535"),
     # generate
     ("generate-tokens-negative", [*G, "--max-new-tokens", "-5"], "max_new_tokens must be between 1 and 4,096"),
+    ("generate-unknown-precision", [*G, "--precision", "int4"], "invalid choice: 'int4'"),
     ("generate-tokens-zero", [*G, "--max-new-tokens", "0"], "max_new_tokens must be between 1 and 4,096"),
     ("generate-tokens-huge", [*G, "--max-new-tokens", "5000"], "max_new_tokens must be between 1 and 4,096"),
     ("generate-temperature-nan", [*G, "--temperature", "nan"], "temperature must be between 0.0 and 5.0"),
