@@ -89,14 +89,17 @@ def template_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return workspace.root
 
 
-@pytest.fixture
-def workspace(template_workspace: Path, tmp_path: Path):
-    """A private copy of the template workspace, so tests can train and overwrite freely."""
+def copy_of(template_workspace: Path, root: Path):
+    """A private copy of the template workspace at `root`, so tests can train and overwrite freely."""
     from core.workspace import Workspace
 
-    root = tmp_path / "ws"
     shutil.copytree(template_workspace, root)
     return Workspace.resolve(root)
+
+
+@pytest.fixture
+def workspace(template_workspace: Path, tmp_path: Path):
+    return copy_of(template_workspace, tmp_path / "ws")
 
 
 def micro_config(stage: str = "language", **overrides):

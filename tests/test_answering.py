@@ -4,7 +4,7 @@ import shutil
 import numpy as np
 import pytest
 import torch
-from conftest import micro_config
+from conftest import copy_of, micro_config
 
 from core.answering import AnswerSettings, answer_line, answer_request, generate_lines, mean_logprobs
 from core.checkpoint import load_checkpoint
@@ -18,15 +18,12 @@ from core.evaluation import bash_syntax_ok, first_command_word
 from core.retrieval import RetrievalIndex, load_index, save_pairs
 from core.tokenizer import load_tokenizer
 from core.training import train
-from core.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
 def checkpoint(template_workspace, tmp_path_factory):
     """A micro bilingual checkpoint trained once for the module (answering only reads it)."""
-    root = tmp_path_factory.mktemp("answering") / "ws"
-    shutil.copytree(template_workspace, root)
-    workspace = Workspace.resolve(root)
+    workspace = copy_of(template_workspace, tmp_path_factory.mktemp("answering") / "ws")
     train(micro_config(num_steps=20), workspace, show_progress=False)
     train(micro_config("code", num_steps=20, init_from="checkpoints/language/best", request_loss_weight=0.1),
           workspace, show_progress=False)

@@ -1,11 +1,10 @@
 """Int8 inference (`core.quantize`): close to float32, generates through the KV cache, never trains,
 and is what "auto" picks on the CPU."""
 import dataclasses
-import shutil
 
 import pytest
 import torch
-from conftest import micro_config
+from conftest import copy_of, micro_config
 
 from core.checkpoint import cached_checkpoint, load_checkpoint
 from core.config import model_preset
@@ -14,15 +13,12 @@ from core.errors import UserError
 from core.model import GPT
 from core.quantize import Int8GPT, Int8Head, pick_precision, quantize_int8, with_precision
 from core.training import train
-from core.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
 def trained(template_workspace, tmp_path_factory):
     """A micro checkpoint trained for a few seconds: peaked enough logits for greedy to be stable."""
-    root = tmp_path_factory.mktemp("quantize") / "ws"
-    shutil.copytree(template_workspace, root)
-    workspace = Workspace.resolve(root)
+    workspace = copy_of(template_workspace, tmp_path_factory.mktemp("quantize") / "ws")
     train(micro_config(num_steps=30), workspace, show_progress=False)
     return workspace.run_dir("language") / "best"
 
