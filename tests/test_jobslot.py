@@ -58,8 +58,9 @@ def test_the_cli_and_the_app_take_turns(workspace, cli_training, capsys):
     os.kill(cli_training.pid, signal.SIGKILL)
     cli_training.wait()
     assert current_job(workspace) is None  # the kernel let the slot go with its holder
-    result = JobManager(workspace).start_training(micro_config(run_name="app-run", num_steps=5))
-    assert result.state == "running"
+    manager = JobManager(workspace)
+    assert manager.start_training(micro_config(run_name="app-run", num_steps=5)).state == "running"
+    assert manager.wait(120).state == "finished"
 
 
 def test_the_console_shows_a_run_the_cli_started(workspace, cli_training):
