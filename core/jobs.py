@@ -36,7 +36,8 @@ LOG_LINES = 200
 
 @dataclass
 class JobStatus:
-    kind: str = ""  # training | quickstart
+    kind: str = ""  # training | quickstart | download | tokenizer
+    description: str = ""
     state: str = "idle"  # idle | running | stopping | finished | stopped | failed
     run_name: str | None = None
     stage: str | None = None
@@ -108,6 +109,14 @@ class JobManager:
         return self._start("quickstart", work, run_name=None, stage=None,
                            total_steps=language_steps + code_steps)
 
+    def start_task(self, kind: str, description: str, work: Callable[[Callable[[str], None]], str]) -> JobStatus:
+        """Any other long task (building a corpus, training a tokenizer) as the workspace's job:
+        `work(log)` runs in the job's thread, logs to the console and returns its summary line."""
+        def lines() -> Iterator[str]:
+            yield work(self._append)
+
+        return self._start(kind, lines, description=description, run_name=None, stage=None, total_steps=0)
+
     def _check_names(self, config: TrainConfig) -> None:
         """Refuse a name or path the workspace would refuse before a thread starts, so the person
         who typed it reads why at once instead of in a failed job's log."""
@@ -135,16 +144,18 @@ class JobManager:
         return self.status()
 
     # ----- the thread ------------------------------------------------------------------------
-    def _start(self, kind: str, work: Callable[[], Iterator[str]], **status: Any) -> JobStatus:
+    def _start(self, kind: str, work: Callable[[], Iterator[str]], description: str = "", **status: Any) -> JobStatus:
         with self._lock:
             if self._status.active:
                 raise UserError(f"a {self._status.kind} job is already running "
                                 f"({self._status.run_name or 'quick start'}); stop it or wait for it "
                                 "to finish before starting another")
-            slot = take_slot(self.workspace, kind, status.get("run_name") or kind, status.get("run_name"))
+            slot = take_slot(self.workspace, kind, description or status.get("run_name") or kind,
+                             status.get("run_name"))
             self._stop = threading.Event()
             self._log.clear()
-            self._status = JobStatus(kind=kind, state="running", started=time.time(), **status)
+            self._status = JobStatus(kind=kind, description=description, state="running", started=time.time(),
+                                     **status)
             self._thread = threading.Thread(target=self._run, args=(work, slot), name=f"{kind}-job", daemon=True)
             self._thread.start()
         return self.status()

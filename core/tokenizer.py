@@ -43,6 +43,17 @@ def _documents_of(corpus_dirs: Sequence[Path], max_bytes_per_corpus: int | None)
                 break
 
 
+def check_tokenizer(corpus_dirs: Sequence[Path], out_path: Path, vocab_size: int, replace: bool) -> None:
+    """What can be refused before minutes of training (the app checks it before starting a job)."""
+    check_range("vocab_size", vocab_size, MIN_VOCAB_SIZE, MAX_VOCAB_SIZE)
+    if not corpus_dirs:
+        raise UserError("train the tokenizer on at least one corpus")
+    for corpus in corpus_dirs:
+        if not (Path(corpus) / "manifest.json").exists():
+            raise UserError(f"no corpus at {corpus}; build it first")
+    check_replaceable(Path(out_path).parent, replace=replace, protected=tuple(corpus_dirs))
+
+
 def train_tokenizer(corpus_dirs: Sequence[Path], out_path: Path, vocab_size: int = DEFAULT_VOCAB_SIZE,
                     max_bytes_per_corpus: int | None = 50_000_000, show_progress: bool = True,
                     replace: bool = False) -> Tokenizer:
@@ -51,10 +62,7 @@ def train_tokenizer(corpus_dirs: Sequence[Path], out_path: Path, vocab_size: int
     Each corpus contributes at most `max_bytes_per_corpus`, so a huge English download cannot
     crowd the bash-specific merges out of an 8000-token vocabulary. An existing tokenizer folder
     is replaced only with `replace`: runs trained with it cannot be read with another."""
-    check_range("vocab_size", vocab_size, MIN_VOCAB_SIZE, MAX_VOCAB_SIZE)
-    if not corpus_dirs:
-        raise UserError("train the tokenizer on at least one corpus")
-    check_replaceable(Path(out_path).parent, replace=replace, protected=tuple(corpus_dirs))
+    check_tokenizer(corpus_dirs, out_path, vocab_size, replace)
     tokenizer = _new_bpe()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size, special_tokens=[END_OF_TEXT], show_progress=show_progress,

@@ -75,12 +75,11 @@ def test_the_demo_app_refuses_what_a_demo_must_not_do(template_workspace, tmp_pa
         assert "up to 2,000" in client.predict(*fields, False, api_name="/start_training")
         assert "2,000 steps in all" in client.predict("cpu", 5000, 5000, False, api_name="/quickstart")
         # the starter's --allow-local does not survive demo mode
-        summary = client.predict("installed", str(tmp_path), "mine", 0, 0, 0, False, api_name="/download_english")[0]
+        summary = client.predict("installed", str(tmp_path), "mine", 0, 0, 0, False, api_name="/download_english")
         assert "--allow-local" in summary
         with pytest.raises(Exception, match="not in the list of choices"):  # not even offered
             client.predict("local", str(tmp_path), "mine", 0, 0, 0, False, api_name="/download_english")
-        assert "at most 50 MB" in client.predict("curated", "", "big", 0, 500, 0, False,
-                                                 api_name="/download_code")[0]
+        assert "at most 50 MB" in client.predict("curated", "", "big", 0, 500, 0, False, api_name="/download_code")
         assert client.predict(api_name="/job_status")["state"] == "idle"
     finally:
         served.close()

@@ -118,3 +118,18 @@ def test_training_tab_says_what_is_missing_first(tmp_path, workspace):
     assert missing_inputs(workspace, "language", "default", "installed", "installed") == ""
     assert "No tokenizer **other**" in missing_inputs(workspace, "language", "other", "installed", "installed")
     assert "needs a language checkpoint" in missing_inputs(workspace, "code", "default", "installed", "installed")
+
+
+def test_corpora_and_tokenizers_are_built_as_the_workspaces_job(client):
+    started = client.predict("curated", "", "web-curated", 0, 0, 0, False, api_name="/download_code")
+    assert started.startswith("**Building code/web-curated**")
+    status = wait_for(client, lambda s: s["kind"] == "download" and s["state"] in ("finished", "failed"))
+    assert status["state"] == "finished" and "code/web-curated:" in status["log"][-1]
+    manifest, samples = client.predict("code/web-curated", api_name="/describe_corpus")
+    assert manifest["documents"] > 0 and "```bash" in samples
+    again = client.predict("curated", "", "web-curated", 0, 0, 0, False, api_name="/download_code")
+    assert again.startswith("**Failed:**") and "already exists" in again  # refused at once, no job
+    assert client.predict(["installed"], ["web-curated"], 300, "web-tok", False,
+                          api_name="/train_tokenizer").startswith("**Training tokenizer web-tok**")
+    status = wait_for(client, lambda s: s["kind"] == "tokenizer" and s["state"] in ("finished", "failed"))
+    assert status["state"] == "finished" and "tokenizer web-tok: 300 tokens" in status["log"][-1]

@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 import dataclasses
+import time
+from collections.abc import Callable
 
 import gradio as gr
 
 from core.config import data_sources
-from core.data.corpus import Manifest, read_documents
-from core.data.sources import download
+from core.data.corpus import Manifest, ProgressCallback, read_documents
+from core.data.sources import check_download, download
 from core.errors import UserError
 from core.hosting import DemoLimits
-from core.jobslot import job_slot
+from core.jobs import job_manager
 from core.names import DOMAINS
-from core.tokenizer import DEFAULT_VOCAB_SIZE, train_tokenizer
+from core.tokenizer import DEFAULT_VOCAB_SIZE, check_tokenizer, train_tokenizer
 from core.workspace import Workspace
 from webapp import inputs
+from webapp.monitor import TICK_SECONDS, build_monitor
 
 SAMPLES = 3
 
@@ -43,6 +46,17 @@ def describe_corpus(workspace: Workspace, choice: str | None) -> tuple[dict, str
     return dataclasses.asdict(manifest), shown
 
 
+def every_few_seconds(log: Callable[[str], None], seconds: float = 2.0) -> ProgressCallback:
+    """A download's progress as a console line now and then, rather than one per document."""
+    last = [0.0]
+
+    def report(done: int, total: int | None) -> None:
+        if time.monotonic() - last[0] >= seconds:
+            last[0] = time.monotonic()
+            log(f"{done:,}{f' of {total:,}' if total else ''} documents")
+    return report
+
+
 def _source_section(workspace: Workspace, domain: str, default: str, corpus_list: gr.Dropdown,
                     manifest_view: gr.JSON, samples_view: gr.Markdown, limits: DemoLimits | None) -> None:
     names = [*data_sources()[domain], *(["local"] if workspace.local_roots or not workspace.confined else [])]
@@ -62,34 +76,37 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
     button = gr.Button(f"Download / build {domain} corpus", variant="primary")
     outcome = gr.Markdown()
 
-    def build(source_name: str, folder: str, corpus_name: str, docs: float, mb: float, files: float,
-              replace_corpus: bool = False,
-              progress: gr.Progress = gr.Progress()):
-        def report(done: int, total: int | None) -> None:
-            progress((done, total) if total else done / (done + 100), desc=f"{done:,} documents")
+    manager = job_manager(workspace)
 
+    def build(source_name: str, folder: str, corpus_name: str, docs: float, mb: float, files: float,
+              replace_corpus: bool = False) -> str:
+        """Check the request at once, then build the corpus as the workspace's job (console below)."""
         try:
             size_mb = inputs.real_number(mb or 0, "max MB") or None
             source_text = inputs.text(source_name, "source", 200)
-            with job_slot(workspace, "download", f"{domain} corpus from {source_text}"):
-                manifest = download(workspace, domain, source_text,
-                                    name=inputs.text(corpus_name, "corpus name", 200).strip() or None,
-                                    path=inputs.text(folder, "path", 1000).strip() or None,
-                                    max_docs=inputs.whole_number(docs or 0, "max documents") or None,
-                                    max_mb=limits.download_mb(size_mb) if limits else size_mb,
-                                    max_files=inputs.whole_number(files or 0, "max files") or None,
-                                    replace=replace_corpus is True, on_progress=report, show_progress=False)
+            options = {"name": inputs.text(corpus_name, "corpus name", 200).strip() or None,
+                       "path": inputs.text(folder, "path", 1000).strip() or None,
+                       "max_docs": inputs.whole_number(docs or 0, "max documents") or None,
+                       "max_mb": limits.download_mb(size_mb) if limits else size_mb,
+                       "max_files": inputs.whole_number(files or 0, "max files") or None,
+                       "replace": replace_corpus is True}
+            *_, out_dir = check_download(workspace, domain, source_text, **options)
+
+            def work(log: Callable[[str], None]) -> str:
+                manifest = download(workspace, domain, source_text, **options, on_progress=every_few_seconds(log),
+                                    show_progress=False)
+                return (f"{domain}/{manifest.name}: {manifest.documents:,} documents, {manifest.bytes / 1e6:.2f} MB "
+                        f"(train {manifest.train.documents:,} / val {manifest.val.documents:,})")
+
+            manager.start_task("download", f"{domain} corpus {out_dir.name} from {source_text}", work)
         except UserError as exc:
             gr.Warning(str(exc))
-            return f"**Failed:** {exc}", gr.Dropdown(), {}, ""
-        choice = f"{domain}/{manifest.name}"
-        view, samples = describe_corpus(workspace, choice)
-        summary = (f"**{choice}**: {manifest.documents:,} documents, {manifest.bytes / 1e6:.2f} MB "
-                   f"(train {manifest.train.documents:,} / val {manifest.val.documents:,}).")
-        return summary, gr.Dropdown(choices=_corpus_choices(workspace), value=choice), view, samples
+            return f"**Failed:** {exc}"
+        return (f"**Building {domain}/{out_dir.name}** as this workspace's job: follow it in the console below; "
+                "it joins the list of corpora when it is done.")
 
-    button.click(build, [source, path, name, max_docs, max_mb, max_files, replace],
-                 [outcome, corpus_list, manifest_view, samples_view], api_name=f"download_{domain}")
+    button.click(build, [source, path, name, max_docs, max_mb, max_files, replace], outcome,
+                 api_name=f"download_{domain}")
 
 
 def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> gr.Dropdown:
@@ -98,7 +115,7 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> gr
     first = (_corpus_choices(workspace) or [None])[0]
     first_manifest, first_samples = describe_corpus(workspace, first)
     corpus_list = gr.Dropdown(_corpus_choices(workspace), value=first, label="corpora in this workspace",
-                              render=False)
+                              allow_custom_value=True, render=False)
     manifest_view = gr.JSON(first_manifest, label="manifest", render=False)
     samples_view = gr.Markdown(first_samples, render=False)
     with gr.Accordion("English", open=True):
@@ -117,14 +134,16 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> gr
                 "share one vocabulary.")
     with gr.Row():
         english = gr.Dropdown(workspace.corpora("english"), multiselect=True, label="English corpora",
-                              value=workspace.corpora("english")[:1])
+                              allow_custom_value=True, value=workspace.corpora("english")[:1])
         code = gr.Dropdown(workspace.corpora("code"), multiselect=True, label="bash corpora",
-                           value=workspace.corpora("code")[:1])
+                           allow_custom_value=True, value=workspace.corpora("code")[:1])
         vocab = gr.Number(label="vocabulary size", value=DEFAULT_VOCAB_SIZE, precision=0, minimum=258)
         tokenizer_name = gr.Textbox(label="tokenizer name", value="default")
         replace_tokenizer = gr.Checkbox(label="replace an existing tokenizer of this name", value=False)
     tokenizer_button = gr.Button("Train tokenizer")
     tokenizer_result = gr.Markdown()
+
+    manager = job_manager(workspace)
 
     def tokenizer(english_names: list[str], code_names: list[str], size: float, name: str,
                   replace_existing: bool = False) -> str:
@@ -134,13 +153,19 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> gr
             if not corpora:
                 return "**Choose at least one corpus** (build them above first)."
             out = workspace.tokenizer_path(inputs.text(name, "tokenizer name", 200) or "default")
-            with job_slot(workspace, "tokenizer", f"tokenizer {out.parent.name}"):
-                trained = train_tokenizer(corpora, out, vocab_size=inputs.whole_number(size, "vocabulary size"),
-                                          replace=replace_existing is True, show_progress=False)
+            vocab_size = inputs.whole_number(size, "vocabulary size")
+            check_tokenizer(corpora, out, vocab_size, replace_existing is True)
+
+            def work(log: Callable[[str], None]) -> str:
+                trained = train_tokenizer(corpora, out, vocab_size=vocab_size, replace=replace_existing is True,
+                                          show_progress=False)
+                return f"tokenizer {out.parent.name}: {trained.get_vocab_size():,} tokens from {len(corpora)} corpora"
+
+            manager.start_task("tokenizer", f"tokenizer {out.parent.name}", work)
         except UserError as exc:
             gr.Warning(str(exc))
             return f"**Failed:** {exc}"
-        return f"Tokenizer **{name}**: {trained.get_vocab_size():,} tokens, trained on {len(corpora)} corpora."
+        return f"**Training tokenizer {out.parent.name}** as this workspace's job: follow it in the console below."
 
     tokenizer_button.click(tokenizer, [english, code, vocab, tokenizer_name, replace_tokenizer], tokenizer_result,
                            api_name="train_tokenizer")
@@ -151,4 +176,6 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> gr
                 gr.Dropdown(choices=workspace.corpora("code")))
 
     corpus_list.focus(refresh, None, [corpus_list, english, code], api_visibility="private")
+    gr.Markdown("### Console\nCorpora and tokenizers are built as the workspace's one job, like training.")
+    build_monitor(workspace, gr.Timer(TICK_SECONDS))
     return corpus_list

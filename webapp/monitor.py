@@ -64,7 +64,11 @@ def progress_html(status: JobStatus, shown_run: str | None) -> str:
             else "No job running and no runs yet: start one with <b>Quick start</b> or in the Training tab."
         return f"<div>{hint}</div>"
     total = max(status.total_steps, 1)
-    label = html.escape(f"{status.kind} · {status.run_name or 'preparing data'} · {status.state}")
+    label = html.escape(f"{status.kind} · {status.run_name or status.description or 'preparing data'} · "
+                        f"{status.state}")
+    if not status.total_steps:  # a task without training steps: its log says how far it is
+        error = f"<div style='color:#b91c1c'>error: {html.escape(status.error)}</div>" if status.error else ""
+        return f"<div><b>{label}</b></div>{error}"
     figures = (f"step {status.step}/{status.total_steps} · {status.tokens_per_s:,.0f} tokens/s · "
                f"elapsed {_duration(status.elapsed)} · ETA {_duration(status.eta_s)}")
     error = f"<div style='color:#b91c1c'>error: {html.escape(status.error)}</div>" if status.error else ""

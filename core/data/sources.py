@@ -17,8 +17,9 @@ from pathlib import Path
 
 from core.config import SourceSpec, check_range, data_sources
 from core.data.bashdoc import Pair, pair_document
-from core.data.corpus import (Manifest, ProgressCallback, Rejected, build_corpus, clean_document,
-                              is_validation)
+from core.atomic import check_replaceable
+from core.data.corpus import (Manifest, ProgressCallback, Rejected, build_corpus, check_corpus_limits,
+                              clean_document, is_validation)
 from core.errors import UserError
 from core.workspace import PROJECT_ROOT, Workspace
 
@@ -248,6 +249,25 @@ def _check_download_limits(max_mb: float | None, max_files: int | None, examples
     check_range("examples", examples, 0, MAX_EXAMPLES)
 
 
+def check_download(workspace: Workspace, domain: str, source: str, *, name: str | None = None,
+                   path: str | None = None, max_docs: int | None = None, max_mb: float | None = None,
+                   max_files: int | None = None, val_fraction: float = DEFAULT_VAL_FRACTION, examples: int = 0,
+                   replace: bool = False) -> tuple[list[str], list[SourceSpec], Path]:
+    """Everything about a download that can be refused in a moment — limits, names, the source,
+    a server folder, an existing corpus — so the app refuses before it starts a job; `download`
+    runs the same checks. Returns the source names, their specs and the corpus folder."""
+    _check_download_limits(max_mb, max_files, examples)
+    check_corpus_limits(max_docs, math.ceil(max_mb * 1_000_000) if max_mb else None, 1, val_fraction)
+    names = [part.strip() for part in source.split(",") if part.strip()]
+    if not names:
+        raise UserError("give a source: a name from `python -m core sources`, or local with --path")
+    folder = str(workspace.source_path(path)) if path else None  # server folders: only where allowed
+    specs = [resolve_source(domain, part, folder) for part in names]
+    out_dir = workspace.corpus_dir(domain, name or "+".join(names))
+    check_replaceable(out_dir, replace=replace, protected=(workspace.root,))
+    return names, specs, out_dir
+
+
 def download(workspace: Workspace, domain: str, source: str, *, name: str | None = None,
              path: str | None = None, max_docs: int | None = None, max_mb: float | None = None,
              max_files: int | None = None, val_fraction: float = DEFAULT_VAL_FRACTION, examples: int = 0,
@@ -259,13 +279,9 @@ def download(workspace: Workspace, domain: str, source: str, *, name: str | None
     are chained into one corpus, de-duplicated together. `examples` > 0 adds, for every pair, a
     retrieval-augmented copy (`with_examples`). An existing corpus of that name is replaced only
     with `replace`, and never by one read from its own folder."""
-    _check_download_limits(max_mb, max_files, examples)
-    names = [part.strip() for part in source.split(",") if part.strip()]
-    if not names:
-        raise UserError("give a source: a name from `python -m core sources`, or local with --path")
-    folder = str(workspace.source_path(path)) if path else None  # server folders: only where allowed
-    specs = [resolve_source(domain, part, folder) for part in names]
-    out_dir = workspace.corpus_dir(domain, name or "+".join(names))
+    names, specs, out_dir = check_download(workspace, domain, source, name=name, path=path, max_docs=max_docs,
+                                           max_mb=max_mb, max_files=max_files, val_fraction=val_fraction,
+                                           examples=examples, replace=replace)
     records = (record for spec in specs for record in source_records(spec, workspace, max_files))
     documents = (with_examples(records, examples, val_fraction) if examples
                  else (document for document, _ in records))
