@@ -35,7 +35,7 @@ def describe_corpus(workspace: Workspace, choice: str | None) -> tuple[dict, str
         corpus = workspace.corpus_dir(domain, name)
         manifest = Manifest.read(corpus)
     except UserError as exc:
-        return {}, str(exc)
+        return {}, f"**Failed:** {exc}"
     samples = []
     for text in read_documents(corpus, "train"):
         samples.append(text[:800] + ("…" if len(text) > 800 else ""))
