@@ -212,7 +212,7 @@ def job_manager(workspace: Workspace, limits: DemoLimits | None = None) -> JobMa
     passes its demo limits once, when it is built; later callers get the same manager."""
     with _MANAGERS_LOCK:
         if workspace not in _MANAGERS:
-            _MANAGERS[workspace] = JobManager(workspace)
+            _MANAGERS[workspace] = JobManager(workspace, limits)
         manager = _MANAGERS[workspace]
         if limits is not None:
             manager.limits = limits

@@ -11,30 +11,23 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
 from core.atomic import write_text
 from core.errors import UserError
+from core.flock import holder_record, is_held, try_hold
 from core.workspace import Workspace
 
 JOB_FILE = "current.json"
-# A moment's patience, so a slot being released as the next task starts is not a refusal.
-PATIENCE_S = 1.0
 
 
 def _folder(workspace: Workspace) -> Path:
     return workspace.root / "jobs"
-
-
-def _lock(workspace: Workspace) -> FileLock:
-    # Not thread-local: the app takes the slot in a request and gives it back from the job's thread.
-    return FileLock(str(_folder(workspace) / ".lock"), timeout=PATIENCE_S, thread_local=False)
 
 
 def current_job(workspace: Workspace) -> dict[str, Any] | None:
@@ -50,34 +43,20 @@ def current_job(workspace: Workspace) -> dict[str, Any] | None:
 
 
 def slot_taken(workspace: Workspace) -> bool:
-    if not (_folder(workspace) / ".lock").exists():
-        return False
-    lock = FileLock(str(_folder(workspace) / ".lock"), timeout=0, thread_local=False)
-    try:
-        lock.acquire()
-    except Timeout:
-        return True
-    except OSError:  # a read-only workspace: nobody can be writing there
-        return False
-    lock.release()
-    return False
+    return is_held(_folder(workspace) / ".lock")
 
 
 def take_slot(workspace: Workspace, kind: str, description: str, run_name: str | None = None) -> FileLock:
     """Take the workspace's job slot or refuse in one line naming the task that has it; the
     caller gives it back with the lock's `release()`."""
-    _folder(workspace).mkdir(parents=True, exist_ok=True)
-    lock = _lock(workspace)
-    try:
-        lock.acquire()
-    except Timeout:
+    lock = try_hold(_folder(workspace) / ".lock")
+    if lock is None:
         holder = current_job(workspace) or {}
         where = f"process {holder.get('pid', '?')} on {holder.get('host', '?')}"
         raise UserError(f"a {holder.get('kind', 'other')} job ({holder.get('description', '?')}, {where}) is "
-                        "running in this workspace; wait for it or stop it before starting another") from None
+                        "running in this workspace; wait for it or stop it before starting another")
     write_text(_folder(workspace) / JOB_FILE, json.dumps(
-        {"kind": kind, "description": description, "run_name": run_name, "pid": os.getpid(),
-         "host": socket.gethostname(), "started": time.time()}))
+        {"kind": kind, "description": description, "run_name": run_name, **holder_record(), "started": time.time()}))
     return lock
 
 

@@ -63,45 +63,37 @@ def progress_html(status: JobStatus, shown_run: str | None) -> str:
         hint = f"No job running. Showing the latest run: <b>{html.escape(shown_run)}</b>." if shown_run \
             else "No job running and no runs yet: start one with <b>Quick start</b> or in the Training tab."
         return f"<div>{hint}</div>"
-    total = max(status.total_steps, 1)
-    label = html.escape(f"{status.kind} · {status.run_name or status.description or 'preparing data'} · "
-                        f"{status.state}")
+    what = [part for part in (status.run_name, status.description) if part] or ["preparing data"]
+    label = html.escape(" · ".join([status.kind, *what, status.state]))
+    error = f"<div style='color:#b91c1c'>error: {html.escape(status.error)}</div>" if status.error else ""
     if not status.total_steps:  # a task without training steps: its log says how far it is
-        error = f"<div style='color:#b91c1c'>error: {html.escape(status.error)}</div>" if status.error else ""
         return f"<div><b>{label}</b></div>{error}"
     figures = (f"step {status.step}/{status.total_steps} · {status.tokens_per_s:,.0f} tokens/s · "
                f"elapsed {_duration(status.elapsed)} · ETA {_duration(status.eta_s)}")
-    error = f"<div style='color:#b91c1c'>error: {html.escape(status.error)}</div>" if status.error else ""
-    return (f"<div><b>{label}</b></div><progress value='{status.step}' max='{total}' "
+    return (f"<div><b>{label}</b></div><progress value='{status.step}' max='{status.total_steps}' "
             f"style='width:100%'></progress><div>{figures}</div>{error}")
 
 
-def elsewhere_html(job: dict[str, Any], progress: dict[str, Any], total: int | None) -> str:
+def elsewhere_status(workspace: Workspace, job: dict[str, Any]) -> JobStatus:
     """A job another process (the CLI, another app) runs in this workspace, read from its files."""
-    label = html.escape(f"{job.get('kind', 'a')} job · {job.get('description', '')} · process "
-                        f"{job.get('pid', '?')} on {job.get('host', '?')}")
-    step = progress["step"]
-    bar = f"<progress value='{step}' max='{total}' style='width:100%'></progress>" if total else ""
-    figures = (f"step {step}/{total} · {progress['tokens_per_s']:,.0f} tokens/s · elapsed "
-               f"{_duration(progress['elapsed'])} · ETA {_duration(progress['eta_s'])}" if total
-               else "no training steps to show")
-    return f"<div><b>{label}</b></div>{bar}<div>{figures} (started outside this app)</div>"
+    run_name = job.get("run_name") if isinstance(job.get("run_name"), str) else None
+    total = 0
+    if run_name:
+        config = read_run(workspace.run_dir(run_name)).get("config")
+        total = config.get("num_steps", 0) if isinstance(config, dict) else 0
+    progress = read_progress(workspace.run_dir(run_name), total) if run_name else {}
+    where = f"{job.get('description', '')}, started outside this app by process {job.get('pid', '?')} on " \
+            f"{job.get('host', '?')}"
+    return JobStatus(kind=str(job.get("kind", "")), description=where, state="running", run_name=run_name,
+                     total_steps=total if isinstance(total, int) else 0, **progress)
 
 
 def monitor_view(workspace: Workspace, log_scale: bool) -> tuple[str, go.Figure, str]:
     status = job_manager(workspace).status()
-    run_name = status.run_name
     outside = current_job(workspace) if not status.active else None
     if outside is not None and outside.get("pid") != os.getpid():
-        run_name = outside.get("run_name") if isinstance(outside.get("run_name"), str) else None
-        records = run_metrics(workspace, run_name) if run_name else []
-        total = None
-        if run_name:
-            config = read_run(workspace.run_dir(run_name)).get("config")
-            total = config.get("num_steps") if isinstance(config, dict) else None
-        progress = read_progress(workspace.run_dir(run_name), total or 0) if run_name else {"step": 0}
-        figure = training_figure(records, log_scale, title=run_name or "")
-        return elsewhere_html(outside, progress, total), figure, ""
+        status = elsewhere_status(workspace, outside)
+    run_name = status.run_name
     if run_name is None and status.state == "idle":
         runs = run_summaries(workspace)
         run_name = runs[0]["run"] if runs else None
