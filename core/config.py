@@ -121,6 +121,8 @@ class TrainConfig:
     replay_fraction: float = setting(0.0, "share of English rows in each stage-2 batch")
     request_loss_weight: float = setting(1.0, "loss weight of a request's tokens relative to its answer's "
                                               "(stage 2; 1 = plain language modelling)")
+    command_loss_weight: float = setting(1.0, "loss weight of an answer's first token (the utility it runs) "
+                                              "relative to the answer's other tokens (stage 2)")
     seed: int = setting(1337, "seed of the initial weights and of every batch")
     device: str = setting("auto", "auto, cpu, cuda, cuda:N or mps")
 
@@ -148,6 +150,8 @@ class TrainConfig:
         for name in ("min_lr_ratio", "replay_fraction", "request_loss_weight"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise UserError(f"{where}: {name} must be in [0, 1], got {getattr(self, name)}")
+        if not 1.0 <= self.command_loss_weight <= 100.0:
+            raise UserError(f"{where}: command_loss_weight must be in [1, 100], got {self.command_loss_weight}")
         if self.replay_fraction and self.stage != "code":
             raise UserError(f"{where}: replay_fraction mixes English into stage 'code' only")
         if self.grad_clip < 0 or self.weight_decay < 0:

@@ -42,6 +42,7 @@ class Recipe:
     code_steps: int = 1500
     code_learning_rate: float = 1e-3
     request_loss_weight: float = 0.1
+    command_loss_weight: float = 1.0
     replay_fraction: float = 0.25
     retrieval_examples: int = 3
     dev_pairs: str | None = "benchmarks/dev_requests.jsonl"
@@ -123,7 +124,8 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
     common = {"model": recipe.model, "english_corpus": ENGLISH_CORPUS, "code_corpus": CODE_CORPUS,
               "tokenizer": TOKENIZER}
     stage2 = {**common, "num_steps": recipe.code_steps, "learning_rate": recipe.code_learning_rate,
-              "request_loss_weight": recipe.request_loss_weight, "eval_interval": 200}
+              "request_loss_weight": recipe.request_loss_weight,
+              "command_loss_weight": recipe.command_loss_weight, "eval_interval": 200}
     runs = [("language", "language", {**common, "run_name": RUNS["language"], "num_steps": recipe.language_steps}),
             ("bilingual", "code", {**stage2, "run_name": RUNS["bilingual"], "replay_fraction": recipe.replay_fraction,
                                    "init_from": f"checkpoints/{RUNS['language']}/best"}),

@@ -52,6 +52,13 @@ def test_parse_page_ignores_title_and_summary_lines():
     assert parse_page("# nothing\n\n> Only a summary.\n", "nothing") == []
 
 
+def test_examples_that_only_point_at_another_page_are_dropped():
+    alias = "# vi\n\n> This command is an alias of `vim`.\n\n- View documentation for the original command:\n\n`tldr vim`\n"
+    assert parse_page(alias, "vi") == []
+    own = "# tldr\n\n> Show tldr pages.\n\n- Show the page of a command:\n\n`tldr {{command}}`\n"
+    assert parse_page(own, "tldr") == [TldrExample("tldr", "Show the page of a command", "tldr command")]
+
+
 @pytest.mark.parametrize(("command", "expected"), [
     # Alternatives in brackets: the long option when there is one, else the first choice.
     ("tar {{[-x|--extract]}} {{[-f|--file]}} {{path/to/file.tar}}", "tar --extract --file path/to/file.tar"),

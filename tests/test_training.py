@@ -9,7 +9,9 @@ from core.checkpoint import load_checkpoint
 from core.errors import UserError
 from core.runstore import read_metrics, read_run
 from core.tokenizer import train_tokenizer
-from core.training import lr_multiplier, train
+import torch
+
+from core.training import answer_weights, lr_multiplier, train
 
 
 def test_schedule_warms_up_then_decays_to_the_floor():
@@ -19,6 +21,15 @@ def test_schedule_warms_up_then_decays_to_the_floor():
     assert values[60] == pytest.approx(0.1 + 0.9 * 0.5)  # halfway through the cosine
     assert values[110] == pytest.approx(0.1)
     assert all(a >= b for a, b in zip(values[10:], values[11:]))
+
+
+def test_an_answers_first_token_carries_the_command_weight():
+    # two documents in one window (request 0, answer 1), then an English replay row (all answer)
+    answer = torch.tensor([[0, 0, 1, 1, 1, 0, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1]], dtype=torch.bool)
+    weights = answer_weights(answer, request_weight=0.1, command_weight=5.0)
+    assert torch.allclose(weights, torch.tensor([[0.1, 0.1, 5.0, 1.0, 1.0, 0.1, 5.0, 1.0], [1.0] * 8]))
+    # a window that opens inside an answer cannot tell where it began: no token is promoted
+    assert answer_weights(answer[:, 3:], 0.1, 5.0)[0].tolist() == pytest.approx([1.0, 1.0, 0.1, 5.0, 1.0])
 
 
 def test_stage_one_learns_and_writes_a_complete_run(workspace):

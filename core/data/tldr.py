@@ -110,11 +110,18 @@ def resolve_placeholders(command: str) -> str:
     return command.replace(_ESCAPED_OPEN, "{{").replace(_ESCAPED_CLOSE, "}}")
 
 
+def _points_elsewhere(command: str, page: str) -> bool:
+    """`tldr other-page` on a page other than tldr's own: alias pages' "View documentation for the
+    original command" (about 500 of them, one request with as many answers), which teaches a model
+    nothing but to answer `tldr`."""
+    return page != "tldr" and command.split()[0] == "tldr"
+
+
 def parse_page(text: str, page: str) -> list[TldrExample]:
     """Pair each `- description:` line with the next `` `command` `` line; `#`/`>` lines are skipped.
 
     The description loses its `- `, its trailing colon and the mnemonic brackets of `[c]reate`;
-    examples whose command is empty are dropped.
+    examples whose command is empty, or that only point at another page, are dropped.
     """
     examples = []
     description: str | None = None
@@ -125,7 +132,7 @@ def parse_page(text: str, page: str) -> list[TldrExample]:
                                         line[2:].strip().rstrip(":").strip())
         elif line.startswith("`") and line.endswith("`") and len(line) > 1 and description:
             command = resolve_placeholders(line[1:-1]).strip()
-            if command:
+            if command and not _points_elsewhere(command, page):
                 examples.append(TldrExample(page=page, description=description, command=command))
             description = None
     return examples

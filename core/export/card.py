@@ -13,7 +13,7 @@ from core.data.bashdoc import request_prompt
 # Training settings worth a reader's time, in the order a recipe is read.
 _RECIPE = ("model", "tokenizer", "english_corpus", "code_corpus", "num_steps",
            "batch_size", "grad_accum_steps", "learning_rate", "warmup_steps", "replay_fraction",
-           "request_loss_weight", "seed")
+           "request_loss_weight", "command_loss_weight", "seed")
 _STAGES = {"language": "stage 1: trained from scratch on English",
            "code": "stage 2: a stage-1 model fine-tuned on bash (English requests → commands)"}
 
