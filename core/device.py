@@ -36,11 +36,13 @@ def cpu_has_native_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def autocast(device: torch.device) -> contextlib.AbstractContextManager:
-    """bf16 autocast where it is fast and safe (CUDA with bf16 support, CPUs with bf16 instructions);
-    full precision elsewhere. bf16 needs no loss scaling, so there is no GradScaler anywhere."""
+def autocast(device: torch.device, *, cpu_bf16: bool = False) -> contextlib.AbstractContextManager:
+    """bf16 autocast where it is fast and safe: CUDA with bf16 support, and, when `cpu_bf16` asks
+    (training does), CPUs with bf16 instructions; full precision elsewhere. Evaluation on a CPU stays
+    float32, so its figures are the same on every host and int8 is measured against true float32.
+    bf16 needs no loss scaling, so there is no GradScaler anywhere."""
     if device.type == "cuda" and torch.cuda.is_bf16_supported():
         return torch.autocast("cuda", dtype=torch.bfloat16)
-    if device.type == "cpu" and cpu_has_native_bf16():
+    if device.type == "cpu" and cpu_bf16 and cpu_has_native_bf16():
         return torch.autocast("cpu", dtype=torch.bfloat16)
     return contextlib.nullcontext()

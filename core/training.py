@@ -288,7 +288,7 @@ class Trainer:
                     # Gradients are averaged across processes on the last micro-batch only.
                     last_micro = micro == config.grad_accum_steps - 1
                     with (contextlib.nullcontext() if last_micro or not self.dist.enabled
-                          else self.forward_model.no_sync()), autocast(self.device):
+                          else self.forward_model.no_sync()), autocast(self.device, cpu_bf16=True):
                         _, loss = self.forward_model(x, y, target_weights=weights)
                     (loss / config.grad_accum_steps).backward()
                     self._window_loss += loss.detach() / config.grad_accum_steps

@@ -32,6 +32,18 @@ def test_an_answers_first_token_carries_the_command_weight():
     assert answer_weights(answer[:, 3:], 0.1, 5.0)[0].tolist() == pytest.approx([1.0, 1.0, 0.1, 5.0, 1.0])
 
 
+def test_cpu_training_uses_bf16_only_where_the_cpu_has_it(monkeypatch):
+    import core.device as device
+
+    cpu = torch.device("cpu")
+    for has_bf16 in (False, True):
+        monkeypatch.setattr(device, "cpu_has_native_bf16", lambda: has_bf16)
+        with device.autocast(cpu, cpu_bf16=True):
+            assert torch.is_autocast_enabled("cpu") is has_bf16
+        with device.autocast(cpu):  # evaluation: float32 on every host
+            assert not torch.is_autocast_enabled("cpu")
+
+
 def test_stage_one_learns_and_writes_a_complete_run(workspace):
     result = train(micro_config(num_steps=40), workspace, show_progress=False)
     run = workspace.run_dir("language")
