@@ -18,15 +18,13 @@ prompt; a longer line is not punished for being long.
 """
 from __future__ import annotations
 
-import functools
-import os
-import shutil
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import torch
 
 from core.checkpoint import Checkpoint
+from core.commands import commands_on_path
 from core.config import check_range, check_seed
 from core.data.bashdoc import request_prompt, runs_something
 from core.engine import Sampling, generate_ids
@@ -145,18 +143,9 @@ def mean_logprobs(checkpoint: Checkpoint, request: str, commands: list[str]) -> 
     return scores
 
 
-@functools.lru_cache(maxsize=4)
-def _path_commands(path: str) -> frozenset[str]:
-    names: set[str] = set()
-    for folder in path.split(os.pathsep):
-        if folder and os.path.isdir(folder):
-            names.update(entry for entry in os.listdir(folder) if shutil.which(entry, path=folder))
-    return frozenset(names)
-
-
 def known_commands(index: RetrievalIndex | None = None) -> set[str]:
     """Executables on PATH (listed once per PATH) and the utilities of `index`'s training pairs."""
-    names = set(_path_commands(os.environ.get("PATH", "")))
+    names = set(commands_on_path())
     if index is not None:
         names.update(word for pair in index.pairs if (word := first_command_word(pair.command)))
     return names

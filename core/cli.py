@@ -38,7 +38,8 @@ def _download(args: argparse.Namespace, workspace: Workspace) -> None:
 
     manifest = download(workspace, args.domain, args.source, name=args.name, path=args.path,
                         max_docs=args.max_docs, max_mb=args.max_mb, max_files=args.max_files,
-                        val_fraction=args.val_fraction, examples=args.examples, replace=args.replace)
+                        val_fraction=args.val_fraction, examples=args.examples,
+                        runnable_only=args.runnable_only, replace=args.replace)
     where = workspace.corpus_dir(args.domain, manifest.name)
     print(f"{args.domain}/{manifest.name}: {manifest.documents:,} documents, {manifest.bytes / 1e6:.2f} MB "
           f"(train {manifest.train.documents:,}, val {manifest.val.documents:,}; rejected "
@@ -320,6 +321,8 @@ def _add_download_args(parser: argparse.ArgumentParser, default_source: str) -> 
     parser.add_argument("--val-fraction", type=float, default=0.05)
     parser.add_argument("--examples", type=int, default=0,
                         help="also train each pair with the commands of this many similar requests in its prompt")
+    parser.add_argument("--runnable-only", action="store_true",
+                        help="keep only the pairs whose utility is on this machine's PATH")
     parser.add_argument("--replace", action="store_true", help="replace an existing corpus of that name")
 
 

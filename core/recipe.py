@@ -38,6 +38,7 @@ class Recipe:
     english_path: str | None = None
     english_max_docs: int = 20000
     code_sources: list[str] = field(default_factory=lambda: ["tldr", "man-examples", "man-names", "curated"])
+    runnable_only: bool = False
     language_steps: int = 800
     code_steps: int = 1500
     code_learning_rate: float = 1e-3
@@ -114,7 +115,7 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
     yield log.step("english corpus", began, documents=english.documents, bytes=english.bytes)
     began = time.perf_counter()
     code = download(workspace, "code", ",".join(recipe.code_sources), name=CODE_CORPUS,
-                    examples=recipe.retrieval_examples, replace=True)
+                    examples=recipe.retrieval_examples, runnable_only=recipe.runnable_only, replace=True)
     yield log.step("bash corpus", began, documents=code.documents, bytes=code.bytes)
     began = time.perf_counter()
     tokenizer = train_tokenizer([workspace.corpus_dir("english", ENGLISH_CORPUS),
@@ -145,12 +146,11 @@ def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = N
 
     log = log or _Log(workspace, recipe, resume=True)
     began = time.perf_counter()
-    held_out, training = held_out_and_training(workspace, recipe.code_sources, max_pairs=recipe.max_pairs)
+    held_out, training = held_out_and_training(workspace, recipe.code_sources)
     for name in SHIPPED_RUNS:
         export_checkpoint(workspace.run_dir(name) / "best", _ship_dir(workspace) / name / "best", half=True,
                           replace=True)
-    if recipe.retrieval_examples:
-        save_pairs(_ship_dir(workspace) / "bilingual" / "best", training)
+    save_pairs(_ship_dir(workspace) / "bilingual" / "best", training)  # for answers with retrieved examples
     yield log.step("export float16", began)
     began = time.perf_counter()
     report = _evaluate(workspace, recipe, held_out, training)
@@ -158,13 +158,17 @@ def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = N
 
 
 def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], training: list) -> dict[str, Any]:
-    """The report of the shipped copies and the code-only baseline, beside retrieval over `training`."""
+    """The report of the shipped copies and the code-only baseline, beside retrieval over `training`,
+    on at most `max_pairs` held-out pairs of each source."""
     from core.answering import AnswerSettings
     from core.pairs import read_pairs
     from core.report import bilingual_report, write_report
     from core.retrieval import RetrievalIndex
 
-    pair_sets = dict(held_out)
+    pair_sets = {name: pairs[:recipe.max_pairs] for name, pairs in held_out.items()}
+    if recipe.runnable_only and "tldr" in held_out:  # where stage 2 put its passes
+        from core.commands import runnable_here
+        pair_sets["tldr (runnable here)"] = [p for p in held_out["tldr"] if runnable_here(p.command)][:recipe.max_pairs]
     if recipe.dev_pairs:
         pair_sets["dev (other styles)"] = read_pairs(PROJECT_ROOT / recipe.dev_pairs)
     index = RetrievalIndex(training)
@@ -173,8 +177,8 @@ def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], t
                    ship / "bilingual" / "best"]
     report = bilingual_report(checkpoints, workspace, ENGLISH_CORPUS, CODE_CORPUS, samples=4,
                               pair_sets=pair_sets, strategies=recipe.strategies,
-                              answer_settings=AnswerSettings(max_new_tokens=48,
-                                                             neighbours=max(recipe.retrieval_examples, 1)),
+                              answer_settings=AnswerSettings(
+                                  max_new_tokens=48, neighbours=recipe.retrieval_examples or AnswerSettings.neighbours),
                               index=index,
                               outputs_dir=workspace.root / "reports" / "recipe-outputs")
     write_report(report, workspace.root / "reports" / "recipe.json")

@@ -130,3 +130,22 @@ def test_pair_limits_that_mean_nothing_are_refused(workspace):
             held_out_and_training(workspace, ["curated"], max_pairs=max_pairs)
     held_out, training = held_out_and_training(workspace, ["curated"], max_pairs=1)
     assert len(held_out["curated"]) == 1 and training
+
+
+def test_runnable_only_keeps_the_pairs_whose_utility_this_machine_has(tmp_path, workspace, monkeypatch):
+    from core.data.corpus import read_documents
+    from core.data.sources import download
+
+    folder = write_tldr_tools(tmp_path / "tldr", tools=6, examples=3)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("tool1", "tool4"):
+        (bin_dir / name).write_text("#!/bin/sh\n")
+        (bin_dir / name).chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    manifest = download(workspace, "code", "tldr", name="runnable", path=folder, runnable_only=True,
+                        show_progress=False)
+    documents = [d for split in ("train", "val") for d in read_documents(workspace.corpus_dir("code", "runnable"), split)]
+    utilities = {parse_bash_document(d).command.split()[0] for d in documents}
+    assert utilities == {"tool1", "tool4"} and len(documents) == 2 * 4  # 3 examples and the summary each
+    assert manifest.rejected["not_runnable_here"] == 4 * 4

@@ -135,7 +135,7 @@ def build_corpus(documents: Iterable[str | tuple[str, str] | Rejected], out_dir:
                 (tmp_dir / "val.jsonl").open("w", encoding="utf-8") as val:
             for item in documents:
                 if isinstance(item, Rejected):
-                    rejected[item.reason] += 1
+                    rejected[item.reason] = rejected.get(item.reason, 0) + 1
                     continue
                 raw, key = item if isinstance(item, tuple) else (item, None)
                 text = clean_document(raw)

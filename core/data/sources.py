@@ -240,6 +240,22 @@ def with_examples(records: Iterable[Record], k: int, val_fraction: float
             yield pair_document(pair, next(examples)), document
 
 
+NOT_RUNNABLE = Rejected("not_runnable_here")
+
+
+def runnable_records(records: Iterable[Record]) -> Iterator[Record]:
+    """The records whose pair's command runs a utility on this machine's PATH (documents without a
+    pair pass unchanged); the others give way as `not_runnable_here`, counted in the manifest.
+
+    A 5 M-parameter model makes a few passes over its pairs in a CPU hour; spent on the 1,000
+    utilities a user here can run rather than on 7,000 (most of them tools this machine lacks), it
+    answers the requests people actually make (measured: benchmarks/README.md)."""
+    from core.commands import runnable_here
+
+    for document, pair in records:
+        yield (document, pair) if pair is None or runnable_here(pair.command) else (NOT_RUNNABLE, None)
+
+
 def _check_download_limits(max_mb: float | None, max_files: int | None, examples: int) -> None:
     """The limits only `download` reads (`build_corpus` checks its own), refused before anything runs."""
     if max_mb is not None and not (0 < max_mb < math.inf):
@@ -271,23 +287,27 @@ def check_download(workspace: Workspace, domain: str, source: str, *, name: str 
 def download(workspace: Workspace, domain: str, source: str, *, name: str | None = None,
              path: str | None = None, max_docs: int | None = None, max_mb: float | None = None,
              max_files: int | None = None, val_fraction: float = DEFAULT_VAL_FRACTION, examples: int = 0,
-             replace: bool = False, on_progress: ProgressCallback | None = None,
+             runnable_only: bool = False, replace: bool = False, on_progress: ProgressCallback | None = None,
              show_progress: bool = True) -> Manifest:
     """Fetch or harvest sources into `data/<domain>/<name>/` and return the manifest.
 
     `source` may name several sources joined by commas ("installed,curated"): their documents
-    are chained into one corpus, de-duplicated together. `examples` > 0 adds, for every pair, a
+    are chained into one corpus, de-duplicated together. `runnable_only` keeps only the pairs whose
+    utility this machine can run (`runnable_records`); `examples` > 0 adds, for every pair, a
     retrieval-augmented copy (`with_examples`). An existing corpus of that name is replaced only
     with `replace`, and never by one read from its own folder."""
     names, specs, out_dir = check_download(workspace, domain, source, name=name, path=path, max_docs=max_docs,
                                            max_mb=max_mb, max_files=max_files, val_fraction=val_fraction,
                                            examples=examples, replace=replace)
     records = (record for spec in specs for record in source_records(spec, workspace, max_files))
+    if runnable_only:
+        records = runnable_records(records)
     documents = (with_examples(records, examples, val_fraction) if examples
                  else (document for document, _ in records))
     return build_corpus(
         documents, out_dir, domain=domain,
         source="; ".join(f"{n}: {s.path}" if s.path else n for n, s in zip(names, specs))
+        + ("; only pairs whose utility runs here" if runnable_only else "")
         + (f"; each pair also with {examples} retrieved examples" if examples else ""),
         license="; ".join(dict.fromkeys(spec.license for spec in specs)),
         max_docs=max_docs, max_bytes=math.ceil(max_mb * 1_000_000) if max_mb else None,
