@@ -2,8 +2,8 @@
 
 Data that is already on the machine (manual pages and Python help as English; as bash, the
 (request, command) pairs of the manual pages' EXAMPLES and NAME lines, the project's curated
-scripts, tldr pages when a folder or the network gives them, and the installed shell scripts)
-→ tokenizer → stage 1 → stage 2. Nothing else is downloaded, so it works on a fresh machine with
+scripts, tldr pages when a folder or the network gives them, and the installed shell scripts;
+of the pairs, only those whose utility this machine can run, as in the recipe) → tokenizer → stage 1 → stage 2. Nothing else is downloaded, so it works on a fresh machine with
 no network. Its runs have names of their own, so it never touches the shipped demo checkpoints.
 Corpora and a tokenizer already in the workspace under its names are used as they are (a person who
 downloaded them expects them kept); `overwrite` rebuilds them along with the runs.
@@ -111,7 +111,7 @@ def run_quickstart(workspace: Workspace, model: str = "cpu", language_steps: int
         sources, tldr_note = code_sources(workspace)
         yield tldr_note
         code = download(workspace, "code", sources, name=CODE_CORPUS, max_files=max_code_files,
-                        replace=overwrite, show_progress=show_progress)
+                        runnable_only=True, replace=overwrite, show_progress=show_progress)
         yield f"bash corpus ({sources}): {_summary(code, False)}"
     yield f"tokenizer: {_tokenizer(workspace, overwrite, show_progress)}"
     result = train(language, workspace, overwrite=True, stop=stop, observer=observer,
