@@ -88,7 +88,7 @@ def main() -> None:
                 lambda request: answer_request(checkpoint, request, settings, index, commands).command, pairs)[0]
                 for name, pairs in sets.items()}))
     print(f"held-out pairs: {', '.join(f'{name} {len(pairs)}' for name, pairs in sets.items())}; "
-          f"{len(train):,} training pairs; {args.steps} stage-2 steps per variant")
+          f"{len(train):,} training pairs" + (f"; {args.steps} stage-2 steps per variant" if variants else ""))
     header = " | ".join(f"{name} utility (x retrieval) / overlap" for name in sets)
     print(f"variant | strategy | {header}\n---|---|" + "---|" * len(sets))
     baseline = rows[0][2]
