@@ -25,7 +25,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from core.answering import AnswerSettings, answer_request, known_commands  # noqa: E402
 from core.checkpoint import load_checkpoint  # noqa: E402
-from core.commands import runnable_here  # noqa: E402
+from core.commands import runnable_pairs  # noqa: E402
 from core.data.sources import held_out_and_training  # noqa: E402
 from core.pairs import read_pairs, score_pairs  # noqa: E402
 from core.retrieval import RetrievalIndex  # noqa: E402
@@ -75,7 +75,7 @@ def main() -> None:
     held_out, train = held_out_and_training(workspace, args.pair_sources)
     sets = {name: pairs[:args.max_pairs] for name, pairs in held_out.items()}
     if "tldr" in held_out:  # the utilities a runnable-only corpus trains on
-        sets["tldr (runnable here)"] = [p for p in held_out["tldr"] if runnable_here(p.command)][:args.max_pairs]
+        sets["tldr (runnable here)"] = runnable_pairs(held_out["tldr"])[:args.max_pairs]
     sets["dev"] = read_pairs(DEV)
     index = RetrievalIndex(train)
     commands = known_commands(index)

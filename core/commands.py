@@ -10,6 +10,9 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+from collections.abc import Iterable
+
+from core.data.bashdoc import Pair
 
 
 @functools.lru_cache(maxsize=4)
@@ -30,3 +33,8 @@ def runnable_here(command: str) -> bool:
     from core.evaluation import first_command_word
 
     return first_command_word(command) in commands_on_path()
+
+
+def runnable_pairs(pairs: Iterable[Pair]) -> list[Pair]:
+    """The pairs a runnable-only corpus would train on: a held-out set of its own in reports."""
+    return [pair for pair in pairs if runnable_here(pair.command)]

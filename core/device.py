@@ -26,9 +26,9 @@ def pick_device(requested: str = "auto") -> torch.device:
 
 @functools.lru_cache(maxsize=1)
 def cpu_has_native_bf16() -> bool:
-    """Whether this CPU multiplies bf16 in hardware (AVX512-BF16 or AMX). Elsewhere oneDNN emulates
-    bf16 and it is slower than float32, so autocast stays off there (measured: 1.4x faster training
-    steps for the cpu preset with AVX512-BF16, benchmarks/README.md)."""
+    """Whether this CPU multiplies bf16 in hardware (AVX512-BF16 or AMX): there the cpu preset trains
+    1.34x faster under bf16 autocast (benchmarks/README.md). Elsewhere oneDNN would emulate bf16, which
+    was not measured here, so training stays float32 there."""
     try:
         flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split()
     except OSError:  # not Linux: no way to tell cheaply, so full precision

@@ -167,8 +167,8 @@ def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], t
 
     pair_sets = {name: pairs[:recipe.max_pairs] for name, pairs in held_out.items()}
     if recipe.runnable_only and "tldr" in held_out:  # where stage 2 put its passes
-        from core.commands import runnable_here
-        pair_sets["tldr (runnable here)"] = [p for p in held_out["tldr"] if runnable_here(p.command)][:recipe.max_pairs]
+        from core.commands import runnable_pairs
+        pair_sets["tldr (runnable here)"] = runnable_pairs(held_out["tldr"])[:recipe.max_pairs]
     if recipe.dev_pairs:
         pair_sets["dev (other styles)"] = read_pairs(PROJECT_ROOT / recipe.dev_pairs)
     index = RetrievalIndex(training)

@@ -149,3 +149,6 @@ def test_runnable_only_keeps_the_pairs_whose_utility_this_machine_has(tmp_path, 
     utilities = {parse_bash_document(d).command.split()[0] for d in documents}
     assert utilities == {"tool1", "tool4"} and len(documents) == 2 * 4  # 3 examples and the summary each
     assert manifest.rejected["not_runnable_here"] == 4 * 4
+    from core.commands import runnable_pairs
+    kept, lacking = Pair("do it", "sudo tool4 --now"), Pair("do that", "tool2 --then")
+    assert runnable_pairs([lacking, kept]) == [kept]
