@@ -1,12 +1,19 @@
-"""The shipped curated scripts stay parseable, described and distinct."""
+"""The shipped curated scripts and one-liners stay parseable, described, distinct, and apart from the
+dev requests that measure generalisation."""
 import shutil
 import subprocess
 
 import pytest
 
-from core.data.curated import CURATED_DIR, curated_scripts, describe
+from core.data.curated import CURATED_DIR, curated_one_liners, curated_scripts, describe
+from core.evaluation import first_command_word
+from core.pairs import read_pairs
+from core.retrieval import RetrievalIndex
+from core.workspace import PROJECT_ROOT
 
 SCRIPTS = sorted(CURATED_DIR.glob("*.sh"))
+# TF-IDF cosine (word unigrams and bigrams) at which a training request counts as a dev request's copy.
+MAX_DEV_SIMILARITY = 0.5
 
 
 def test_there_are_at_least_160():
@@ -43,3 +50,26 @@ def test_shellcheck_finds_no_warnings():
 def test_describe():
     assert describe("#!/bin/bash\n# List files\nls\n") == "List files"
     assert describe("#!/bin/bash\nls\n") is None
+
+
+def test_one_liners_are_many_distinct_and_parse():
+    pairs = curated_one_liners()
+    assert len(pairs) >= 500 and len({first_command_word(p.command) for p in pairs}) >= 80
+    requests = [p.request.lower() for p in pairs]
+    assert len(set(requests)) == len(requests)
+    assert not set(requests) & {describe(s).lower() for s in curated_scripts()}
+    for pair in pairs:
+        assert "\n" not in pair.command and first_command_word(pair.command), pair
+        # Parse only: bash -n reads the command and never runs it.
+        result = subprocess.run(["bash", "-n", "-c", pair.command], capture_output=True, text=True, timeout=10)
+        assert result.returncode == 0, (pair, result.stderr)
+
+
+def test_no_one_liner_is_a_near_copy_of_a_dev_request():
+    """The dev requests score generalisation to unseen phrasings; a training request that shares
+    most of a dev request's words would turn that into recall."""
+    dev = RetrievalIndex(read_pairs(PROJECT_ROOT / "benchmarks" / "dev_requests.jsonl"))
+    close = [(pair.request, best.pair.request, round(best.similarity, 2))
+             for pair in curated_one_liners() for best in dev.nearest(pair.request, 1)
+             if best.similarity >= MAX_DEV_SIMILARITY]
+    assert not close, close

@@ -6,7 +6,7 @@ from conftest import write_tldr_tools
 
 from core.config import SourceSpec, data_sources, from_dict
 from core.data.bashdoc import Pair, bash_document, pair_document, parse_bash_document, request_prompt, request_prompt_length
-from core.data.curated import curated_records, curated_scripts
+from core.data.curated import curated_one_liners, curated_records, curated_scripts
 from core.data.sources import SOURCE_KINDS, pair_source_names, source_pairs, source_records
 from core.data.streaming import tiny_codes_document
 from core.errors import UserError
@@ -21,10 +21,12 @@ def test_document_format_round_trips():
         assert parse_bash_document(text) is None and request_prompt_length(text) == 0
 
 
-def test_every_curated_script_is_a_pair_of_its_header_and_body():
-    records = list(curated_records())
-    assert [document for document, _ in records] == curated_scripts()
+def test_every_curated_script_and_one_liner_is_a_pair():
+    records, scripts = list(curated_records()), curated_scripts()
+    assert [document for document, _ in records[:len(scripts)]] == scripts
+    assert [pair for _, pair in records[len(scripts):]] == curated_one_liners()
     assert all(pair and pair_document(pair) == document for document, pair in records)
+    assert [document for document, _ in curated_records(max_files=2)] == scripts[:2]
 
 
 def test_tiny_codes_rows_use_the_one_format():
@@ -51,7 +53,7 @@ def test_the_named_pair_sources():
 def test_pair_sources_split_like_the_corpus(workspace):
     train, val = source_pairs(workspace, "curated", "train"), source_pairs(workspace, "curated", "val")
     assert train and val and not {p.request for p in train} & {p.request for p in val}
-    assert len(train) + len(val) == len(curated_scripts())
+    assert len(train) + len(val) == len(curated_scripts()) + len(curated_one_liners())
     assert source_pairs(workspace, "curated", "val", max_pairs=1) == val[:1]
     with pytest.raises(UserError, match="holds no"):
         source_pairs(workspace, "installed", "val")
