@@ -461,7 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="size preset (default: the recipe's)")
     p.add_argument("--language-steps", type=int)
     p.add_argument("--code-steps", type=int)
-    p.add_argument("--english-source", help="tinystories (hub), installed (offline) or local")
+    p.add_argument("--english-source", help="manuals (offline), tinystories (hub), installed (offline) or local; "
+                   "several joined by commas")
     p.add_argument("--english-path", help="file or folder for --english-source local")
     p.add_argument("--ship", action="store_true", help="copy the results into the project's checkpoints/")
     p.add_argument("--ship-only", action="store_true", help="ship the last run's results without training")

@@ -1,4 +1,5 @@
-"""(request, command) pairs from manual pages: NAME lines and EXAMPLES sections.
+"""(request, command) pairs from manual pages: NAME lines and EXAMPLES sections; and the pages'
+prose, an English source that must never hold those pairs.
 
 Every test writes its own small roff pages (plain and gzipped) under tmp_path, in the shapes the
 real pages of a Debian machine take (man-db's find, git's asciidoc output, pod2man, gcloud), and
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from core.data.bashdoc import Pair
-from core.data.manpairs import man_example_pairs, man_name_pairs
+from core.data.manpairs import command_manuals, man_example_pairs, man_name_pairs
 from core.errors import UserError
 
 
@@ -351,3 +352,23 @@ def test_this_machines_manual_pages():
     for pair in names + examples:
         assert pair.request and pair.command and "\n" not in pair.command
         assert "\\f" not in pair.request and not pair.request.endswith(".")
+
+
+# ----- the prose ---------------------------------------------------------------------------------
+def test_manuals_are_the_prose_of_commands_on_path_without_their_pairs(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "frob").write_text("#!/bin/sh\n")
+    (bin_dir / "frob").chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    paragraph = "Frob reads each file and frobnicates its bytes in place. " * 4
+    page = (".TH FROB 1\n.SH NAME\nfrob \\- frobnicate files\n.SH SYNOPSIS\nfrob [file...]\n"
+            f".SH DESCRIPTION\n{paragraph}\n.PP\n{paragraph}\n.PP\n{paragraph}\n"
+            ".SH EXAMPLES\nFrobnicate a file:\n.PP\nfrob notes.txt\n.SH SEE ALSO\nbar(1)\n")
+    _write(tmp_path / "man", "frob.1.gz", page)
+    _write(tmp_path / "man", "absent.1", page.replace("frob", "absent"))  # no such command here
+    [whole] = command_manuals(tmp_path / "man")
+    assert whole.startswith("SYNOPSIS\nfrob [file...]\n") and whole.count(paragraph.strip()) == 3
+    assert "frobnicate files" not in whole and "notes.txt" not in whole and "bar(1)" not in whole
+    [cut] = command_manuals(tmp_path / "man", max_chars=len(whole) - 10)  # whole paragraphs only
+    assert whole.startswith(cut.rstrip("\n")) and cut.count(paragraph.strip()) == 2

@@ -8,6 +8,9 @@ machine already carries two smaller ones in sections 1 and 8 of its manual:
 - the EXAMPLES section of some pages, where a sentence describes a command shown beside it
   (`man_example_pairs`).
 
+The rest of the same pages is an English source (`command_manuals`): what each command on PATH is
+for, in prose, which a model learns in stage 1 before it is asked for those commands in stage 2.
+
 Design choices:
 - Precision before recall: a wrong pair teaches the model nonsense, so anything ambiguous is
   dropped: a description before a block of several commands, a paragraph of several sentences that
@@ -90,13 +93,29 @@ def _pages(entries: list[os.DirEntry[str]], max_pages: int | None) -> Iterator[s
             yield roff
 
 
-def _sections(roff: str, wanted: re.Pattern[str]) -> Iterator[str]:
-    """The roff of every section whose heading title matches `wanted`, heading excluded."""
+def _headed_sections(roff: str) -> Iterator[tuple[str, int, int, int]]:
+    """(title, heading start, body start, end) of every `.SH` section."""
     headings = list(_HEADING.finditer(roff))
     for heading, following in zip(headings, headings[1:] + [None]):
         title = _plain(heading[1] or "").strip().strip('"').strip()
+        yield title, heading.start(), heading.end(), following.start() if following else len(roff)
+
+
+def _sections(roff: str, wanted: re.Pattern[str]) -> Iterator[str]:
+    """The roff of every section whose heading title matches `wanted`, heading excluded."""
+    for title, _, body, end in _headed_sections(roff):
         if wanted.fullmatch(title):
-            yield roff[heading.end():following.start() if following else len(roff)]
+            yield roff[body:end]
+
+
+def _without_sections(roff: str, unwanted: re.Pattern[str]) -> str:
+    """The page with every section whose title matches `unwanted` cut out, headings included."""
+    kept, position = [], 0
+    for title, start, _, end in _headed_sections(roff):
+        if unwanted.fullmatch(title):
+            kept.append(roff[position:start])
+            position = end
+    return "".join(kept) + roff[position:]
 
 
 # ----- NAME ------------------------------------------------------------------------------------
@@ -455,3 +474,39 @@ def _distinct(pairs: Iterator[Pair]) -> Iterator[Pair]:
         if pair not in seen:
             seen.add(pair)
             yield pair
+
+
+# ----- the prose: an English source --------------------------------------------------------------
+# Sections left out of a manual's prose. NAME and EXAMPLES are the man-names and man-examples pair
+# sources, whose held-out pairs no stage may see; the others are credits and cross-references.
+_NOT_PROSE = re.compile(r"name|examples?|see also|authors?|copyright|reporting bugs|bugs|colophon|history",
+                        re.IGNORECASE)
+MANUAL_CHARS = 3000  # a page's synopsis and description; a long page's option list is mostly flags
+_MIN_MANUAL_CHARS = 300
+
+
+def _first_paragraphs(text: str, max_chars: int) -> str:
+    """`text` cut after its last whole paragraph within `max_chars` (or at a space in a long one)."""
+    if len(text) <= max_chars:
+        return text
+    cut = text.rfind("\n\n", 0, max_chars)
+    return text[:cut] if cut > 0 else text[:max_chars].rsplit(" ", 1)[0]
+
+
+def command_manuals(man_root: str | Path = DEFAULT_MAN_ROOT, max_pages: int | None = None,
+                    max_chars: int = MANUAL_CHARS) -> Iterator[str]:
+    """The manual pages (sections 1 and 8) of the commands on this machine's PATH, as prose: what
+    each is for and how it is called, in the English a user will ask for it in. TinyStories teaches
+    a model English but never the words "directory", "process" or "archive"; with these pages its
+    stage-1 English meets the commands stage 2 will answer with. NAME and EXAMPLES are left out
+    (they are pair sources with held-out sides), and each page is cut to its first `max_chars`."""
+    from core.commands import commands_on_path
+
+    on_path = commands_on_path()
+    entries = [entry for entry in _page_files(man_root) if _stem(entry.name) in on_path]
+    for roff in _pages(entries, max_pages):
+        if _MDOC_PAGE.search(roff):
+            continue  # the converter does not read BSD mdoc macros
+        text = _first_paragraphs(man_to_text(_without_sections(roff, _NOT_PROSE)).strip(), max_chars)
+        if len(text) >= _MIN_MANUAL_CHARS:
+            yield text + "\n"

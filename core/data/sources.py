@@ -73,6 +73,11 @@ def _installed_docs(spec: SourceSpec, workspace: Workspace, max_files: int | Non
     return _without_pairs(installed_english_docs(max_docs=max_files))
 
 
+def _command_manuals(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
+    from core.data.manpairs import command_manuals
+    return _without_pairs(command_manuals(max_pages=max_files))
+
+
 def _installed_scripts(spec: SourceSpec, workspace: Workspace, max_files: int | None) -> Iterator[Record]:
     from core.data.scripts import installed_shell_scripts
     return _without_pairs(installed_shell_scripts(max_files=max_files))
@@ -115,6 +120,7 @@ SOURCE_KINDS: dict[str, SourceKind] = {
     "local": SourceKind(_local, _STREAM_OPTIONS - {"gated", "config_name", "data_dir"}, frozenset({"path"}),
                         has_pairs=lambda spec: spec.format == "tiny_codes"),
     "installed_docs": SourceKind(_installed_docs),
+    "command_manuals": SourceKind(_command_manuals),
     "installed_scripts": SourceKind(_installed_scripts),
     "tldr": SourceKind(_tldr, frozenset({"path", "url"}), has_pairs=lambda spec: True),
     "curated": SourceKind(_curated, has_pairs=lambda spec: True),
