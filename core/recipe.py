@@ -159,7 +159,7 @@ def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = N
 
 def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], training: list) -> dict[str, Any]:
     """The report of the shipped copies and the code-only baseline, beside retrieval over `training`,
-    on at most `max_pairs` held-out pairs of each source."""
+    on at most `max_pairs` pairs of each set (a held-out source's, the dev requests)."""
     from core.answering import AnswerSettings
     from core.pairs import read_pairs
     from core.report import bilingual_report, write_report
@@ -170,7 +170,7 @@ def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], t
         from core.commands import runnable_pairs
         pair_sets["tldr (runnable here)"] = runnable_pairs(held_out["tldr"])[:recipe.max_pairs]
     if recipe.dev_pairs:
-        pair_sets["dev (other styles)"] = read_pairs(PROJECT_ROOT / recipe.dev_pairs)
+        pair_sets["dev (other styles)"] = read_pairs(PROJECT_ROOT / recipe.dev_pairs)[:recipe.max_pairs]
     index = RetrievalIndex(training)
     ship = _ship_dir(workspace)
     checkpoints = [ship / "language" / "best", workspace.run_dir(RUNS["code_only"]) / "best",

@@ -130,6 +130,11 @@ def test_corpora_and_tokenizers_are_built_as_the_workspaces_job(client):
     assert manifest["documents"] > 0 and "```bash" in samples
     again = client.predict("curated", "", "web-curated", 0, 0, 0, False, api_name="/download_code")
     assert again.startswith("**Failed:**") and "already exists" in again  # refused at once, no job
+    client.predict("curated", "", "web-runnable", 0, 0, 0, False, True, api_name="/download_code")
+    status = wait_for(client, lambda s: s["kind"] == "download" and s["state"] in ("finished", "failed")
+                      and "web-runnable" in s["log"][-1])
+    manifest, _ = client.predict("code/web-runnable", api_name="/describe_corpus")
+    assert status["state"] == "finished" and manifest["source"].endswith("only pairs whose utility runs here")
     assert client.predict(["installed"], ["web-curated"], 300, "web-tok", False,
                           api_name="/train_tokenizer").startswith("**Training tokenizer web-tok**")
     status = wait_for(client, lambda s: s["kind"] == "tokenizer" and s["state"] in ("finished", "failed"))

@@ -61,7 +61,7 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
                     manifest_view: gr.JSON, samples_view: gr.Markdown, limits: DemoLimits | None) -> None:
     names = [*data_sources()[domain], *(["local"] if workspace.local_roots or not workspace.confined else [])]
     if domain == "code":
-        names.insert(0, "curated,installed")
+        names[:0] = ["curated,installed", "tldr,man-examples,man-names,curated"]
     with gr.Row():
         source = gr.Dropdown(names, value=default, label="source",
                              info="see README: hub sources need network; installed/curated/local do not")
@@ -72,14 +72,18 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
         max_mb = gr.Number(label="max MB (0 = no limit)", value=0, minimum=0)
         max_files = gr.Number(label="max files / pages (0 = all)", value=4000 if domain == "code" else 0,
                               precision=0, minimum=0)
-    replace = gr.Checkbox(label="replace an existing corpus of this name", value=False)
+    with gr.Row():
+        replace = gr.Checkbox(label="replace an existing corpus of this name", value=False)
+        # Pair sources only: the recipe's stage 2 spends its passes on the utilities this machine has.
+        runnable = gr.Checkbox(label="only the pairs whose utility is on this machine's PATH", value=False,
+                               visible=domain == "code")
     button = gr.Button(f"Download / build {domain} corpus", variant="primary")
     outcome = gr.Markdown()
 
     manager = job_manager(workspace)
 
     def build(source_name: str, folder: str, corpus_name: str, docs: float, mb: float, files: float,
-              replace_corpus: bool = False) -> str:
+              replace_corpus: bool = False, runnable_only: bool = False) -> str:
         """Check the request at once, then build the corpus as the workspace's job (console below)."""
         try:
             size_mb = inputs.real_number(mb or 0, "max MB") or None
@@ -93,8 +97,8 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
             *_, out_dir = check_download(workspace, domain, source_text, **options)
 
             def work(log: Callable[[str], None]) -> str:
-                manifest = download(workspace, domain, source_text, **options, on_progress=every_few_seconds(log),
-                                    show_progress=False)
+                manifest = download(workspace, domain, source_text, **options, runnable_only=runnable_only is True,
+                                    on_progress=every_few_seconds(log), show_progress=False)
                 return (f"{domain}/{manifest.name}: {manifest.documents:,} documents, {manifest.bytes / 1e6:.2f} MB "
                         f"(train {manifest.train.documents:,} / val {manifest.val.documents:,})")
 
@@ -105,7 +109,7 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
         return (f"**Building {domain}/{out_dir.name}** as this workspace's job: follow it in the console below; "
                 "it joins the list of corpora when it is done.")
 
-    button.click(build, [source, path, name, max_docs, max_mb, max_files, replace], outcome,
+    button.click(build, [source, path, name, max_docs, max_mb, max_files, replace, runnable], outcome,
                  api_name=f"download_{domain}")
 
 
