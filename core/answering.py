@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import torch
 
 from core.checkpoint import Checkpoint
-from core.commands import commands_on_path
+from core.commands import commands_on_path, is_command_name
 from core.config import check_range, check_seed
 from core.data.bashdoc import request_prompt, runs_something
 from core.engine import Sampling, generate_ids
@@ -144,10 +144,12 @@ def mean_logprobs(checkpoint: Checkpoint, request: str, commands: list[str]) -> 
 
 
 def known_commands(index: RetrievalIndex | None = None) -> set[str]:
-    """Executables on PATH (listed once per PATH) and the utilities of `index`'s training pairs."""
+    """Executables on PATH (listed once per PATH) and the utilities of `index`'s training pairs
+    whose first word is a program's name."""
     names = set(commands_on_path())
     if index is not None:
-        names.update(word for pair in index.pairs if (word := first_command_word(pair.command)))
+        names.update(word for pair in index.pairs
+                     if (word := first_command_word(pair.command)) and is_command_name(word))
     return names
 
 

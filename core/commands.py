@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 from collections.abc import Iterable
 
@@ -26,6 +27,15 @@ def _listed(path: str) -> frozenset[str]:
 
 def commands_on_path() -> frozenset[str]:
     return _listed(os.environ.get("PATH", ""))
+
+
+# A name a program can have: tldr's interactive pages start "commands" with `<Ctrl`, `|` or `!!`,
+# which are keystrokes and history expansions, not utilities a rerank should accept.
+_COMMAND_NAME = re.compile(r"[A-Za-z0-9_][\w.+-]*")
+
+
+def is_command_name(word: str) -> bool:
+    return bool(_COMMAND_NAME.fullmatch(word))
 
 
 def runnable_here(command: str) -> bool:

@@ -6,7 +6,8 @@ import pytest
 import torch
 from conftest import copy_of, micro_config
 
-from core.answering import AnswerSettings, answer_line, answer_request, generate_lines, mean_logprobs
+from core.answering import (AnswerSettings, answer_line, answer_request, generate_lines, known_commands,
+                            mean_logprobs)
 from core.checkpoint import load_checkpoint
 from core.data.bashdoc import Pair, request_prompt
 from core.data.corpus import read_documents
@@ -108,6 +109,15 @@ def test_retrieval_baseline_answers_with_the_nearest_request(tmp_path):
         load_index(tmp_path)
     with pytest.raises(UserError):
         RetrievalIndex([])
+
+
+def test_known_commands_take_training_utilities_that_are_program_names():
+    index = RetrievalIndex([Pair("scroll down", "<Ctrl> + d"), Pair("pipe it", "| less"),
+                            Pair("rerun the last command", "!!"), Pair("list pods", "kubectl get pods"),
+                            Pair("make a venv", "python3.12 -m venv .venv")])
+    known = known_commands(index)
+    assert {"kubectl", "python3.12"} <= known
+    assert not {"<Ctrl>", "|", "!!"} & known
 
 
 def test_answer_marks_cover_the_body_of_described_documents(workspace):
