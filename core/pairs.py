@@ -69,6 +69,20 @@ def score_answers(pairs: Sequence[Pair], answers: Sequence[str]) -> tuple[dict[s
     return summary, results
 
 
+def paired_comparison(first: Sequence[bool], second: Sequence[bool]) -> dict[str, float]:
+    """Two answerers on the same pairs: how many each got right where the other did not, and the
+    exact two-sided sign test (McNemar's exact test) of those discordant pairs. The pairs both got
+    right or both missed say nothing about which is better, so at 140 requests a gap of a few points
+    in accuracy can be chance; this says how likely."""
+    from scipy.stats import binomtest
+
+    first_only = sum(a and not b for a, b in zip(first, second, strict=True))
+    second_only = sum(b and not a for a, b in zip(first, second, strict=True))
+    discordant = first_only + second_only
+    p_value = binomtest(first_only, discordant).pvalue if discordant else 1.0
+    return {"first_only": first_only, "second_only": second_only, "p_value": round(float(p_value), 4)}
+
+
 def score_pairs(answer: Callable[[str], str], pairs: Sequence[Pair]
                 ) -> tuple[dict[str, float], list[PairResult]]:
     """Answer each request with `answer` (a model's strategy, or the retrieval baseline) and score."""

@@ -41,7 +41,7 @@ from core.evaluation import (
 )
 from core.generation import GenerationSettings, generate
 from core.names import REPORT_COLUMNS, val_bpb_key, val_loss_key
-from core.pairs import score_pairs, write_pair_outputs
+from core.pairs import paired_comparison, score_pairs, write_pair_outputs
 from core.quantize import pick_precision, with_precision
 from core.retrieval import RetrievalIndex
 from core.tokenizer import token_byte_lengths
@@ -152,17 +152,44 @@ def checkpoint_report(checkpoint: Checkpoint, workspace: Workspace, corpora: dic
     return row
 
 
-def _score_sets(answerer: str, answer, pair_sets: PairSets, outputs_dir: Path | None) -> dict[str, Any]:
-    """One row of the pairs table: utility accuracy and token overlap on every pair set."""
+Matches = dict[str, list[bool]]  # pair set → whether each answer named the reference's utility
+
+
+def _score_sets(answerer: str, answer, pair_sets: PairSets, outputs_dir: Path | None
+                ) -> tuple[dict[str, Any], Matches]:
+    """One row of the pairs table (utility accuracy and token overlap on every pair set), and each
+    answer's utility match for the paired comparisons."""
     row: dict[str, Any] = {"answerer": answerer}
+    matches: Matches = {}
     for name, pairs in pair_sets.items():
         summary, results = score_pairs(answer, pairs)
         row[name] = {k: v for k, v in summary.items() if k != "pairs"}
+        matches[name] = [result.utility_match for result in results]
         if outputs_dir:
             outputs_dir.mkdir(parents=True, exist_ok=True)
             slug = "".join(c if c.isalnum() or c in "-_" else "-" for c in f"{answerer}-{name}")
             write_pair_outputs(results, outputs_dir / f"{slug}.jsonl")
-    return row
+    return row, matches
+
+
+def _comparisons(rows: Sequence[dict[str, Any]], first_answers: dict[str, str], matches: dict[str, Matches],
+                 baseline: str | None) -> list[dict[str, Any]]:
+    """The claim, answer by answer: every fine-tuned stage-2 checkpoint (first strategy) against
+    each from-scratch one and against the retrieval baseline, on every pair set."""
+    def is_stage2(row: dict[str, Any], from_scratch: bool) -> bool:
+        return row.get("stage") == "code" and row.get("from_scratch") == from_scratch
+
+    opponents = [first_answers[r["checkpoint"]] for r in rows if is_stage2(r, True)] + ([baseline] if baseline else [])
+    comparisons = []
+    for row in rows:
+        if not is_stage2(row, False):
+            continue
+        ours = first_answers[row["checkpoint"]]
+        for other in opponents:
+            for name, answered in matches[ours].items():
+                comparisons.append({"first": ours, "second": other, "pair_set": name,
+                                    **paired_comparison(answered, matches[other][name])})
+    return comparisons
 
 
 def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus: str | None = None,
@@ -178,21 +205,28 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
     pair_sets = {name: pairs for name, pairs in (pair_sets or {}).items() if pairs}
     settings = answer_settings or AnswerSettings()
     rows, pair_rows = [], []
+    matches: dict[str, Matches] = {}
+    first_answers: dict[str, str] = {}  # checkpoint → its answerer with the first strategy
     commands = known_commands(index)
     if index is not None and pair_sets:
-        pair_rows.append(_score_sets(RETRIEVAL_BASELINE, index.answer, pair_sets, outputs_dir))
+        baseline_row, matches[RETRIEVAL_BASELINE] = _score_sets(RETRIEVAL_BASELINE, index.answer, pair_sets,
+                                                                outputs_dir)
+        pair_rows.append(baseline_row)
     for path in paths:
         checkpoint = with_precision(load_checkpoint(Path(path)), precision)
         row = checkpoint_report(checkpoint, workspace, corpora, samples)
         for strategy in strategies if pair_sets else ():
             chosen = dataclasses.replace(settings, strategy=strategy)
             answerer = f"{Path(path).parent.name} · {strategy}"
-            pair_rows.append(_score_sets(answerer, lambda request: answer_request(
-                checkpoint, request, chosen, index, commands).command, pair_sets, outputs_dir))
+            answer_row, matches[answerer] = _score_sets(answerer, lambda request: answer_request(
+                checkpoint, request, chosen, index, commands).command, pair_sets, outputs_dir)
+            pair_rows.append(answer_row)
             if strategy == strategies[0]:
-                first = pair_rows[-1][next(iter(pair_sets))]
-                row.update(first)
+                first_answers[row["checkpoint"]] = answerer
+                row.update(answer_row[next(iter(pair_sets))])
         rows.append(row)
+    comparisons = _comparisons(rows, first_answers, matches,
+                               RETRIEVAL_BASELINE if RETRIEVAL_BASELINE in matches else None) if pair_sets else []
     by_path = {str(Path(r["checkpoint"]).resolve()): r for r in rows}
     for row in rows:
         parent = row.get("parent")
@@ -207,7 +241,7 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
     return {"english_corpus": corpora.get("english"), "code_corpus": corpora.get("code"),
             "samples_per_prompt": samples, "precision": pick_precision(precision, "cpu"),
             "bash_prompts": list(BASH_PROMPTS), "pair_sets": {name: len(p) for name, p in pair_sets.items()},
-            "strategies": list(strategies), "checkpoints": rows, "pairs": pair_rows}
+            "strategies": list(strategies), "checkpoints": rows, "pairs": pair_rows, "comparisons": comparisons}
 
 
 def pairs_markdown(report: dict[str, Any]) -> list[str]:
@@ -224,6 +258,18 @@ def pairs_markdown(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+def comparisons_markdown(report: dict[str, Any]) -> list[str]:
+    """The paired comparisons: on the pairs where exactly one of two answerers named the right
+    utility, how many went each way, and how likely so lopsided a split is by chance."""
+    if not report.get("comparisons"):
+        return []
+    lines = ["| answerer | against | pair set | only the first right | only the second right | p (exact sign test) |",
+             "|---|---|---|---:|---:|---:|"]
+    lines += [f"| {c['first']} | {c['second']} | {c['pair_set']} | {c['first_only']} | {c['second_only']} | "
+              f"{c['p_value']:.3f} |" for c in report["comparisons"]]
+    return lines
+
+
 def report_markdown(report: dict[str, Any]) -> str:
     shown = [c for c in COLUMNS if any(c in row for row in report["checkpoints"])]
     lines = ["| checkpoint | stage | parameters | " + " | ".join(shown) + " |",
@@ -235,6 +281,9 @@ def report_markdown(report: dict[str, Any]) -> str:
     pairs = pairs_markdown(report)
     if pairs:
         lines += ["", "Held-out (request, command) pairs:", "", *pairs]
+    comparisons = comparisons_markdown(report)
+    if comparisons:
+        lines += ["", "Paired comparisons (utility accuracy, first strategy):", "", *comparisons]
     for row in report["checkpoints"]:
         lines += ["", f"**{row['checkpoint']}** — story:", "```text", row["story"], "```",
                   "bash:", "```bash", row["bash_example"], "```"]

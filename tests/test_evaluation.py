@@ -14,7 +14,7 @@ from core.data.sources import download, source_pairs
 from core.errors import UserError
 from core.evaluation import (bash_syntax_ok, distinct_n, evaluate_shard, first_command_word,
                              repetition_rate, shellcheck_warnings, token_overlap)
-from core.pairs import read_pairs, score_answers
+from core.pairs import paired_comparison, read_pairs, score_answers
 from core.report import RETRIEVAL_BASELINE, bilingual_report, report_markdown, write_report
 from core.retrieval import RetrievalIndex
 from core.tokenizer import load_tokenizer, token_byte_lengths
@@ -54,6 +54,17 @@ def test_command_words_and_overlap():
     assert token_overlap("ls -la", "ls -la") == 1.0
     # "ls -la" is three tokens (ls, -, la); "ls" matches one: precision 1, recall 1/3, F1 1/2.
     assert token_overlap("ls", "ls -la") == pytest.approx(0.5)
+
+
+def test_paired_comparison_counts_disagreements_and_tests_them():
+    # Five requests only the first got right, none the other way: 2 × 0.5**5 by the sign test.
+    first = [True] * 5 + [True, False, False]
+    second = [False] * 5 + [True, False, False]
+    assert paired_comparison(first, second) == {"first_only": 5, "second_only": 0, "p_value": 0.0625}
+    assert paired_comparison(second, first)["second_only"] == 5
+    assert paired_comparison([True, False], [True, False])["p_value"] == 1.0  # no disagreement: no evidence
+    with pytest.raises(ValueError):
+        paired_comparison([True], [True, False])
 
 
 def test_english_quality_measures():
@@ -135,8 +146,17 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
                                                       for strategy in ("greedy", "rerank")]
     outputs = sorted((tmp_path / "outputs").glob("*.jsonl"))
     assert len(outputs) == 7 and all(len(path.read_text().splitlines()) == 2 for path in outputs)
+    comparisons = report["comparisons"]
+    assert [(c["first"], c["second"], c["pair_set"]) for c in comparisons] == [
+        ("bilingual · greedy", "code-only · greedy", "mine"), ("bilingual · greedy", RETRIEVAL_BASELINE, "mine")]
+    def matched(slug):
+        return [json.loads(line)["utility_match"] for line in (tmp_path / "outputs" / f"{slug}.jsonl").read_text().splitlines()]
+    ours, theirs = matched("bilingual---greedy-mine"), matched("code-only---greedy-mine")
+    assert comparisons[0]["first_only"] == sum(a and not b for a, b in zip(ours, theirs))
+    assert comparisons[0]["second_only"] == sum(b and not a for a, b in zip(ours, theirs))
     json_path, markdown_path = write_report(report, tmp_path / "report.json")
     assert json.loads(json_path.read_text())["checkpoints"][2]["stage"] == "code"
+    assert "| bilingual · greedy | code-only · greedy | mine |" in markdown_path.read_text()
     assert "(from scratch)" in markdown_path.read_text() and "forgetting_bpb_english" in report_markdown(report)
     assert f"| {RETRIEVAL_BASELINE} | 0.500 / " in report_markdown(report)
 
