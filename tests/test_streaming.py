@@ -88,3 +88,10 @@ def test_unknown_source_lists_the_known_ones():
         resolve_source("english", "wikipedia")
     with pytest.raises(UserError, match="needs --path"):
         resolve_source("code", "local")
+
+
+def test_a_path_goes_only_to_the_sources_that_read_one(tmp_path):
+    # `--source manuals,local --path F`: the local files are F; the manual pages come from the machine,
+    # and the manifest must not say they were read from F.
+    assert resolve_source("english", "manuals", str(tmp_path)).path is None
+    assert resolve_source("code", "tldr", str(tmp_path)).path == str(tmp_path)

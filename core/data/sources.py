@@ -157,7 +157,7 @@ def resolve_source(domain: str, source: str, path: str | None = None) -> SourceS
     if source not in named:
         raise UserError(f"unknown {domain} source {source!r}; choose local or one of {', '.join(named)}")
     spec = named[source]
-    if path:
+    if path and "path" in SOURCE_KINDS[spec.kind].options:  # joined sources: the ones that read a path
         spec = dataclasses.replace(spec, path=path)
     if spec.kind == "tldr" and spec.path and not Path(spec.path).expanduser().is_absolute():
         spec = dataclasses.replace(spec, path=str(PROJECT_ROOT / spec.path))
