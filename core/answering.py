@@ -28,7 +28,7 @@ from core.commands import commands_on_path, is_command_name
 from core.config import check_range, check_seed
 from core.data.bashdoc import request_prompt, runs_something
 from core.engine import Sampling, generate_ids
-from core.errors import UserError
+from core.errors import RequestTooLong, UserError
 from core.evaluation import bash_syntax_ok, first_command_word
 from core.generation import MAX_TEMPERATURE, check_prompt
 from core.retrieval import EXAMPLES_FILE, RetrievalIndex, load_index
@@ -94,7 +94,7 @@ def generate_lines(checkpoint: Checkpoint, request: str, sampling: Sampling, row
         examples.pop()  # the least similar example gives way first
         prompt_ids = tokenizer.encode(request_prompt(request, examples), add_special_tokens=False).ids
     if len(prompt_ids) + 2 > model.config.context_length:
-        raise UserError(f"the request is {len(prompt_ids)} tokens; this model reads at most "
+        raise RequestTooLong(f"the request is {len(prompt_ids)} tokens; this model reads at most "
                         f"{model.config.context_length - 2}. Shorten it")
     device = next(model.parameters()).device
     eot = end_of_text_id(tokenizer)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.data.bashdoc import Pair
-from core.errors import UserError
+from core.errors import RequestTooLong, UserError
 from core.evaluation import first_command_word, token_overlap
 
 
@@ -85,8 +85,15 @@ def paired_comparison(first: Sequence[bool], second: Sequence[bool]) -> dict[str
 
 def score_pairs(answer: Callable[[str], str], pairs: Sequence[Pair]
                 ) -> tuple[dict[str, float], list[PairResult]]:
-    """Answer each request with `answer` (a model's strategy, or the retrieval baseline) and score."""
-    return score_answers(pairs, [answer(pair.request) for pair in pairs])
+    """Answer each request with `answer` (a model's strategy, or the retrieval baseline) and score;
+    a request too long for the model's context gets no answer, so it counts as a miss."""
+    def answered(request: str) -> str:
+        try:
+            return answer(request)
+        except RequestTooLong:
+            return ""
+
+    return score_answers(pairs, [answered(pair.request) for pair in pairs])
 
 
 def write_pair_outputs(results: Sequence[PairResult], path: Path) -> None:

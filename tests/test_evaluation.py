@@ -11,10 +11,10 @@ from core.data.bashdoc import Pair, pair_document
 from core.data.corpus import read_documents
 from core.data.shards import tokenize_split
 from core.data.sources import download, source_pairs
-from core.errors import UserError
+from core.errors import RequestTooLong, UserError
 from core.evaluation import (bash_syntax_ok, distinct_n, evaluate_shard, first_command_word,
                              repetition_rate, shellcheck_warnings, token_overlap)
-from core.pairs import paired_comparison, read_pairs, score_answers
+from core.pairs import paired_comparison, read_pairs, score_answers, score_pairs
 from core.report import RETRIEVAL_BASELINE, bilingual_report, report_markdown, write_report
 from core.retrieval import RetrievalIndex
 from core.tokenizer import load_tokenizer, token_byte_lengths
@@ -45,6 +45,24 @@ def test_a_perfect_model_scores_one_and_a_wrong_one_zero():
     assert results[1].output == "" and not results[1].utility_match
     # a reference that runs nothing is matched by nothing, not even by an empty answer
     assert score_answers([Pair("note", "# only a comment")], [""])[0]["utility_accuracy"] == 0.0
+
+
+def test_a_request_too_long_for_the_model_is_a_miss_and_any_other_refusal_stops_the_score():
+    pairs = [Pair("list files", "ls -la"), Pair("a request far longer than the context " * 9, "ls -la")]
+
+    def answer(request: str) -> str:
+        if len(request) > 100:
+            raise RequestTooLong("the request is 90 tokens; this model reads at most 62. Shorten it")
+        return "ls"
+
+    summary, results = score_pairs(answer, pairs)
+    assert summary["utility_accuracy"] == 0.5 and results[1].output == ""
+
+    def misconfigured(request: str) -> str:
+        raise UserError("no retrieval examples")
+
+    with pytest.raises(UserError, match="no retrieval examples"):
+        score_pairs(misconfigured, pairs)
 
 
 def test_command_words_and_overlap():

@@ -84,7 +84,7 @@ def test_gated_dataset_message_says_how_to_log_in():
 
 
 def test_unknown_source_lists_the_known_ones():
-    with pytest.raises(UserError, match="choose local or one of installed, tinystories, bookcorpus"):
+    with pytest.raises(UserError, match="choose local or one of installed, manuals, tinystories, bookcorpus"):
         resolve_source("english", "wikipedia")
     with pytest.raises(UserError, match="needs --path"):
         resolve_source("code", "local")
