@@ -218,8 +218,8 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
         for strategy in strategies if pair_sets else ():
             chosen = dataclasses.replace(settings, strategy=strategy)
             answerer = f"{Path(path).parent.name} · {strategy}"
-            answer_row, matches[answerer] = _score_sets(answerer, lambda request: answer_request(
-                checkpoint, request, chosen, index, commands).command, pair_sets, outputs_dir)
+            answer_row, matches[answerer] = _score_sets(answerer, lambda request, model=checkpoint, how=chosen: answer_request(
+                model, request, how, index, commands).command, pair_sets, outputs_dir)
             pair_rows.append(answer_row)
             if strategy == strategies[0]:
                 first_answers[row["checkpoint"]] = answerer

@@ -6,16 +6,15 @@ import pytest
 import torch
 from conftest import copy_of, micro_config
 
-from core.answering import (AnswerSettings, answer_line, answer_request, generate_lines, known_commands,
-                            mean_logprobs)
+from core.answering import AnswerSettings, answer_line, answer_request, generate_lines, known_commands, mean_logprobs
 from core.checkpoint import load_checkpoint
 from core.data.bashdoc import Pair, request_prompt
 from core.data.corpus import read_documents
 from core.data.shards import tokenize_split
 from core.engine import Sampling
 from core.errors import UserError
-from core.generation import GenerationSettings, generate
 from core.evaluation import bash_syntax_ok, first_command_word
+from core.generation import GenerationSettings, generate
 from core.retrieval import RetrievalIndex, load_index, save_pairs
 from core.tokenizer import load_tokenizer
 from core.training import train
