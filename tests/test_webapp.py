@@ -98,11 +98,14 @@ def test_playground_compares_two_checkpoints(client, pair):
 
 def test_report_tab_evaluates_checkpoints(client, pair):
     paths = list(pair)
-    table, pairs, _ = client.predict(paths, "installed", "installed", 1, ["curated"], ["greedy"], 3,
-                                     api_name="/evaluate")
+    table, pairs, comparisons, _ = client.predict(paths, "installed", "installed", 1, ["curated"], ["greedy"], 3,
+                                                  api_name="/evaluate")
     assert [row[:3] for row in pairs["data"]] == [["retrieval baseline (TF-IDF)", "curated", 3],
                                                   ["web-language · greedy", "curated", 3],
                                                   ["web-code · greedy", "curated", 3]]
+    # the fine-tuned checkpoint against the lookup (no from-scratch checkpoint was chosen)
+    assert [row[:3] for row in comparisons["data"]] == [["web-code · greedy", "retrieval baseline (TF-IDF)", "curated"]]
+    assert 0 <= comparisons["data"][0][5] <= 1
     rows = table["data"]
     assert [row[1] for row in rows] == ["language", "code"]
     headers = table["headers"]

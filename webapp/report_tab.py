@@ -61,6 +61,9 @@ def build_report_tab(workspace: Workspace) -> None:
     table = gr.Dataframe(headers=["checkpoint", "stage", *COLUMNS], interactive=False, wrap=True)
     pairs_table = gr.Dataframe(headers=["answerer", "pair set", "pairs", "utility accuracy", "token overlap"],
                                interactive=False, label="held-out requests")
+    comparisons_table = gr.Dataframe(
+        headers=["answerer", "against", "pair set", "only the first right", "only the second right",
+                 "p (exact sign test)"], interactive=False, label="paired comparisons (utility, first strategy)")
     chart = gr.Plot(label="per checkpoint")
 
     def evaluate(paths: list[str], english_corpus: str, code_corpus: str, per_prompt: float,
@@ -87,7 +90,9 @@ def build_report_tab(workspace: Workspace) -> None:
                        *[row.get(column) for column in COLUMNS]] for row in rows]
         pair_rows = [[row["answerer"], name, report["pair_sets"][name], row[name]["utility_accuracy"],
                       row[name]["token_overlap"]] for row in report["pairs"] for name in report["pair_sets"]]
-        return table_rows, pair_rows, report_figure(rows)
+        comparison_rows = [[c["first"], c["second"], c["pair_set"], c["first_only"], c["second_only"], c["p_value"]]
+                           for c in report["comparisons"]]
+        return table_rows, pair_rows, comparison_rows, report_figure(rows)
 
     run.click(evaluate, [chosen, english, code, samples, sources, strategies, max_pairs],
-              [table, pairs_table, chart], api_name="evaluate")
+              [table, pairs_table, comparisons_table, chart], api_name="evaluate")
