@@ -5,15 +5,17 @@ import subprocess
 
 import pytest
 
+from core.data.bashdoc import Pair
 from core.data.curated import CURATED_DIR, curated_one_liners, curated_scripts, describe
 from core.evaluation import first_command_word
 from core.pairs import read_pairs
 from core.retrieval import RetrievalIndex
 from core.workspace import PROJECT_ROOT
+from webapp.playground_tab import EXAMPLES
 
 SCRIPTS = sorted(CURATED_DIR.glob("*.sh"))
-# TF-IDF cosine (word unigrams and bigrams) at which a training request counts as a dev request's copy.
-MAX_DEV_SIMILARITY = 0.5
+# TF-IDF cosine (word unigrams and bigrams) at which a training request counts as a held-out one's copy.
+MAX_HELD_OUT_SIMILARITY = 0.5
 
 
 def test_there_are_at_least_160():
@@ -66,11 +68,19 @@ def test_one_liners_are_many_distinct_and_parse():
         assert result.returncode == 0, (pair, result.stderr)
 
 
-def test_no_one_liner_is_a_near_copy_of_a_dev_request():
-    """The dev requests score generalisation to unseen phrasings; a training request that shares
-    most of a dev request's words would turn that into recall."""
-    dev = RetrievalIndex(read_pairs(PROJECT_ROOT / "benchmarks" / "dev_requests.jsonl"))
+def held_out_requests() -> list[Pair]:
+    """The dev requests and the playground's bash examples: what measures generalisation, in the
+    report and in front of every visitor (tests/test_shipped.py checks the shipped model on the latter)."""
+    playground = [Pair(text, "") for text, mode in EXAMPLES if mode == "bash script"]
+    return read_pairs(PROJECT_ROOT / "benchmarks" / "dev_requests.jsonl") + playground
+
+
+def test_no_one_liner_is_a_near_copy_of_a_held_out_request():
+    """A training request that shares most of a held-out request's words would turn its score into
+    recall. (The curated scripts predate the dev set; a few of their descriptions are this close to
+    one, and the report's figures have always included them.)"""
+    held_out = RetrievalIndex(held_out_requests())
     close = [(pair.request, best.pair.request, round(best.similarity, 2))
-             for pair in curated_one_liners() for best in dev.nearest(pair.request, 1)
-             if best.similarity >= MAX_DEV_SIMILARITY]
+             for pair in curated_one_liners() for best in held_out.nearest(pair.request, 1)
+             if best.similarity >= MAX_HELD_OUT_SIMILARITY]
     assert not close, close
