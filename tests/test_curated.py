@@ -84,3 +84,20 @@ def test_no_one_liner_is_a_near_copy_of_a_held_out_request():
              for pair in curated_one_liners() for best in held_out.nearest(pair.request, 1)
              if best.similarity >= MAX_HELD_OUT_SIMILARITY]
     assert not close, close
+
+
+def test_the_far_test_requests_are_the_ones_no_curated_or_dev_request_comes_near():
+    """benchmarks/test_requests.jsonl was written after the training data by someone who saw none of
+    it, so it scores generalisation as a visitor meets it; its `_far` part keeps only the requests
+    no curated or dev request is close to, the harder measure. A new one-liner that comes near one
+    of them must take it out of the far part."""
+    benchmarks = PROJECT_ROOT / "benchmarks"
+    test = read_pairs(benchmarks / "test_requests.jsonl")
+    index = RetrievalIndex(test)
+    others = [p.request for p in curated_one_liners()] + [describe(s) for s in curated_scripts()] + [
+        p.request for p in read_pairs(benchmarks / "dev_requests.jsonl")]
+    near = {best.pair.request for request in others for best in index.nearest(request, 1)
+            if best.similarity >= MAX_HELD_OUT_SIMILARITY}
+    far = [pair for pair in test if pair.request not in near]
+    assert len(test) == 160 and len(far) >= 40
+    assert far == read_pairs(benchmarks / "test_requests_far.jsonl")
