@@ -46,7 +46,9 @@ class Recipe:
     command_loss_weight: float = 1.0
     replay_fraction: float = 0.25
     retrieval_examples: int = 3
-    dev_pairs: str | None = "benchmarks/dev_requests.jsonl"
+    # Held-out request sets written in other styles than tldr's: table name -> project-relative JSONL.
+    request_sets: dict[str, str] = field(default_factory=lambda: {
+        "dev (other styles)": "benchmarks/dev_requests.jsonl"})
     max_pairs: int = 200
     strategies: list[str] = field(default_factory=lambda: ["greedy"])
 
@@ -59,6 +61,10 @@ class Recipe:
         model_preset(self.model)
         if not self.code_sources:
             raise UserError(f"{where}: code_sources needs at least one pair source")
+        for name, path in self.request_sets.items():
+            file = (PROJECT_ROOT / path).resolve()
+            if not file.is_relative_to(PROJECT_ROOT) or not file.is_file():
+                raise UserError(f"{where}: request set {name!r} must be a JSONL file in the project, got {path!r}")
 
 
 def load_recipe(path: str | Path = RECIPE_PATH, overrides: dict[str, Any] | None = None) -> Recipe:
@@ -67,25 +73,33 @@ def load_recipe(path: str | Path = RECIPE_PATH, overrides: dict[str, Any] | None
     return from_dict(Recipe, merged, str(path))
 
 
+# What only the report reads: `--evaluate-only` may score other sets than the training run did.
+EVALUATION_FIELDS = ("request_sets", "max_pairs", "strategies")
+
+
+def _training_part(recipe: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in recipe.items() if key not in EVALUATION_FIELDS}
+
+
 class _Log:
     """recipe.json: the recipe, and each step's seconds and figures as soon as it ends."""
 
     def __init__(self, workspace: Workspace, recipe: Recipe, resume: bool = False):
-        """`resume` keeps the steps an earlier run of the same recipe recorded."""
+        """`resume` keeps the steps an earlier run of the same training recipe recorded."""
         self.path = workspace.root / "recipe.json"
         self.record: dict[str, Any] = {"recipe": dataclasses.asdict(recipe), "steps": {},
                                        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         if resume:
             earlier = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
-            if earlier.get("recipe") != self.record["recipe"]:
+            if _training_part(earlier.get("recipe") or {}) != _training_part(self.record["recipe"]):
                 raise UserError(f"{self.path} records another recipe (or none); run the whole recipe")
-            self.record = earlier
-        self.start = time.perf_counter() - self.record.get("total_seconds", 0.0)
+            self.record = {**earlier, "recipe": self.record["recipe"]}
 
     def step(self, name: str, began: float, **figures: Any) -> str:
         seconds = round(time.perf_counter() - began, 1)
         self.record["steps"][name] = {"seconds": seconds, **figures}
-        self.record["total_seconds"] = round(time.perf_counter() - self.start, 1)
+        # The sum of the latest run of each step: a report run again replaces the old one's time.
+        self.record["total_seconds"] = round(sum(step["seconds"] for step in self.record["steps"].values()), 1)
         self.path.write_text(json.dumps(self.record, indent=2, default=str), encoding="utf-8")
         shown = ", ".join(f"{k} {v}" for k, v in figures.items() if not isinstance(v, (dict, list)))
         return f"{name}: {seconds:.0f} s" + (f" ({shown})" if shown else "")
@@ -159,7 +173,7 @@ def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = N
 
 def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], training: list) -> dict[str, Any]:
     """The report of the shipped copies and the code-only baseline, beside retrieval over `training`,
-    on at most `max_pairs` pairs of each set (a held-out source's, the dev requests)."""
+    on at most `max_pairs` pairs of each set (a held-out source's, each request set)."""
     from core.answering import AnswerSettings
     from core.pairs import read_pairs
     from core.report import bilingual_report, write_report
@@ -169,8 +183,8 @@ def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], t
     if recipe.runnable_only and "tldr" in held_out:  # where stage 2 put its passes
         from core.commands import runnable_pairs
         pair_sets["tldr (runnable here)"] = runnable_pairs(held_out["tldr"])[:recipe.max_pairs]
-    if recipe.dev_pairs:
-        pair_sets["dev (other styles)"] = read_pairs(PROJECT_ROOT / recipe.dev_pairs)[:recipe.max_pairs]
+    for name, path in recipe.request_sets.items():
+        pair_sets[name] = read_pairs(PROJECT_ROOT / path)[:recipe.max_pairs]
     index = RetrievalIndex(training)
     ship = _ship_dir(workspace)
     checkpoints = [ship / "language" / "best", workspace.run_dir(RUNS["code_only"]) / "best",

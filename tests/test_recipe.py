@@ -1,4 +1,5 @@
 """The recipe behind the shipped checkpoints, end to end on a micro model, and its shipping step."""
+import dataclasses
 import json
 
 import pytest
@@ -17,6 +18,9 @@ def test_the_shipped_recipe_file_is_valid():
     assert recipe.code_sources and recipe.code_steps >= 1
     with pytest.raises(UserError, match="code_sources"):
         load_recipe(overrides={"code_sources": []})
+    for outside in ("../../etc/passwd", "/etc/passwd", "benchmarks/no_such.jsonl"):
+        with pytest.raises(UserError, match="must be a JSONL file in the project"):
+            load_recipe(overrides={"request_sets": {"dev": outside}})
 
 
 def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path):
@@ -35,9 +39,15 @@ def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path):
     assert answerers[0] == "retrieval baseline (TF-IDF)" and "bilingual · retrieval" in answerers
     assert set(record["steps"]["report"]["pair_sets"]) == {"curated", "dev (other styles)"}
 
-    again = list(export_and_report(workspace, recipe))  # `recipe --evaluate-only`: no training
+    # `recipe --evaluate-only`: no training, and other request sets may be scored.
+    rescored = dataclasses.replace(recipe, request_sets={"fresh": "benchmarks/test_requests_far.jsonl"})
+    again = list(export_and_report(workspace, rescored))
     assert [line.split(":")[0] for line in again] == ["export float16", "report"]
-    assert set(json.loads((workspace.root / "recipe.json").read_text())["steps"]) == set(record["steps"])
+    record = json.loads((workspace.root / "recipe.json").read_text())
+    assert record["steps"].keys() == {line.split(":")[0] for line in lines}
+    assert set(record["steps"]["report"]["pair_sets"]) == {"curated", "fresh"}
+    assert record["recipe"]["request_sets"] == rescored.request_sets
+    assert record["total_seconds"] == pytest.approx(sum(step["seconds"] for step in record["steps"].values()))
     with pytest.raises(UserError, match="records another recipe"):
         list(export_and_report(workspace, Recipe(model="micro")))
 
