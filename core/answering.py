@@ -72,15 +72,23 @@ class Answer:
     candidates: list[Candidate] = field(default_factory=list)
 
 
-def answer_line(completion: str) -> str | None:
+def answer_line(completion: str, ended: bool = False) -> str | None:
     """The command line that answers a request: the first line that is not blank, a comment or a
     `set` option; None while no such line is complete (a reference is one line, so the rest of a
-    script is not scored)."""
+    script is not scored). A line of variable assignments alone (`dir="${1:-.}"`, as scripts begin)
+    is kept and joined with `; ` to the command that uses it; once the text has `ended`, it answers
+    alone if no command followed. A line continued with `\\` is cut there: its first part stands."""
     lines = completion.split("\n")
+    setup: list[str] = []
     for index, line in enumerate(lines):
-        if runs_something(line):
-            return line.strip() if index < len(lines) - 1 else None
-    return None
+        if not runs_something(line):
+            continue
+        if index == len(lines) - 1 and not ended:
+            return None
+        setup.append(line.strip().removesuffix("\\").rstrip())
+        if first_command_word(line) is not None:
+            return "; ".join(setup)
+    return "; ".join(setup) if ended and setup else None
 
 
 def generate_lines(checkpoint: Checkpoint, request: str, sampling: Sampling, rows: int = 1,
@@ -108,14 +116,14 @@ def generate_lines(checkpoint: Checkpoint, request: str, sampling: Sampling, row
                 continue
             if token == eot:
                 finished[row] = True
-                answers[row] = answer_line(tokenizer.decode(new_ids[row]) + "\n") or ""
+                answers[row] = answer_line(tokenizer.decode(new_ids[row]), ended=True) or ""
                 continue
             new_ids[row].append(token)
             answers[row] = answer_line(tokenizer.decode(new_ids[row]))
             finished[row] = answers[row] is not None
         if all(finished):
             break
-    return [answer if answer is not None else answer_line(tokenizer.decode(ids) + "\n") or ""
+    return [answer if answer is not None else answer_line(tokenizer.decode(ids), ended=True) or ""
             for answer, ids in zip(answers, new_ids)]
 
 

@@ -34,12 +34,22 @@ def test_answer_line_skips_comments_and_waits_for_a_whole_line():
     assert answer_line("# note\nset -e\n  ls -la\nrm x\n") == "ls -la"
     assert answer_line("# note\nls -l") is None
     assert answer_line("\n# only comments\n") is None
+    assert answer_line("\n# only comments\n", ended=True) is None
+
+
+def test_an_assignment_line_is_answered_with_the_command_that_uses_it():
+    script = 'set -euo pipefail\n\nlog="${1:-/var/log}"\n\nfind "$log" -mtime +30 -delete\nexit 0\n'
+    assert answer_line(script) == 'log="${1:-/var/log}"; find "$log" -mtime +30 -delete'
+    assert answer_line('log="${1:-/var/log}"\n') is None  # the command may still come
+    assert answer_line('log="${1:-/var/log}"\n', ended=True) == 'log="${1:-/var/log}"'
+    assert answer_line("a=1\nb=2", ended=True) == "a=1; b=2"
+    assert answer_line("find . -mtime +30 \\\n  | xargs ls\n") == "find . -mtime +30"
 
 
 def test_greedy_line_is_the_first_command_line_of_greedy_generation(checkpoint):
     lines = generate_lines(checkpoint, "list all text files", Sampling(max_new_tokens=48, temperature=0.0))
     full = generate(checkpoint, "list all text files", GenerationSettings(max_new_tokens=48, temperature=0.0))
-    assert lines == [answer_line(full.completion + "\n") or ""]
+    assert lines == [answer_line(full.completion, ended=True) or ""]
     assert answer_request(checkpoint, "list all text files").command == lines[0]
 
 

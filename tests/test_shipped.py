@@ -44,13 +44,14 @@ def test_compare_runs_on_a_fresh_clone_with_no_training(tmp_path):
     assert "checkpoints/language/best" in result.stdout and "checkpoints/bilingual/best" in result.stdout
 
 
-# Known defects, measured rather than hidden: the shipped model answers "Create a backup script" with
-# `pg_basebackup`, "list all large files" with `lsfd` and "delete log files older than 30 days" with
-# `date` (checkpoints/README.md). Strict: the day one passes, its marker must go.
+# A known defect, measured rather than hidden: the shipped model answers "Create a backup script" with
+# `pg_basebackup` (checkpoints/README.md). Strict: the day it passes, its marker must go.
 _NOT_YET = pytest.mark.xfail(strict=True, reason="the shipped model misses this request (checkpoints/README.md)")
+_MISSED = {"Create a backup script"}
 
 
-@pytest.mark.parametrize("request_text", [pytest.param(text, marks=_NOT_YET) for text in SENSIBLE])
+@pytest.mark.parametrize("request_text", [pytest.param(text, marks=_NOT_YET) if text in _MISSED else text
+                                          for text in SENSIBLE])
 def test_the_playground_examples_get_a_sensible_first_command(request_text):
     checkpoint = load_checkpoint(SHIPPED / "bilingual" / "best")
     answer = answer_request(checkpoint, request_text, AnswerSettings(strategy="greedy"))

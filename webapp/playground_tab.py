@@ -15,6 +15,7 @@ import gradio as gr
 
 from core.answering import AnswerSettings, answer_request
 from core.checkpoint import cached_checkpoint
+from core.danger import destructive_parts
 from core.data.bashdoc import request_prompt
 from core.errors import UserError
 from core.evaluation import bash_syntax_ok
@@ -49,11 +50,18 @@ def default_pair(workspace: Workspace) -> tuple[str | None, str | None]:
 
 
 def verdict(text: str, template: str) -> str:
+    """The syntax check of a bash column, and a warning before a visitor runs what would destroy data."""
     if template != "bash":
         return ""
     if bash_syntax_ok(text):
-        return "**syntax OK** — `bash -n` accepts this script (parsed, not run)"
-    return "**syntax error** — `bash -n` rejects this script (parsed, not run)"
+        line = "**syntax OK** — `bash -n` accepts this script (parsed, not run)"
+    else:
+        line = "**syntax error** — `bash -n` rejects this script (parsed, not run)"
+    dangers = destructive_parts(text)
+    if dangers:
+        line += "\n\n**⚠ destructive** — " + "; ".join(f"`{name}` {what}" for name, what in dangers) + \
+            ": read it before you run it"
+    return line
 
 
 def stream_comparison(paths: list[str | None], prompt: str, settings: GenerationSettings

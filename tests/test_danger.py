@@ -1,0 +1,33 @@
+"""Destructive commands are found wherever a shell would run them, and only there."""
+import pytest
+
+from core.danger import destructive_parts
+from webapp.playground_tab import verdict
+
+
+@pytest.mark.parametrize("script, expected", [
+    ('find . -type f -name "*.py" -print0 | xargs -0 rm -f', ["rm"]),
+    ("find /var/log -name '*.log' -mtime +30 -delete", ["find -delete"]),
+    ("find /tmp -name '*.tmp' -exec rm {} \\;", ["rm"]),
+    ("sudo dd if=ubuntu.iso of=/dev/sdb bs=4M", ["dd"]),
+    ("cd build && rm -rf dist; mkdir dist", ["rm"]),
+    ("for f in *.bak; do rm \"$f\"; done", ["rm"]),
+    ("sudo mkfs.ext4 /dev/sdb1", ["mkfs"]),
+    ("timeout 5 shred -u secrets.txt", ["shred"]),
+    ("#!/bin/bash\n# clean up\nset -euo pipefail\nrmdir old\n/bin/rm -f x", ["rmdir", "rm"]),
+    ("echo 'rm -rf /'", []),
+    ("grep -rn rm src", []),
+    ("find . -size +100M -exec ls -lh {} \\;", []),
+    ("du -ah . | sort -rh | head -n 20", []),
+    ("watch -n 5 df -h", []),
+    ('echo "unbalanced | rm', ["rm"]),  # a line bash cannot parse is read word by word: it warns
+])
+def test_destructive_parts(script, expected):
+    assert [name for name, _ in destructive_parts(script)] == expected
+
+
+def test_the_playground_warns_before_a_destructive_answer():
+    warned = verdict("#!/bin/bash\n# list all large files\nfind . -size +100M | xargs rm -f\n", "bash")
+    assert warned.startswith("**syntax OK**") and "**⚠ destructive** — `rm` deletes files" in warned
+    assert "destructive" not in verdict("#!/bin/bash\n# list all large files\nfind . -size +100M\n", "bash")
+    assert verdict("rm -rf /", "raw") == ""
