@@ -17,6 +17,7 @@ writes English, while a code-only model does not; each column here tests one par
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -161,6 +162,7 @@ def _score_sets(answerer: str, answer, pair_sets: PairSets, outputs_dir: Path | 
     answer's utility match for the paired comparisons."""
     row: dict[str, Any] = {"answerer": answerer}
     matches: Matches = {}
+    answer = functools.cache(answer)  # answers are deterministic: a request in two sets is answered once
     for name, pairs in pair_sets.items():
         summary, results = score_pairs(answer, pairs)
         row[name] = {k: v for k, v in summary.items() if k != "pairs"}

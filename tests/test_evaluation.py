@@ -199,3 +199,19 @@ def test_report_inputs_are_checked_before_evaluating(workspace, tmp_path):
     with pytest.raises(UserError, match="already exists and is not empty"):
         check_report_target(out, replace=False)
     check_report_target(out, replace=True)
+
+
+def test_a_request_in_two_pair_sets_is_answered_once():
+    """The recipe scores a set and its subset (the fresh requests and their far part) apart."""
+    from core.report import _score_sets
+
+    asked = []
+    pairs = [Pair("list files", "ls -l"), Pair("show disk usage", "df -h")]
+
+    def answer(request: str) -> str:
+        asked.append(request)
+        return "ls"
+
+    row, matches = _score_sets("lookup", answer, {"all": pairs, "part": pairs[:1]}, None)
+    assert asked == ["list files", "show disk usage"]
+    assert matches == {"all": [True, False], "part": [True]} and row["part"]["utility_accuracy"] == 1.0
