@@ -1,5 +1,6 @@
 """The shipped curated scripts and one-liners stay parseable, described, distinct, and apart from the
-dev requests that measure generalisation."""
+held-out requests that measure generalisation (the dev set, the playground's examples, the fresh set's
+far part)."""
 import shutil
 import subprocess
 
