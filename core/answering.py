@@ -75,9 +75,9 @@ class Answer:
 def answer_line(completion: str, ended: bool = False) -> str | None:
     """The command line that answers a request: the first line that is not blank, a comment or a
     `set` option; None while no such line is complete (a reference is one line, so the rest of a
-    script is not scored). A line of variable assignments alone (`dir="${1:-.}"`, as scripts begin)
-    is kept and joined with `; ` to the command that uses it; once the text has `ended`, it answers
-    alone if no command followed. A line continued with `\\` is cut there: its first part stands."""
+    script is not scored). A line with no command word in it — variable assignments alone
+    (`dir="${1:-.}"`, as scripts begin), or stray options — is kept and joined with `; ` to the
+    command line after it; once the text has `ended`, it answers alone if no command followed. A line continued with `\\` is cut there: its first part stands."""
     lines = completion.split("\n")
     setup: list[str] = []
     for index, line in enumerate(lines):
