@@ -43,15 +43,12 @@ from core.evaluation import (
 from core.generation import GenerationSettings, generate
 from core.names import REPORT_COLUMNS, val_bpb_key, val_loss_key
 from core.pairs import paired_comparison, score_pairs, write_pair_outputs
+from core.prompts import BASH_PROMPTS, STORY_PROMPTS
 from core.quantize import pick_precision, with_precision
 from core.retrieval import RetrievalIndex
 from core.tokenizer import token_byte_lengths
 from core.workspace import Workspace
 
-STORY_PROMPTS = ("Once upon a time, there was a little", "One day, a girl named Lily went to the",
-                 "The old man looked at the sky and said")
-BASH_PROMPTS = ("Create a backup script", "list all large files", "count the lines of every text file",
-                "delete log files older than 30 days", "check if a website is up")
 COLUMNS = REPORT_COLUMNS
 RETRIEVAL_BASELINE = "retrieval baseline (TF-IDF)"
 DEFAULT_CORPUS = "installed"  # measured when present and no corpus is named

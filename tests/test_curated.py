@@ -10,9 +10,9 @@ from core.data.bashdoc import Pair
 from core.data.curated import CURATED_DIR, curated_one_liners, curated_scripts, describe
 from core.evaluation import first_command_word
 from core.pairs import read_pairs
+from core.prompts import DEMO_REQUESTS
 from core.retrieval import RetrievalIndex
 from core.workspace import PROJECT_ROOT
-from webapp.playground_tab import EXAMPLES
 
 SCRIPTS = sorted(CURATED_DIR.glob("*.sh"))
 # TF-IDF cosine (word unigrams and bigrams) at which a training request counts as a held-out one's copy.
@@ -72,7 +72,7 @@ def test_one_liners_are_many_distinct_and_parse():
 def held_out_requests() -> list[Pair]:
     """The dev requests and the playground's bash examples: what measures generalisation, in the
     report and in front of every visitor (tests/test_shipped.py checks the shipped model on the latter)."""
-    playground = [Pair(text, "") for text, mode in EXAMPLES if mode == "bash script"]
+    playground = [Pair(text, "") for text in DEMO_REQUESTS]
     return read_pairs(PROJECT_ROOT / "benchmarks" / "dev_requests.jsonl") + playground
 
 

@@ -8,14 +8,11 @@ from safetensors import safe_open
 from core.answering import AnswerSettings, answer_request
 from core.checkpoint import load_checkpoint
 from core.evaluation import first_command_word
+from core.prompts import DEMO_REQUESTS
 from core.runs import shipped_checkpoints
 from core.workspace import PROJECT_ROOT
 
 SHIPPED = PROJECT_ROOT / "checkpoints"
-# The playground's example requests and the first commands a sensible answer starts with.
-SENSIBLE = {"Create a backup script": {"tar", "rsync", "cp"},
-            "list all large files": {"find", "du", "ls"},
-            "delete log files older than 30 days": {"find"}}
 
 
 def test_both_ship_complete_small_and_in_half_precision():
@@ -51,11 +48,11 @@ _MISSED = {"Create a backup script"}
 
 
 @pytest.mark.parametrize("request_text", [pytest.param(text, marks=_NOT_YET) if text in _MISSED else text
-                                          for text in SENSIBLE])
+                                          for text in DEMO_REQUESTS])
 def test_the_playground_examples_get_a_sensible_first_command(request_text):
     checkpoint = load_checkpoint(SHIPPED / "bilingual" / "best")
     answer = answer_request(checkpoint, request_text, AnswerSettings(strategy="greedy"))
-    assert first_command_word(answer.command) in SENSIBLE[request_text], answer.command
+    assert first_command_word(answer.command) in DEMO_REQUESTS[request_text], answer.command
 
 
 def test_the_playground_shows_every_column_the_shipped_examples():

@@ -1,3 +1,6 @@
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from core.data.shards import TokenShard, batch_rng, tokenize_split
@@ -70,7 +73,7 @@ def test_token_shard_is_uint16_with_separators(workspace, tokenizer):
     assert int((shard.tokens == eot).sum()) == len(documents)
     assert shard.bytes == sum(len(d.encode()) for d in documents)
     assert tokenize_split(corpus, tokenizer, "val").path == shard.path  # cached, not rebuilt
-    assert isinstance(TokenShard.open(shard.path), TokenShard)
+    assert isinstance(TokenShard.open(shard.path, eot), TokenShard)
 
 
 def test_batches_are_shifted_windows_and_reproducible(workspace, tokenizer):
@@ -82,6 +85,32 @@ def test_batches_are_shifted_windows_and_reproducible(workspace, tokenizer):
     assert not (x == shard.sample_batch(4, 16, batch_rng(1, 8))[0]).all()
     first = shard.eval_batches(2, 3, 16)
     assert len(first) == 2 and all((a[0] == b[0]).all() for a, b in zip(first, shard.eval_batches(2, 3, 16)))
+
+
+def _shard(documents: list[list[int]], end_of_text: int = 0) -> TokenShard:
+    tokens = np.array([t for doc in documents for t in [*doc, end_of_text]], dtype=np.uint16)
+    return TokenShard(path=Path("unused"), tokens=tokens, answer=np.ones(len(tokens), np.uint8), bytes=0,
+                      end_of_text=end_of_text)
+
+
+def test_a_window_begins_with_a_whole_short_document():
+    shard = _shard([[1, 2, 3, 4, 5]] * 200)  # every document begins with token 1, after an end of text
+    for step in range(20):
+        inputs, _, _ = shard.sample_batch(8, 16, batch_rng(3, step))
+        assert (inputs[:, 0] == 1).all(), inputs[:, :3]
+
+
+def test_a_long_document_is_still_seen_from_inside_and_whole():
+    shard = _shard([list(range(1, 1001))], end_of_text=5000)
+    seen = np.zeros(len(shard), bool)
+    firsts = set()
+    for step in range(400):
+        inputs, _, _ = shard.sample_batch(8, 16, batch_rng(4, step))
+        firsts.update(inputs[:, 0].tolist())
+        for row in inputs.tolist():
+            seen[row[0] - 1:row[0] - 1 + 16] = True
+    assert 1 in firsts and not firsts & set(range(2, 9))  # within half a window of the start: moved to it
+    assert max(firsts) > 900 and seen[:len(shard) - 1].all()
 
 
 def test_too_small_shard_is_refused(workspace, tokenizer):

@@ -20,15 +20,13 @@ from core.data.bashdoc import request_prompt
 from core.errors import UserError
 from core.evaluation import bash_syntax_ok
 from core.generation import GenerationSettings, generate
+from core.prompts import DEMO_REQUESTS, DEMO_STORY
 from core.retrieval import load_index
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
 from webapp import inputs
 
-EXAMPLES = [["Once upon a time, there was a little dog named Max.", "raw text"],
-            ["Create a backup script", "bash script"],
-            ["list all large files", "bash script"],
-            ["delete log files older than 30 days", "bash script"]]
+EXAMPLES = [[DEMO_STORY, "raw text"], *([request, "bash script"] for request in DEMO_REQUESTS)]
 COLUMNS = 3
 # What a bash prompt gets: the answer line (as the report scores it) or freely sampled text.
 DECODINGS = {"answer (greedy)": "greedy", "answer (best of 8 samples, reranked)": "rerank",

@@ -13,12 +13,19 @@ asks for rather than towards predicting the request itself.
 Batches are drawn from a generator seeded by (seed, step, …), not from a running random state:
 the batch of step N is the same whether a run was resumed or not, which is what lets a resumed
 run continue the very same loss curve.
+
+A training window that would begin in the first half-window of a document begins at the document
+instead. A (request, command) pair is shorter than that, so every pair a window holds comes whole,
+request first, as the model meets it when answering: a window cut inside a request would teach the
+command from a fragment of it, at positions where no prompt ever starts. A long document still
+gets windows that begin deep inside it, so none of its text goes unseen.
 """
 from __future__ import annotations
 
 import json
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -56,12 +63,24 @@ class TokenShard:
     tokens: np.ndarray
     answer: np.ndarray
     bytes: int
+    end_of_text: int  # the id that ends every document
 
     @classmethod
-    def open(cls, path: Path) -> "TokenShard":
+    def open(cls, path: Path, end_of_text: int) -> "TokenShard":
         meta = json.loads(path.with_suffix(".json").read_text())
         return cls(path=path, tokens=_open_array(path, TOKEN_DTYPE, meta["tokens"]),
-                   answer=_open_array(_answer_path(path), np.uint8, meta["tokens"]), bytes=meta["bytes"])
+                   answer=_open_array(_answer_path(path), np.uint8, meta["tokens"]), bytes=meta["bytes"],
+                   end_of_text=end_of_text)
+
+    @cached_property
+    def document_starts(self) -> np.ndarray:
+        """Where each document begins, ascending; found once, a chunk at a time, so a corpus
+        larger than RAM never needs a second copy in memory."""
+        chunk = 1 << 24
+        after_ends = [np.flatnonzero(self.tokens[i:i + chunk] == self.end_of_text) + i + 1
+                      for i in range(0, len(self.tokens), chunk)]
+        starts = np.concatenate([np.zeros(1, np.int64), *after_ends])
+        return starts[starts < len(self.tokens)]
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -78,7 +97,15 @@ class TokenShard:
         The generator draws the global batch of all `world_size` processes and each keeps its own
         rows, so the data of a step is the same however many processes share it."""
         starts = rng.integers(0, len(self) - context_length, size=batch_size * world_size)
-        return self._windows(starts[rank * batch_size:(rank + 1) * batch_size], context_length)
+        starts = self._aligned(starts[rank * batch_size:(rank + 1) * batch_size], context_length)
+        return self._windows(starts, context_length)
+
+    def _aligned(self, starts: np.ndarray, context_length: int) -> np.ndarray:
+        """Each start moved back to its document's beginning when that is less than half a window
+        away (the module's docstring says why)."""
+        documents = self.document_starts
+        beginning = documents[np.searchsorted(documents, starts, side="right") - 1]
+        return np.where(starts - beginning < context_length // 2, beginning, starts)
 
     def eval_batches(self, num_batches: int, batch_size: int, context_length: int) -> list[Batch]:
         """Fixed, evenly spaced windows, so every evaluation scores exactly the same tokens."""
@@ -106,10 +133,10 @@ def shard_path(corpus_dir: Path, tokenizer: Tokenizer, split: str) -> Path:
 def tokenize_split(corpus_dir: Path, tokenizer: Tokenizer, split: str) -> TokenShard:
     """Tokenize one split to its uint16 file (once; later calls open the existing file)."""
     path = shard_path(corpus_dir, tokenizer, split)
-    if all(p.exists() for p in (path, _answer_path(path), path.with_suffix(".json"))):
-        return TokenShard.open(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     eot = end_of_text_id(tokenizer)
+    if all(p.exists() for p in (path, _answer_path(path), path.with_suffix(".json"))):
+        return TokenShard.open(path, eot)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".bin.tmp-{os.getpid()}")
     answer_tmp = path.with_suffix(f".answer.bin.tmp-{os.getpid()}")
     counted = {"tokens": 0, "bytes": 0}
@@ -137,4 +164,4 @@ def tokenize_split(corpus_dir: Path, tokenizer: Tokenizer, split: str) -> TokenS
     answer_tmp.replace(_answer_path(path))
     tmp.replace(path)
     path.with_suffix(".json").write_text(json.dumps(counted))
-    return TokenShard.open(path)
+    return TokenShard.open(path, eot)
