@@ -5,8 +5,7 @@ import pytest
 
 from core.data.shards import TokenShard, batch_rng, tokenize_split
 from core.errors import UserError
-from core.tokenizer import (END_OF_TEXT, end_of_text_id, fingerprint, load_tokenizer, token_byte_lengths,
-                            train_tokenizer)
+from core.tokenizer import END_OF_TEXT, end_of_text_id, fingerprint, load_tokenizer, token_byte_lengths, train_tokenizer
 
 
 @pytest.fixture

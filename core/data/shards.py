@@ -66,7 +66,7 @@ class TokenShard:
     end_of_text: int  # the id that ends every document
 
     @classmethod
-    def open(cls, path: Path, end_of_text: int) -> "TokenShard":
+    def open(cls, path: Path, end_of_text: int) -> TokenShard:
         meta = json.loads(path.with_suffix(".json").read_text())
         return cls(path=path, tokens=_open_array(path, TOKEN_DTYPE, meta["tokens"]),
                    answer=_open_array(_answer_path(path), np.uint8, meta["tokens"]), bytes=meta["bytes"],
