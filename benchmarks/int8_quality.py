@@ -45,7 +45,7 @@ def text_shard(checkpoint: Checkpoint, documents: list[str]) -> TokenShard:
            for i in (*encoding.ids, eot)]
     tokens = np.asarray(ids, dtype=np.uint16)
     return TokenShard(path=Path(), tokens=tokens, answer=np.ones(len(tokens), dtype=np.uint8),
-                      bytes=sum(len(d.encode("utf-8")) for d in documents))
+                      bytes=sum(len(d.encode("utf-8")) for d in documents), end_of_text=eot)
 
 
 def main() -> None:
