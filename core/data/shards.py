@@ -15,9 +15,10 @@ the batch of step N is the same whether a run was resumed or not, which is what 
 run continue the very same loss curve.
 
 A training window that would begin in the first half-window of a document begins at the document
-instead. A (request, command) pair is shorter than that, so every pair a window holds comes whole,
-request first, as the model meets it when answering: a window cut inside a request would teach the
-command from a fragment of it, at positions where no prompt ever starts. A long document still
+instead. A (request, command) pair is shorter than that, so every pair in a window begins with its
+whole request (only the last may end early), as the model meets it when answering: a window cut
+inside a request would teach the command from a fragment of it, at positions where no prompt ever
+starts. A long document still
 gets windows that begin deep inside it, so none of its text goes unseen.
 """
 from __future__ import annotations
