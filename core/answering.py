@@ -77,7 +77,8 @@ def answer_line(completion: str, ended: bool = False) -> str | None:
     `set` option; None while no such line is complete (a reference is one line, so the rest of a
     script is not scored). A line with no command word in it — variable assignments alone
     (`dir="${1:-.}"`, as scripts begin), or stray options — is kept and joined with `; ` to the
-    command line after it; once the text has `ended`, it answers alone if no command followed. A line continued with `\\` is cut there: its first part stands."""
+    command line after it; once the text has `ended`, it answers alone if no command followed.
+    A line continued with `\\` is cut there: its first part stands."""
     lines = completion.split("\n")
     setup: list[str] = []
     for index, line in enumerate(lines):

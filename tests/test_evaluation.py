@@ -12,8 +12,15 @@ from core.data.corpus import read_documents
 from core.data.shards import tokenize_split
 from core.data.sources import download, source_pairs
 from core.errors import RequestTooLong, UserError
-from core.evaluation import (bash_syntax_ok, distinct_n, evaluate_shard, first_command_word,
-                             repetition_rate, shellcheck_warnings, token_overlap)
+from core.evaluation import (
+    bash_syntax_ok,
+    distinct_n,
+    evaluate_shard,
+    first_command_word,
+    repetition_rate,
+    shellcheck_warnings,
+    token_overlap,
+)
 from core.pairs import paired_comparison, read_pairs, score_answers, score_pairs
 from core.report import RETRIEVAL_BASELINE, bilingual_report, report_markdown, write_report
 from core.retrieval import RetrievalIndex
