@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from core.answering import AnswerSettings, answer_request, known_commands  # noqa: E402
+from core.answering import AnswerSettings, answer_requests, known_commands  # noqa: E402
 from core.checkpoint import load_checkpoint  # noqa: E402
 from core.commands import runnable_pairs  # noqa: E402
 from core.data.sources import held_out_and_training  # noqa: E402
@@ -79,14 +79,15 @@ def main() -> None:
     sets["dev"] = read_pairs(DEV)
     index = RetrievalIndex(train)
     commands = known_commands(index)
-    rows = [("retrieval", "-", {name: score_pairs(index.answer, pairs)[0] for name, pairs in sets.items()})]
+    rows = [("retrieval", "-", {name: score_pairs(lambda requests: [index.answer(r) for r in requests], pairs)[0]
+                                for name, pairs in sets.items()})]
     for run in [name for name, _ in variants] + args.evaluate_only:
         checkpoint = load_checkpoint(workspace.run_dir(run) / "best")
         for strategy in args.strategies:
             settings = AnswerSettings(strategy=strategy)
-            rows.append((run, strategy, {name: score_pairs(
-                lambda request: answer_request(checkpoint, request, settings, index, commands).command, pairs)[0]
-                for name, pairs in sets.items()}))
+            rows.append((run, strategy, {name: score_pairs(lambda requests: [
+                answer and answer.command for answer in answer_requests(checkpoint, requests, settings, index, commands)],
+                pairs)[0] for name, pairs in sets.items()}))
     print(f"held-out pairs: {', '.join(f'{name} {len(pairs)}' for name, pairs in sets.items())}; "
           f"{len(train):,} training pairs" + (f"; {args.steps} stage-2 steps per variant" if variants else ""))
     header = " | ".join(f"{name} utility (x retrieval) / overlap" for name in sets)

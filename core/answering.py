@@ -18,6 +18,7 @@ prompt; a longer line is not punished for being long.
 """
 from __future__ import annotations
 
+import collections
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ from core.checkpoint import Checkpoint
 from core.commands import commands_on_path, is_command_name
 from core.config import check_range, check_seed
 from core.data.bashdoc import request_prompt, runs_something
-from core.engine import Sampling, generate_ids
+from core.engine import Decoder, Sampling
 from core.errors import RequestTooLong, UserError
 from core.evaluation import bash_syntax_ok, first_command_word
 from core.generation import MAX_TEMPERATURE, check_prompt
@@ -37,6 +38,7 @@ from core.tokenizer import end_of_text_id
 STRATEGIES = ("greedy", "rerank", "retrieval")
 ANSWER_ROOM = 24  # tokens a prompt leaves for the answer line before examples give way
 MAX_ANSWER_TOKENS = 512  # an answer is one command line; past this the model is rambling
+BATCH_ROWS = 64  # rows decoded together: on 2 cores, 64 rows of the cpu preset cost about what 8 do
 
 
 @dataclass
@@ -92,40 +94,79 @@ def answer_line(completion: str, ended: bool = False) -> str | None:
     return "; ".join(setup) if ended and setup else None
 
 
-def generate_lines(checkpoint: Checkpoint, request: str, sampling: Sampling, rows: int = 1,
-                   examples: Sequence[str] = ()) -> list[str]:
-    """`rows` answer lines (greedy when the temperature is 0); generation stops once every row has
-    a complete line, ends its text, or runs out of new tokens."""
-    tokenizer, model = checkpoint.tokenizer, checkpoint.model
+def prompt_ids(checkpoint: Checkpoint, request: str, examples: Sequence[str] = ()) -> list[int]:
+    """The tokens of a request's prompt, with as many of `examples` (best first) as leave the
+    answer room in the context; a request too long for the context alone is refused."""
+    check_prompt(request)
+    tokenizer, context = checkpoint.tokenizer, checkpoint.model.config.context_length
     examples = list(examples)
-    prompt_ids = tokenizer.encode(request_prompt(request, examples), add_special_tokens=False).ids
-    while examples and len(prompt_ids) + ANSWER_ROOM > model.config.context_length:
+    ids = tokenizer.encode(request_prompt(request, examples), add_special_tokens=False).ids
+    while examples and len(ids) + ANSWER_ROOM > context:
         examples.pop()  # the least similar example gives way first
-        prompt_ids = tokenizer.encode(request_prompt(request, examples), add_special_tokens=False).ids
-    if len(prompt_ids) + 2 > model.config.context_length:
-        raise RequestTooLong(f"the request is {len(prompt_ids)} tokens; this model reads at most "
-                        f"{model.config.context_length - 2}. Shorten it")
+        ids = tokenizer.encode(request_prompt(request, examples), add_special_tokens=False).ids
+    if len(ids) + 2 > context:
+        raise RequestTooLong(f"the request is {len(ids)} tokens; this model reads at most {context - 2}. "
+                             "Shorten it")
+    return ids
+
+
+def _decode_lines(checkpoint: Checkpoint, prompts: Sequence[list[int]], sampling: Sampling, rows: int
+                  ) -> list[list[str]]:
+    """`rows` answer lines for each of `prompts` (all of one length, so they share a batch with no
+    padding); decoding stops once every row has a complete line, ends its text, or runs out of
+    new tokens."""
+    tokenizer, model = checkpoint.tokenizer, checkpoint.model
     device = next(model.parameters()).device
     eot = end_of_text_id(tokenizer)
-    new_ids: list[list[int]] = [[] for _ in range(rows)]
-    answers: list[str | None] = [None] * rows
-    finished = [False] * rows
-    prompt = torch.tensor([prompt_ids] * rows, device=device)
-    for step in generate_ids(model, prompt, sampling):
-        for row, token in enumerate(step.tolist()):
-            if finished[row]:
-                continue
+    batch = [ids for ids in prompts for _ in range(rows)]
+    new_ids: list[list[int]] = [[] for _ in batch]
+    answers: list[str | None] = [None] * len(batch)
+    decoder = Decoder(model, torch.tensor(batch, device=device), sampling, groups=len(prompts))
+    active = list(range(len(batch)))  # the rows still decoding, in the decoder's order
+    for _ in range(sampling.max_new_tokens):
+        finished = set()
+        for row, token in zip(active, decoder.step().tolist()):
             if token == eot:
-                finished[row] = True
+                finished.add(row)
                 answers[row] = answer_line(tokenizer.decode(new_ids[row]), ended=True) or ""
                 continue
             new_ids[row].append(token)
             answers[row] = answer_line(tokenizer.decode(new_ids[row]))
-            finished[row] = answers[row] is not None
-        if all(finished):
-            break
-    return [answer if answer is not None else answer_line(tokenizer.decode(ids), ended=True) or ""
-            for answer, ids in zip(answers, new_ids)]
+            if answers[row] is not None:
+                finished.add(row)
+        if finished:
+            kept = [position for position, row in enumerate(active) if row not in finished]
+            active = [active[position] for position in kept]
+            if not active:
+                break
+            decoder.keep(kept)
+    lines = [answer if answer is not None else answer_line(tokenizer.decode(ids), ended=True) or ""
+             for answer, ids in zip(answers, new_ids)]
+    return [lines[start:start + rows] for start in range(0, len(lines), rows)]
+
+
+def _decode_all(checkpoint: Checkpoint, prompts: Sequence[list[int] | None], sampling: Sampling, rows: int
+                ) -> list[list[str] | None]:
+    """`_decode_lines` for prompts of any lengths: those of one length go through the model
+    together, at most `BATCH_ROWS` rows at a time (None stays None: a request that did not fit)."""
+    by_length: dict[int, list[int]] = collections.defaultdict(list)
+    for position, ids in enumerate(prompts):
+        if ids is not None:
+            by_length[len(ids)].append(position)
+    lines: list[list[str] | None] = [None] * len(prompts)
+    per_batch = max(1, BATCH_ROWS // rows)
+    for positions in by_length.values():
+        for start in range(0, len(positions), per_batch):
+            chunk = positions[start:start + per_batch]
+            for position, decoded in zip(chunk, _decode_lines(checkpoint, [prompts[p] for p in chunk], sampling, rows)):
+                lines[position] = decoded
+    return lines
+
+
+def generate_lines(checkpoint: Checkpoint, request: str, sampling: Sampling, rows: int = 1,
+                   examples: Sequence[str] = ()) -> list[str]:
+    """`rows` answer lines for one request (greedy when the temperature is 0)."""
+    return _decode_lines(checkpoint, [prompt_ids(checkpoint, request, examples)], sampling, rows)[0]
 
 
 @torch.inference_mode()
@@ -167,40 +208,69 @@ def _plausible(command: str, commands: Collection[str]) -> bool:
     return bool(word) and word in commands and bash_syntax_ok(command)
 
 
-def answer_request(checkpoint: Checkpoint, request: str, settings: AnswerSettings | None = None,
-                   index: RetrievalIndex | None = None, commands: Collection[str] | None = None) -> Answer:
-    """One answer line for `request` by the chosen strategy, with the candidates it weighed.
+def _fitting(checkpoint: Checkpoint, request: str, examples: Sequence[str] = ()) -> list[int] | None:
+    try:
+        return prompt_ids(checkpoint, request, examples)
+    except RequestTooLong:
+        return None
+
+
+def _rerank(checkpoint: Checkpoint, request: str, candidates: list[Candidate], allowed: Collection[str]) -> Answer:
+    """The plausible candidate the model finds likeliest; the greedy one (first) when none is."""
+    unique: dict[str, Candidate] = {}
+    for candidate in candidates:
+        if candidate.command and candidate.command not in unique:
+            unique[candidate.command] = candidate
+    kept = [c for c in unique.values() if _plausible(c.command, allowed)]
+    if not kept:  # nothing plausible: the greedy line stands
+        return Answer(candidates[0].command, candidates[:1])
+    for candidate, score in zip(kept, mean_logprobs(checkpoint, request, [c.command for c in kept])):
+        candidate.score = score
+    return Answer(max(kept, key=lambda c: c.score).command, kept)
+
+
+def answer_requests(checkpoint: Checkpoint, requests: Sequence[str], settings: AnswerSettings | None = None,
+                    index: RetrievalIndex | None = None, commands: Collection[str] | None = None
+                    ) -> list[Answer | None]:
+    """One answer line for each request by the chosen strategy, with the candidates it weighed;
+    None for a request too long for the model's context. Requests are decoded together, so the
+    report's thousand requests take minutes less than one at a time; each answer is the one the
+    request gets alone (its samples draw from their own generator).
 
     `commands` (for rerank) are the first words allowed, by default `known_commands(index)`;
     retrieval uses `index`, or the one the checkpoint carries."""
     settings = settings or AnswerSettings()
     settings.validate()
-    check_prompt(request)
+    for request in requests:
+        check_prompt(request)
     greedy = Sampling(max_new_tokens=settings.max_new_tokens, temperature=0.0, seed=settings.seed)
     if settings.strategy == "retrieval":
         index = index or load_index(checkpoint.path)
         if index is None:
             raise UserError(f"{checkpoint.path} carries no retrieval examples ({EXAMPLES_FILE}); "
                             "answer greedily or give the training pairs")
-        examples = next(index.examples([request], settings.neighbours))
-        line = generate_lines(checkpoint, request, greedy, examples=examples)[0]
-        return Answer(line, [Candidate(line, "greedy"), *(Candidate(e, "retrieved") for e in examples)])
-    candidates = [Candidate(line, "greedy") for line in generate_lines(checkpoint, request, greedy)]
+        examples = list(index.examples(list(requests), settings.neighbours))
+        lines = _decode_all(checkpoint, [_fitting(checkpoint, r, e) for r, e in zip(requests, examples)], greedy, 1)
+        return [Answer(line[0], [Candidate(line[0], "greedy"), *(Candidate(e, "retrieved") for e in shown)])
+                if line else None for line, shown in zip(lines, examples)]
+    prompts = [_fitting(checkpoint, request) for request in requests]
+    greedy_lines = _decode_all(checkpoint, prompts, greedy, 1)
     if settings.strategy == "greedy":
-        return Answer(candidates[0].command, candidates)
+        return [Answer(line[0], [Candidate(line[0], "greedy")]) if line else None for line in greedy_lines]
     sampling = Sampling(max_new_tokens=settings.max_new_tokens, temperature=settings.temperature,
                         seed=settings.seed)
-    candidates += [Candidate(line, "sample")
-                   for line in generate_lines(checkpoint, request, sampling, settings.samples)]
-    unique: dict[str, Candidate] = {}
-    for candidate in candidates:
-        if candidate.command and candidate.command not in unique:
-            unique[candidate.command] = candidate
+    sampled = _decode_all(checkpoint, prompts, sampling, settings.samples)
     allowed = known_commands(index) if commands is None else commands
-    kept = [c for c in unique.values() if _plausible(c.command, allowed)]
-    if not kept:  # nothing plausible: the greedy line stands
-        return Answer(candidates[0].command, candidates[:1])
-    for candidate, score in zip(kept, mean_logprobs(checkpoint, request, [c.command for c in kept])):
-        candidate.score = score
-    best = max(kept, key=lambda c: c.score)
-    return Answer(best.command, kept)
+    return [_rerank(checkpoint, request, [Candidate(line[0], "greedy"), *(Candidate(s, "sample") for s in samples)],
+                    allowed) if line and samples else None
+            for request, line, samples in zip(requests, greedy_lines, sampled)]
+
+
+def answer_request(checkpoint: Checkpoint, request: str, settings: AnswerSettings | None = None,
+                   index: RetrievalIndex | None = None, commands: Collection[str] | None = None) -> Answer:
+    """`answer_requests` for one request; one too long for the model's context is refused."""
+    answer = answer_requests(checkpoint, [request], settings, index, commands)[0]
+    if answer is None:
+        prompt_ids(checkpoint, request)  # raises RequestTooLong, saying by how much
+        raise AssertionError("a request that fits was left unanswered")
+    return answer

@@ -5,7 +5,8 @@ the CLI, the app's streaming playground, evaluation and benchmarks.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -22,49 +23,83 @@ class Sampling:
     seed: int = 0
 
 
-def filter_logits(logits: torch.Tensor, top_k: int, top_p: float) -> torch.Tensor:
-    """Keep the `top_k` most likely tokens and the smallest set whose probability reaches `top_p`."""
-    if top_k and top_k < logits.shape[-1]:
-        kth = torch.topk(logits, top_k, dim=-1).values[..., -1:]
-        logits = logits.masked_fill(logits < kth, float("-inf"))
+def candidates(logits: torch.Tensor, top_k: int, top_p: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """The tokens a sample may pick, most likely first, and their renormalised probabilities: the
+    `top_k` most likely, cut to the smallest set whose probability reaches `top_p`. Only the top k
+    are sorted, not the whole vocabulary."""
+    k = top_k if 0 < top_k < logits.shape[-1] else logits.shape[-1]
+    values, tokens = torch.topk(logits, k, dim=-1)
+    probs = values.softmax(dim=-1)
     if top_p < 1.0:
-        sorted_logits, order = torch.sort(logits, descending=True, dim=-1)
-        cumulative = sorted_logits.softmax(dim=-1).cumsum(dim=-1)
         # Drop a token when the tokens before it already reach top_p (the first always stays).
-        drop_sorted = cumulative - sorted_logits.softmax(dim=-1) >= top_p
-        drop = drop_sorted.scatter(-1, order, drop_sorted)
-        logits = logits.masked_fill(drop, float("-inf"))
-    return logits
+        probs = probs.masked_fill(probs.cumsum(dim=-1) - probs >= top_p, 0.0)
+        probs = probs / probs.sum(dim=-1, keepdim=True)
+    return probs, tokens
 
 
-def next_token(logits: torch.Tensor, sampling: Sampling, generator: torch.Generator) -> torch.Tensor:
+def next_token(logits: torch.Tensor, sampling: Sampling, generators: Sequence[torch.Generator],
+               groups: Sequence[int]) -> torch.Tensor:
+    """One token per row; `groups[row]` names the generator a row draws its noise from (rows of a
+    group are adjacent), so a request's samples do not depend on which requests share its batch.
+    A sample is an exponential race: the argmax of p / E, E ~ Exp(1), is token i with probability
+    p_i (one draw per candidate, where `torch.multinomial` cost a millisecond a step)."""
     if sampling.temperature <= 0:
         return logits.argmax(dim=-1, keepdim=True)
-    probs = filter_logits(logits / sampling.temperature, sampling.top_k, sampling.top_p).softmax(-1)
-    return torch.multinomial(probs, 1, generator=generator)
+    probs, tokens = candidates(logits / sampling.temperature, sampling.top_k, sampling.top_p)
+    noise = torch.cat([torch.empty(len(list(rows)), probs.shape[1], device=probs.device)
+                       .exponential_(generator=generators[group]) for group, rows in itertools.groupby(groups)])
+    noise.clamp_min_(torch.finfo(noise.dtype).tiny)  # a draw of exactly 0 would make 0 / 0 a NaN winner
+    return tokens.gather(-1, (probs / noise).argmax(dim=-1, keepdim=True))
 
 
-@torch.inference_mode()
-def generate_ids(model: GPT, prompt: torch.Tensor, sampling: Sampling) -> Iterator[torch.Tensor]:
-    """Yield one new token per step for each row of `prompt` (shape batch × length).
+class Decoder:
+    """Generation one step at a time for a batch of rows, `groups` equal groups of them (one per
+    request), each sampled with its own generator seeded alike. A caller that knows a row is done
+    (its answer line is complete) drops it with `keep`, so it costs nothing more.
 
     The prompt is run once to fill the cache; then each step feeds only the newest token. When
     the context is full, the cache is rebuilt from the most recent half of the context, so long
     generations continue rather than stop."""
-    model.eval()
-    device = prompt.device
-    generator = torch.Generator(device=device).manual_seed(sampling.seed)
-    dtype = next(model.parameters()).dtype
-    context = model.config.context_length
-    cache = KVCache(model.config, prompt.shape[0], device, dtype)
-    tokens = prompt
-    logits, _ = model(tokens, cache=cache, last_only=True)
-    for _ in range(sampling.max_new_tokens):
-        new = next_token(logits[:, -1, :].float(), sampling, generator)
-        yield new[:, 0]
-        tokens = torch.cat([tokens, new], dim=1)
-        if cache.length >= context:
-            cache = KVCache(model.config, prompt.shape[0], device, dtype)
-            logits, _ = model(tokens[:, -(context // 2):], cache=cache, last_only=True)
+
+    @torch.inference_mode()
+    def __init__(self, model: GPT, prompt: torch.Tensor, sampling: Sampling, groups: int = 1):
+        rows = prompt.shape[0]
+        if groups < 1 or rows % groups:
+            raise ValueError(f"{rows} rows do not split into {groups} equal groups")
+        model.eval()
+        self.model, self.sampling = model, sampling
+        self.generators = [torch.Generator(device=prompt.device).manual_seed(sampling.seed) for _ in range(groups)]
+        self.groups = [row // (rows // groups) for row in range(rows)]
+        self.tokens = prompt
+        self.cache = self._new_cache(rows)
+        self.logits = model(prompt, cache=self.cache, last_only=True)[0][:, -1, :]
+
+    def _new_cache(self, rows: int) -> KVCache:
+        return KVCache(self.model.config, rows, self.tokens.device, next(self.model.parameters()).dtype)
+
+    @torch.inference_mode()
+    def step(self) -> torch.Tensor:
+        """The next token of every row still kept."""
+        new = next_token(self.logits.float(), self.sampling, self.generators, self.groups)
+        self.tokens = torch.cat([self.tokens, new], dim=1)
+        context = self.model.config.context_length
+        if self.cache.length >= context:
+            self.cache = self._new_cache(len(self.groups))
+            self.logits = self.model(self.tokens[:, -(context // 2):], cache=self.cache, last_only=True)[0][:, -1, :]
         else:
-            logits, _ = model(new, cache=cache)
+            self.logits = self.model(new, cache=self.cache)[0][:, -1, :]
+        return new[:, 0]
+
+    def keep(self, rows: Sequence[int]) -> None:
+        """Go on with these rows only, in their order (positions in the current batch)."""
+        index = torch.tensor(rows, device=self.tokens.device)
+        self.tokens, self.logits = self.tokens[index], self.logits[index]
+        self.groups = [self.groups[row] for row in rows]
+        self.cache = self.cache.keep(index)
+
+
+def generate_ids(model: GPT, prompt: torch.Tensor, sampling: Sampling, groups: int = 1) -> Iterator[torch.Tensor]:
+    """Yield one new token per step for each row of `prompt` (shape batch × length); see `Decoder`."""
+    decoder = Decoder(model, prompt, sampling, groups)
+    for _ in range(sampling.max_new_tokens):
+        yield decoder.step()

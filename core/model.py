@@ -23,6 +23,7 @@ class KVCache:
     """Preallocated keys and values for every layer, filled left to right during generation."""
 
     def __init__(self, config: ModelConfig, batch_size: int, device: torch.device, dtype: torch.dtype):
+        self.config = config
         head_dim = config.n_embd // config.n_head
         shape = (config.n_layer, batch_size, config.n_head, config.context_length, head_dim)
         # Uninitialised on purpose: attention reads positions < length only, and zero-filling a
@@ -34,6 +35,14 @@ class KVCache:
     @property
     def capacity(self) -> int:
         return self.keys.shape[3]
+
+    def keep(self, rows: torch.Tensor) -> KVCache:
+        """A cache of these batch rows only, with the positions filled so far."""
+        kept = KVCache(self.config, len(rows), self.keys.device, self.keys.dtype)
+        kept.keys[:, :, :, :self.length] = self.keys[:, rows, :, :self.length]
+        kept.values[:, :, :, :self.length] = self.values[:, rows, :, :self.length]
+        kept.length = self.length
+        return kept
 
     def append(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Store the new positions of one layer; return all keys and values up to them."""

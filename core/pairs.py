@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.data.bashdoc import Pair
-from core.errors import RequestTooLong, UserError
+from core.errors import UserError
 from core.evaluation import first_command_word, token_overlap
 
 
@@ -83,17 +83,13 @@ def paired_comparison(first: Sequence[bool], second: Sequence[bool]) -> dict[str
     return {"first_only": first_only, "second_only": second_only, "p_value": round(float(p_value), 4)}
 
 
-def score_pairs(answer: Callable[[str], str], pairs: Sequence[Pair]
+def score_pairs(answer_all: Callable[[list[str]], Sequence[str | None]], pairs: Sequence[Pair]
                 ) -> tuple[dict[str, float], list[PairResult]]:
-    """Answer each request with `answer` (a model's strategy, or the retrieval baseline) and score;
-    a request too long for the model's context gets no answer, so it counts as a miss."""
-    def answered(request: str) -> str:
-        try:
-            return answer(request)
-        except RequestTooLong:
-            return ""
-
-    return score_answers(pairs, [answered(pair.request) for pair in pairs])
+    """Answer every request in one call of `answer_all` (a model answers many at once faster than
+    one at a time) and score; a request too long for the model's context gets no answer (None),
+    so it counts as a miss."""
+    answers = answer_all([pair.request for pair in pairs])
+    return score_answers(pairs, [answer or "" for answer in answers])
 
 
 def write_pair_outputs(results: Sequence[PairResult], path: Path) -> None:

@@ -19,13 +19,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from core.answering import AnswerSettings, answer_request, known_commands
+from core.answering import AnswerSettings, answer_requests, known_commands
 from core.atomic import check_replaceable
 from core.checkpoint import Checkpoint, load_checkpoint, read_info
 from core.config import check_range
@@ -150,18 +150,25 @@ def checkpoint_report(checkpoint: Checkpoint, workspace: Workspace, corpora: dic
     return row
 
 
+def _commands(checkpoint: Checkpoint, requests: list[str], settings: AnswerSettings, index: RetrievalIndex | None,
+              commands: set[str]) -> list[str | None]:
+    return [answer and answer.command for answer in answer_requests(checkpoint, requests, settings, index, commands)]
+
+
 Matches = dict[str, list[bool]]  # pair set → whether each answer named the reference's utility
 
 
-def _score_sets(answerer: str, answer, pair_sets: PairSets, outputs_dir: Path | None
-                ) -> tuple[dict[str, Any], Matches]:
+def _score_sets(answerer: str, answer_all: Callable[[list[str]], Sequence[str | None]], pair_sets: PairSets,
+                outputs_dir: Path | None) -> tuple[dict[str, Any], Matches]:
     """One row of the pairs table (utility accuracy and token overlap on every pair set), and each
-    answer's utility match for the paired comparisons."""
+    answer's utility match for the paired comparisons. Every distinct request of all the sets is
+    answered in one call: answers are deterministic, and a batch of them decodes together."""
+    requests = list(dict.fromkeys(pair.request for pairs in pair_sets.values() for pair in pairs))
+    answers = dict(zip(requests, answer_all(requests), strict=True))
     row: dict[str, Any] = {"answerer": answerer}
     matches: Matches = {}
-    answer = functools.cache(answer)  # answers are deterministic: a request in two sets is answered once
     for name, pairs in pair_sets.items():
-        summary, results = score_pairs(answer, pairs)
+        summary, results = score_pairs(lambda asked: [answers[request] for request in asked], pairs)
         row[name] = {k: v for k, v in summary.items() if k != "pairs"}
         matches[name] = [result.utility_match for result in results]
         if outputs_dir:
@@ -199,6 +206,9 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
     """Rows for every checkpoint (its weights in `precision`, see core/quantize.py), with forgetting
     measured against each stage-2 run's parent, and
     the pairs table: every checkpoint × strategy, and the retrieval baseline when `index` is given.
+    A stage-1 checkpoint, which has never seen a request answered, is scored by the first strategy
+    only: every strategy gave it 0.000 in three recipes (benchmarks/README.md), and its answers,
+    never a complete command line, are the slowest to decode.
     A corpus named must exist; "" measures none; None measures `installed` where present."""
     corpora = check_report_inputs(workspace, paths, english_corpus, code_corpus, samples)
     pair_sets = {name: pairs for name, pairs in (pair_sets or {}).items() if pairs}
@@ -208,17 +218,18 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
     first_answers: dict[str, str] = {}  # checkpoint → its answerer with the first strategy
     commands = known_commands(index)
     if index is not None and pair_sets:
-        baseline_row, matches[RETRIEVAL_BASELINE] = _score_sets(RETRIEVAL_BASELINE, index.answer, pair_sets,
-                                                                outputs_dir)
+        baseline_row, matches[RETRIEVAL_BASELINE] = _score_sets(
+            RETRIEVAL_BASELINE, lambda requests: [index.answer(request) for request in requests], pair_sets, outputs_dir)
         pair_rows.append(baseline_row)
     for path in paths:
         checkpoint = with_precision(load_checkpoint(Path(path)), precision)
         row = checkpoint_report(checkpoint, workspace, corpora, samples)
-        for strategy in strategies if pair_sets else ():
+        tried = strategies[:1] if checkpoint.info.get("stage") == "language" else strategies
+        for strategy in tried if pair_sets else ():
             chosen = dataclasses.replace(settings, strategy=strategy)
             answerer = f"{Path(path).parent.name} · {strategy}"
-            answer_row, matches[answerer] = _score_sets(answerer, lambda request, model=checkpoint, how=chosen: answer_request(
-                model, request, how, index, commands).command, pair_sets, outputs_dir)
+            answer_row, matches[answerer] = _score_sets(answerer, functools.partial(
+                _commands, checkpoint, settings=chosen, index=index, commands=commands), pair_sets, outputs_dir)
             pair_rows.append(answer_row)
             if strategy == strategies[0]:
                 first_answers[row["checkpoint"]] = answerer

@@ -6,13 +6,21 @@ import pytest
 import torch
 from conftest import copy_of, micro_config
 
-from core.answering import AnswerSettings, answer_line, answer_request, generate_lines, known_commands, mean_logprobs
+from core.answering import (
+    AnswerSettings,
+    answer_line,
+    answer_request,
+    answer_requests,
+    generate_lines,
+    known_commands,
+    mean_logprobs,
+)
 from core.checkpoint import load_checkpoint
 from core.data.bashdoc import Pair, request_prompt
 from core.data.corpus import read_documents
 from core.data.shards import tokenize_split
 from core.engine import Sampling
-from core.errors import UserError
+from core.errors import RequestTooLong, UserError
 from core.evaluation import bash_syntax_ok, first_command_word
 from core.generation import GenerationSettings, generate
 from core.retrieval import RetrievalIndex, load_index, save_pairs
@@ -51,6 +59,22 @@ def test_greedy_line_is_the_first_command_line_of_greedy_generation(checkpoint):
     full = generate(checkpoint, "list all text files", GenerationSettings(max_new_tokens=48, temperature=0.0))
     assert lines == [answer_line(full.completion, ended=True) or ""]
     assert answer_request(checkpoint, "list all text files").command == lines[0]
+
+
+@pytest.mark.parametrize("strategy", ["greedy", "rerank", "retrieval"])
+def test_requests_answered_together_get_the_answers_they_get_alone(checkpoint, strategy):
+    """The report answers a thousand requests in batches of equal prompt length; each must get what
+    the playground gives it alone, whatever shares its batch (samples too: a generator each)."""
+    index = RetrievalIndex([Pair("show disk usage", "df -h"), Pair("list files", "ls -la")])
+    requests = ["list all text files", "find large files", "show the disk usage", "list all text files",
+                "count lines", "a request far longer than the context " * 9]
+    settings = AnswerSettings(strategy=strategy, samples=4)
+    together = answer_requests(checkpoint, requests, settings, index)
+    assert together[-1] is None  # too long for the context: unanswered, not an error for the others
+    for request, answer in zip(requests[:-1], together):
+        assert answer.command == answer_request(checkpoint, request, settings, index).command
+    with pytest.raises(RequestTooLong, match="Shorten it"):
+        answer_request(checkpoint, requests[-1], settings, index)
 
 
 def test_mean_logprobs_match_a_plain_forward_pass(checkpoint):

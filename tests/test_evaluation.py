@@ -56,16 +56,17 @@ def test_a_perfect_model_scores_one_and_a_wrong_one_zero():
 
 def test_a_request_too_long_for_the_model_is_a_miss_and_any_other_refusal_stops_the_score():
     pairs = [Pair("list files", "ls -la"), Pair("a request far longer than the context " * 9, "ls -la")]
+    asked = []
 
-    def answer(request: str) -> str:
-        if len(request) > 100:
-            raise RequestTooLong("the request is 90 tokens; this model reads at most 62. Shorten it")
-        return "ls"
+    def answer_all(requests: list[str]) -> list[str | None]:
+        asked.append(requests)
+        return ["ls" if len(request) <= 100 else None for request in requests]  # None: it did not fit
 
-    summary, results = score_pairs(answer, pairs)
+    summary, results = score_pairs(answer_all, pairs)
     assert summary["utility_accuracy"] == 0.5 and results[1].output == ""
+    assert asked == [[p.request for p in pairs]]  # one call for all: a model answers them together
 
-    def misconfigured(request: str) -> str:
+    def misconfigured(requests: list[str]) -> list[str]:
         raise UserError("no retrieval examples")
 
     with pytest.raises(UserError, match="no retrieval examples"):
@@ -167,10 +168,11 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
         assert 0.0 <= row["distinct_2"] <= 1.0
     baseline, *model_rows = report["pairs"]
     assert baseline["answerer"] == RETRIEVAL_BASELINE and baseline["mine"]["utility_accuracy"] == 0.5
-    assert [row["answerer"] for row in model_rows] == [f"{run} · {strategy}" for run in ("language", "code-only", "bilingual")
-                                                      for strategy in ("greedy", "rerank")]
+    # the stage-1 checkpoint, never shown a request answered, by the first strategy only
+    assert [row["answerer"] for row in model_rows] == ["language · greedy"] + [
+        f"{run} · {strategy}" for run in ("code-only", "bilingual") for strategy in ("greedy", "rerank")]
     outputs = sorted((tmp_path / "outputs").glob("*.jsonl"))
-    assert len(outputs) == 7 and all(len(path.read_text().splitlines()) == 2 for path in outputs)
+    assert len(outputs) == 6 and all(len(path.read_text().splitlines()) == 2 for path in outputs)
     comparisons = report["comparisons"]
     assert [(c["first"], c["second"], c["pair_set"]) for c in comparisons] == [
         ("bilingual · greedy", "code-only · greedy", "mine"), ("bilingual · greedy", RETRIEVAL_BASELINE, "mine")]
@@ -209,16 +211,17 @@ def test_report_inputs_are_checked_before_evaluating(workspace, tmp_path):
 
 
 def test_a_request_in_two_pair_sets_is_answered_once():
-    """The recipe scores a set and its subset (the fresh requests and their far part) apart."""
+    """The recipe scores a set and its subset (the fresh requests and their far part) apart; every
+    distinct request is answered in one batch."""
     from core.report import _score_sets
 
     asked = []
     pairs = [Pair("list files", "ls -l"), Pair("show disk usage", "df -h")]
 
-    def answer(request: str) -> str:
-        asked.append(request)
-        return "ls"
+    def answer_all(requests: list[str]) -> list[str]:
+        asked.append(requests)
+        return ["ls"] * len(requests)
 
-    row, matches = _score_sets("lookup", answer, {"all": pairs, "part": pairs[:1]}, None)
-    assert asked == ["list files", "show disk usage"]
+    row, matches = _score_sets("lookup", answer_all, {"all": pairs, "part": pairs[:1]}, None)
+    assert asked == [["list files", "show disk usage"]]
     assert matches == {"all": [True, False], "part": [True]} and row["part"]["utility_accuracy"] == 1.0

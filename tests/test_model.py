@@ -1,7 +1,8 @@
+import pytest
 import torch
 
 from core.config import ModelConfig
-from core.engine import Sampling, filter_logits, generate_ids
+from core.engine import Decoder, Sampling, candidates, generate_ids, next_token
 from core.model import GPT, KVCache
 
 CONFIG = ModelConfig(n_layer=2, n_head=2, n_embd=32, context_length=24, vocab_size=50)
@@ -73,12 +74,45 @@ def test_same_seed_same_sample():
     assert first == [int(t) for t in generate_ids(model(), prompt, Sampling(max_new_tokens=10, seed=3))]
 
 
-def test_top_k_and_top_p_filtering():
+def test_top_k_and_top_p_keep_the_likeliest_tokens():
     logits = torch.log(torch.tensor([[0.5, 0.3, 0.15, 0.05]]))
 
-    def kept(out: torch.Tensor) -> list[bool]:
-        return torch.isfinite(out)[0].tolist()
+    def kept(top_k: int, top_p: float) -> list[int]:
+        probs, tokens = candidates(logits, top_k, top_p)
+        return sorted(tokens[probs > 0].tolist())
 
-    assert kept(filter_logits(logits, top_k=2, top_p=1.0)) == [True, True, False, False]
-    assert kept(filter_logits(logits, top_k=0, top_p=0.7)) == [True, True, False, False]
-    assert kept(filter_logits(logits, top_k=0, top_p=0.1)) == [True, False, False, False]
+    assert kept(2, 1.0) == [0, 1] and kept(0, 0.7) == [0, 1] and kept(0, 0.1) == [0]
+    probs, _ = candidates(logits, 2, 1.0)
+    assert torch.allclose(probs, torch.tensor([[0.625, 0.375]]))  # renormalised over the two kept
+
+
+def test_a_sample_follows_the_distribution():
+    """The exponential race picks each token as often as its probability says (20,000 draws)."""
+    logits = torch.log(torch.tensor([0.5, 0.3, 0.15, 0.05])).expand(20_000, 4)
+    generator = [torch.Generator().manual_seed(0)]
+    tokens = next_token(logits, Sampling(temperature=1.0, top_k=0, top_p=1.0), generator, [0] * 20_000)
+    shares = torch.bincount(tokens[:, 0], minlength=4) / 20_000
+    assert torch.allclose(shares, torch.tensor([0.5, 0.3, 0.15, 0.05]), atol=0.015)
+
+
+def test_a_requests_samples_do_not_depend_on_its_batch_mates():
+    net, prompt = model(), torch.randint(0, 50, (2, 4))
+    sampling = Sampling(max_new_tokens=12, seed=5)
+    alone = torch.stack(list(generate_ids(net, prompt[1:].expand(3, 4), sampling)), 1)
+    together = torch.stack(list(generate_ids(net, prompt.repeat_interleave(3, 0), sampling, groups=2)), 1)
+    assert torch.equal(together[3:], alone)
+    with pytest.raises(ValueError, match="equal groups"):
+        Decoder(net, prompt, sampling, groups=3)
+
+
+def test_dropping_finished_rows_leaves_the_others_unchanged():
+    net, prompt = model(), torch.randint(0, 50, (3, 4))
+    sampling = Sampling(temperature=0)
+    full = Decoder(net, prompt, sampling)
+    dropping = Decoder(net, prompt, sampling)
+    steps = [full.step() for _ in range(10)]
+    first = [dropping.step() for _ in range(3)]
+    dropping.keep([0, 2])
+    rest = [dropping.step() for _ in range(7)]
+    assert torch.equal(torch.stack(first, 1), torch.stack(steps[:3], 1))
+    assert torch.equal(torch.stack(rest, 1), torch.stack(steps[3:], 1)[[0, 2]])
