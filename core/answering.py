@@ -32,13 +32,15 @@ from core.engine import Decoder, Sampling
 from core.errors import RequestTooLong, UserError
 from core.evaluation import bash_syntax_ok, first_command_word
 from core.generation import MAX_TEMPERATURE, check_prompt
+from core.model import GPT
 from core.retrieval import EXAMPLES_FILE, RetrievalIndex, load_index
 from core.tokenizer import end_of_text_id
 
 STRATEGIES = ("greedy", "rerank", "retrieval")
 ANSWER_ROOM = 24  # tokens a prompt leaves for the answer line before examples give way
 MAX_ANSWER_TOKENS = 512  # an answer is one command line; past this the model is rambling
-BATCH_ROWS = 64  # rows decoded together: on 2 cores, 64 rows of the cpu preset cost about what 8 do
+MAX_BATCH_ROWS = 64  # rows decoded together, at most
+CACHE_BUDGET = 256 * 2**20  # bytes of keys and values a batch may hold: a medium model gets 4 rows
 
 
 @dataclass
@@ -145,16 +147,24 @@ def _decode_lines(checkpoint: Checkpoint, prompts: Sequence[list[int]], sampling
     return [lines[start:start + rows] for start in range(0, len(lines), rows)]
 
 
+def _batch_rows(model: GPT) -> int:
+    """Rows whose KV cache fits `CACHE_BUDGET`: 64 for the cpu preset (1 MB a row), 4 for medium."""
+    config = model.config
+    per_row = 2 * config.n_layer * config.context_length * config.n_embd * next(model.parameters()).element_size()
+    return max(1, min(MAX_BATCH_ROWS, CACHE_BUDGET // per_row))
+
+
 def _decode_all(checkpoint: Checkpoint, prompts: Sequence[list[int] | None], sampling: Sampling, rows: int
                 ) -> list[list[str] | None]:
     """`_decode_lines` for prompts of any lengths: those of one length go through the model
-    together, at most `BATCH_ROWS` rows at a time (None stays None: a request that did not fit)."""
+    together, as many rows at a time as `_batch_rows` allows (None stays None: a request that did
+    not fit)."""
     by_length: dict[int, list[int]] = collections.defaultdict(list)
     for position, ids in enumerate(prompts):
         if ids is not None:
             by_length[len(ids)].append(position)
     lines: list[list[str] | None] = [None] * len(prompts)
-    per_batch = max(1, BATCH_ROWS // rows)
+    per_batch = max(1, _batch_rows(checkpoint.model) // rows)
     for positions in by_length.values():
         for start in range(0, len(positions), per_batch):
             chunk = positions[start:start + per_batch]

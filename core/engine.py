@@ -90,6 +90,7 @@ class Decoder:
             self.logits = self.model(new, cache=self.cache)[0][:, -1, :]
         return new[:, 0]
 
+    @torch.inference_mode()
     def keep(self, rows: Sequence[int]) -> None:
         """Go on with these rows only, in their order (positions in the current batch)."""
         index = torch.tensor(rows, device=self.tokens.device)

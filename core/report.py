@@ -150,8 +150,9 @@ def checkpoint_report(checkpoint: Checkpoint, workspace: Workspace, corpora: dic
     return row
 
 
-def _commands(checkpoint: Checkpoint, requests: list[str], settings: AnswerSettings, index: RetrievalIndex | None,
-              commands: set[str]) -> list[str | None]:
+def _answer_lines(checkpoint: Checkpoint, requests: list[str], settings: AnswerSettings,
+                  index: RetrievalIndex | None, commands: set[str]) -> list[str | None]:
+    """Each request's answer line; None for one too long for the checkpoint's context."""
     return [answer and answer.command for answer in answer_requests(checkpoint, requests, settings, index, commands)]
 
 
@@ -229,7 +230,7 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
             chosen = dataclasses.replace(settings, strategy=strategy)
             answerer = f"{Path(path).parent.name} · {strategy}"
             answer_row, matches[answerer] = _score_sets(answerer, functools.partial(
-                _commands, checkpoint, settings=chosen, index=index, commands=commands), pair_sets, outputs_dir)
+                _answer_lines, checkpoint, settings=chosen, index=index, commands=commands), pair_sets, outputs_dir)
             pair_rows.append(answer_row)
             if strategy == strategies[0]:
                 first_answers[row["checkpoint"]] = answerer

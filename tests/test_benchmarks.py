@@ -67,3 +67,10 @@ def test_request_following_benchmark_runs_briefly(tmp_path, workspace):
     assert [line.split(" | ")[:2] for line in table] == [["retrieval", "-"], ["plain", "greedy"], ["plain", "rerank"],
                                                        ["weighted", "greedy"], ["weighted", "rerank"]]
     assert "(1.00x)" in table[0]
+
+
+def test_answer_throughput_prints_a_ratio_and_agreement():
+    out = run_benchmark("answer_throughput.py", "--max-requests", "3", "--strategies", "greedy", "rerank")
+    rows = [line.split(" | ") for line in out.strip().splitlines()[-2:]]
+    assert [row[0].strip() for row in rows] == ["greedy", "rerank"]
+    assert all(row[3].endswith("x") and row[4].strip() == "3/3" for row in rows)
