@@ -11,7 +11,7 @@ from core.data.bashdoc import Pair, pair_document
 from core.data.corpus import read_documents
 from core.data.shards import tokenize_split
 from core.data.sources import download, source_pairs
-from core.errors import RequestTooLong, UserError
+from core.errors import UserError
 from core.evaluation import (
     bash_syntax_ok,
     distinct_n,
