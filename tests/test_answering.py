@@ -7,7 +7,10 @@ import torch
 from conftest import copy_of, micro_config
 
 from core.answering import (
+    CACHE_BUDGET,
+    MAX_BATCH_ROWS,
     AnswerSettings,
+    _batch_rows,
     answer_line,
     answer_request,
     answer_requests,
@@ -16,6 +19,7 @@ from core.answering import (
     mean_logprobs,
 )
 from core.checkpoint import load_checkpoint
+from core.config import ModelConfig
 from core.data.bashdoc import Pair, request_prompt
 from core.data.corpus import read_documents
 from core.data.shards import tokenize_split
@@ -23,6 +27,7 @@ from core.engine import Sampling
 from core.errors import RequestTooLong, UserError
 from core.evaluation import bash_syntax_ok, first_command_word
 from core.generation import GenerationSettings, generate
+from core.model import GPT
 from core.retrieval import RetrievalIndex, load_index, save_pairs
 from core.tokenizer import load_tokenizer
 from core.training import train
@@ -179,3 +184,15 @@ def test_weighted_loss_is_the_weighted_mean(checkpoint):
     logits, _ = model(tokens)
     expected = torch.nn.functional.cross_entropy(logits[:, -1], targets[:, -1])
     assert last_only.item() == pytest.approx(expected.item(), rel=1e-5)
+
+
+def test_a_batch_holds_as_many_rows_as_the_cache_budget_allows():
+    """64 rows of the cpu preset (1 MB of keys and values each), but only a few of a model whose
+    rows cost 64 MB each: a report on a medium checkpoint must not ask a Space for gigabytes."""
+    def rows(**shape) -> int:
+        return _batch_rows(GPT(ModelConfig(vocab_size=16, **shape)))
+
+    assert rows(n_layer=1, n_head=1, n_embd=8, context_length=16) == MAX_BATCH_ROWS
+    per_row = 2 * 4 * 512 * 256 * 4  # layers × context × width × float32 bytes, keys and values
+    assert rows(n_layer=4, n_head=4, n_embd=256, context_length=512) == CACHE_BUDGET // per_row == 64
+    assert rows(n_layer=8, n_head=4, n_embd=512, context_length=1024) == CACHE_BUDGET // (8 * per_row) == 8
