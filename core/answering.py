@@ -251,8 +251,6 @@ def answer_requests(checkpoint: Checkpoint, requests: Sequence[str], settings: A
     retrieval uses `index`, or the one the checkpoint carries."""
     settings = settings or AnswerSettings()
     settings.validate()
-    for request in requests:
-        check_prompt(request)
     greedy = Sampling(max_new_tokens=settings.max_new_tokens, temperature=0.0, seed=settings.seed)
     if settings.strategy == "retrieval":
         index = index or load_index(checkpoint.path)
@@ -279,8 +277,8 @@ def answer_requests(checkpoint: Checkpoint, requests: Sequence[str], settings: A
 def answer_request(checkpoint: Checkpoint, request: str, settings: AnswerSettings | None = None,
                    index: RetrievalIndex | None = None, commands: Collection[str] | None = None) -> Answer:
     """`answer_requests` for one request; one too long for the model's context is refused."""
-    answer = answer_requests(checkpoint, [request], settings, index, commands)[0]
-    if answer is None:
-        prompt_ids(checkpoint, request)  # raises RequestTooLong, saying by how much
-        raise AssertionError("a request that fits was left unanswered")
+    (settings or AnswerSettings()).validate()
+    prompt_ids(checkpoint, request)  # refuses, in one line, a request too long for the context
+    (answer,) = answer_requests(checkpoint, [request], settings, index, commands)
+    assert answer is not None  # it fits, so it is answered
     return answer
