@@ -99,6 +99,15 @@ def test_a_window_begins_with_a_whole_short_document():
         assert (inputs[:, 0] == 1).all(), inputs[:, :3]
 
 
+def test_validation_windows_follow_the_training_rule():
+    shard = _shard([[1, 2, 3, 4, 5]] * 200)
+    for batch in shard.eval_batches(4, 8, 16):
+        assert (batch.inputs[:, 0] == 1).all(), batch.inputs[:, :3]
+    long = _shard([list(range(1, 1001))], end_of_text=5000)
+    firsts = {int(b.inputs[i, 0]) for b in long.eval_batches(4, 8, 16) for i in range(8)}
+    assert 1 in firsts and max(firsts) > 900 and not firsts & set(range(2, 9))
+
+
 def test_a_long_document_is_still_seen_from_inside_and_whole():
     shard = _shard([list(range(1, 1001))], end_of_text=5000)
     seen = np.zeros(len(shard), bool)

@@ -14,12 +14,12 @@ Batches are drawn from a generator seeded by (seed, step, …), not from a runni
 the batch of step N is the same whether a run was resumed or not, which is what lets a resumed
 run continue the very same loss curve.
 
-A training window that would begin in the first half-window of a document begins at the document
-instead. A (request, command) pair is shorter than that, so every pair in a window begins with its
-whole request (only the last may end early), as the model meets it when answering: a window cut
-inside a request would teach the command from a fragment of it, at positions where no prompt ever
-starts. A long document still
-gets windows that begin deep inside it, so none of its text goes unseen.
+A training or validation window that would begin in the first half-window of a document begins
+at the document instead. A (request, command) pair is shorter than that, so every pair in a window
+begins with its whole request (only the last may end early), as the model meets it when answering: a
+window cut inside a request would teach the command from a fragment of it, at positions where no
+prompt ever starts. A long document still gets windows that begin deep inside it, so none of its
+text goes unseen.
 """
 from __future__ import annotations
 
@@ -109,10 +109,13 @@ class TokenShard:
         return np.where(starts - beginning < context_length // 2, beginning, starts)
 
     def eval_batches(self, num_batches: int, batch_size: int, context_length: int) -> list[Batch]:
-        """Fixed, evenly spaced windows, so every evaluation scores exactly the same tokens."""
+        """Fixed, evenly spaced windows, so every evaluation scores exactly the same tokens; they
+        begin where training windows may, so validation scores text as training and answering
+        meet it, not pairs cut inside their requests."""
         count = num_batches * batch_size
         last_start = len(self) - context_length - 1
         starts = np.linspace(0, max(last_start, 0), num=count).astype(np.int64)
+        starts = self._aligned(starts, context_length)
         return [self._windows(starts[i:i + batch_size], context_length)
                 for i in range(0, count, batch_size)]
 
