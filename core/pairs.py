@@ -10,7 +10,7 @@ evaluated pair was trained on) or from a JSONL file of requests written in other
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -81,6 +81,19 @@ def paired_comparison(first: Sequence[bool], second: Sequence[bool]) -> dict[str
     discordant = first_only + second_only
     p_value = binomtest(first_only, discordant).pvalue if discordant else 1.0
     return {"first_only": first_only, "second_only": second_only, "p_value": round(float(p_value), 4)}
+
+
+def distinct_matches(pair_sets: Mapping[str, Sequence[Pair]], matches: Mapping[str, Sequence[bool]]
+                     ) -> list[bool]:
+    """One answerer's utility matches over every distinct pair of all the sets, in a fixed order.
+    Sets overlap (tldr's runnable part, the fresh requests' far part), and a pair counted twice
+    would be counted twice as evidence; pooled once each, a few hundred requests can tell two
+    answerers apart where one set of 140 cannot (another seed moves a set by up to 12)."""
+    pooled: dict[tuple[str, str], bool] = {}
+    for name, pairs in pair_sets.items():
+        for pair, match in zip(pairs, matches[name], strict=True):
+            pooled.setdefault((pair.request, pair.command), match)
+    return list(pooled.values())
 
 
 def score_pairs(answer_all: Callable[[list[str]], Sequence[str | None]], pairs: Sequence[Pair]

@@ -42,7 +42,7 @@ from core.evaluation import (
 )
 from core.generation import GenerationSettings, generate
 from core.names import REPORT_COLUMNS, val_bpb_key, val_loss_key
-from core.pairs import paired_comparison, score_pairs, write_pair_outputs
+from core.pairs import distinct_matches, paired_comparison, score_pairs, write_pair_outputs
 from core.prompts import BASH_PROMPTS, STORY_PROMPTS
 from core.quantize import pick_precision, with_precision
 from core.retrieval import RetrievalIndex
@@ -54,6 +54,7 @@ RETRIEVAL_BASELINE = "retrieval baseline (TF-IDF)"
 DEFAULT_CORPUS = "installed"  # measured when present and no corpus is named
 MAX_SAMPLES = 64  # bash samples per prompt: 5 prompts × 64 already takes minutes per checkpoint
 PairSets = dict[str, Sequence[Pair]]
+POOLED = "all sets, each pair once"  # the pair set of the pooled paired comparisons
 
 
 def report_corpora(workspace: Workspace, english_corpus: str | None, code_corpus: str | None) -> dict[str, str]:
@@ -180,9 +181,10 @@ def _score_sets(answerer: str, answer_all: Callable[[list[str]], Sequence[str | 
 
 
 def _comparisons(rows: Sequence[dict[str, Any]], first_answers: dict[str, str], matches: dict[str, Matches],
-                 baseline: str | None) -> list[dict[str, Any]]:
+                 baseline: str | None, pair_sets: PairSets) -> list[dict[str, Any]]:
     """The claim, answer by answer: every fine-tuned stage-2 checkpoint (first strategy) against
-    each from-scratch one and against the retrieval baseline, on every pair set."""
+    each from-scratch one and against the retrieval baseline, on every pair set and, where there are
+    several, on all of them pooled (`POOLED`)."""
     def is_stage2(row: dict[str, Any], from_scratch: bool) -> bool:
         return row.get("stage") == "code" and row.get("from_scratch") == from_scratch
 
@@ -196,6 +198,9 @@ def _comparisons(rows: Sequence[dict[str, Any]], first_answers: dict[str, str], 
             for name, answered in matches[ours].items():
                 comparisons.append({"first": ours, "second": other, "pair_set": name,
                                     **paired_comparison(answered, matches[other][name])})
+            if len(pair_sets) > 1:
+                comparisons.append({"first": ours, "second": other, "pair_set": POOLED, **paired_comparison(
+                    distinct_matches(pair_sets, matches[ours]), distinct_matches(pair_sets, matches[other]))})
     return comparisons
 
 
@@ -236,8 +241,8 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
                 first_answers[row["checkpoint"]] = answerer
                 row.update(answer_row[next(iter(pair_sets))])
         rows.append(row)
-    comparisons = _comparisons(rows, first_answers, matches,
-                               RETRIEVAL_BASELINE if RETRIEVAL_BASELINE in matches else None) if pair_sets else []
+    comparisons = _comparisons(rows, first_answers, matches, RETRIEVAL_BASELINE if RETRIEVAL_BASELINE in matches
+                               else None, pair_sets) if pair_sets else []
     by_path = {str(Path(r["checkpoint"]).resolve()): r for r in rows}
     for row in rows:
         parent = row.get("parent")

@@ -21,8 +21,8 @@ from core.evaluation import (
     shellcheck_warnings,
     token_overlap,
 )
-from core.pairs import paired_comparison, read_pairs, score_answers, score_pairs
-from core.report import RETRIEVAL_BASELINE, bilingual_report, report_markdown, write_report
+from core.pairs import distinct_matches, paired_comparison, read_pairs, score_answers, score_pairs
+from core.report import POOLED, RETRIEVAL_BASELINE, bilingual_report, report_markdown, write_report
 from core.retrieval import RetrievalIndex
 from core.tokenizer import load_tokenizer, token_byte_lengths
 from core.training import Trainer, train
@@ -93,6 +93,15 @@ def test_paired_comparison_counts_disagreements_and_tests_them():
         paired_comparison([True], [True, False])
 
 
+def test_pooled_matches_count_a_pair_in_two_sets_once():
+    a, b, c = Pair("list files", "ls"), Pair("disk usage", "df -h"), Pair("who am I", "whoami")
+    pair_sets = {"all": [a, b, c], "part": [c, a], "other": [Pair("list files", "ls -la")]}
+    matches = {"all": [True, False, True], "part": [True, True], "other": [False]}
+    assert distinct_matches(pair_sets, matches) == [True, False, True, False]  # a, b, c, then the other ls
+    with pytest.raises(ValueError):
+        distinct_matches({"all": [a, b]}, {"all": [True]})
+
+
 def test_english_quality_measures():
     assert distinct_n(["the cat sat", "the cat ran"], 2) == pytest.approx(3 / 4)
     assert repetition_rate("a b c d e f") == 0.0
@@ -156,7 +165,7 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
     paths = [workspace.run_dir(run) / "best" for run in ("language", "code-only", "bilingual")]
     pairs = [Pair("list all text files", "ls -- *.txt"), Pair("show disk usage", "df -h")]
     index = RetrievalIndex([Pair("list text files", "ls -- *.txt"), Pair("disk usage please", "du -sh")])
-    report = bilingual_report(paths, workspace, samples=1, pair_sets={"mine": pairs}, index=index,
+    report = bilingual_report(paths, workspace, samples=1, pair_sets={"mine": pairs, "part": pairs[1:]}, index=index,
                               strategies=("greedy", "rerank"), outputs_dir=tmp_path / "outputs")
     language, code_only, bilingual = report["checkpoints"]
     assert code_only["from_scratch"] and "forgetting_bpb_english" not in code_only
@@ -172,10 +181,12 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
     assert [row["answerer"] for row in model_rows] == ["language · greedy"] + [
         f"{run} · {strategy}" for run in ("code-only", "bilingual") for strategy in ("greedy", "rerank")]
     outputs = sorted((tmp_path / "outputs").glob("*.jsonl"))
-    assert len(outputs) == 6 and all(len(path.read_text().splitlines()) == 2 for path in outputs)
+    assert len(outputs) == 12 and sorted(len(path.read_text().splitlines()) for path in outputs) == [1] * 6 + [2] * 6
     comparisons = report["comparisons"]
     assert [(c["first"], c["second"], c["pair_set"]) for c in comparisons] == [
-        ("bilingual · greedy", "code-only · greedy", "mine"), ("bilingual · greedy", RETRIEVAL_BASELINE, "mine")]
+        ("bilingual · greedy", other, pair_set) for other in ("code-only · greedy", RETRIEVAL_BASELINE)
+        for pair_set in ("mine", "part", POOLED)]
+    assert [c["first_only"] for c in comparisons[2::3]] == [c["first_only"] for c in comparisons[::3]]  # part ⊂ mine
     def matched(slug):
         return [json.loads(line)["utility_match"] for line in (tmp_path / "outputs" / f"{slug}.jsonl").read_text().splitlines()]
     ours, theirs = matched("bilingual---greedy-mine"), matched("code-only---greedy-mine")
