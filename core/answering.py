@@ -183,21 +183,21 @@ def generate_lines(checkpoint: Checkpoint, request: str, sampling: Sampling, row
 def mean_logprobs(checkpoint: Checkpoint, request: str, commands: list[str]) -> list[float]:
     """Mean log-probability per token of each `command` line (with its newline) after the prompt."""
     tokenizer, model = checkpoint.tokenizer, checkpoint.model
-    prompt_ids = tokenizer.encode(request_prompt(request), add_special_tokens=False).ids
+    prompt = tokenizer.encode(request_prompt(request), add_special_tokens=False).ids
     context = model.config.context_length
     rows = [tokenizer.encode(command + "\n", add_special_tokens=False).ids for command in commands]
-    rows = [ids[:max(1, context - len(prompt_ids))] for ids in rows]
-    width = len(prompt_ids) + max(len(ids) for ids in rows)
+    rows = [ids[:max(1, context - len(prompt))] for ids in rows]
+    width = len(prompt) + max(len(ids) for ids in rows)
     device = next(model.parameters()).device
     batch = torch.zeros((len(rows), width), dtype=torch.long, device=device)
     for index, ids in enumerate(rows):  # right padding: a causal model never reads it
-        batch[index, :len(prompt_ids) + len(ids)] = torch.tensor(prompt_ids + ids)
+        batch[index, :len(prompt) + len(ids)] = torch.tensor(prompt + ids)
     model.eval()
     logits, _ = model(batch)
     logprobs = logits.float().log_softmax(-1)
     scores = []
     for index, ids in enumerate(rows):
-        positions = torch.arange(len(prompt_ids) - 1, len(prompt_ids) - 1 + len(ids), device=device)
+        positions = torch.arange(len(prompt) - 1, len(prompt) - 1 + len(ids), device=device)
         targets = torch.tensor(ids, device=device)
         scores.append(logprobs[index, positions, targets].mean().item())
     return scores
