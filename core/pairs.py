@@ -86,9 +86,9 @@ def paired_comparison(first: Sequence[bool], second: Sequence[bool]) -> dict[str
 def distinct_matches(pair_sets: Mapping[str, Sequence[Pair]], matches: Mapping[str, Sequence[bool]]
                      ) -> list[bool]:
     """One answerer's utility matches over every distinct pair of all the sets, in a fixed order.
-    Sets overlap (tldr's runnable part, the fresh requests' far part), and a pair counted twice
-    would be counted twice as evidence; pooled once each, a few hundred requests can tell two
-    answerers apart where one set of 140 cannot (another seed moves a set by up to 12)."""
+    Sets overlap (tldr's runnable part, the fresh requests' far part), and a pair in two sets is
+    one piece of evidence, not two. Pooled, several hundred requests can tell two answerers apart
+    where one set of 140 cannot: another training seed alone moves a set by up to 12."""
     pooled: dict[tuple[str, str], bool] = {}
     for name, pairs in pair_sets.items():
         for pair, match in zip(pairs, matches[name], strict=True):
