@@ -189,6 +189,9 @@ def _comparisons(rows: Sequence[dict[str, Any]], first_answers: dict[str, str], 
         return row.get("stage") == "code" and row.get("from_scratch") == from_scratch
 
     opponents = [first_answers[r["checkpoint"]] for r in rows if is_stage2(r, True)] + ([baseline] if baseline else [])
+    if len(pair_sets) > 1:  # the pooled matches are one more set, found once per answerer
+        matches = {answerer: {**by_set, POOLED: distinct_matches(pair_sets, by_set)}
+                   for answerer, by_set in matches.items()}
     comparisons = []
     for row in rows:
         if not is_stage2(row, False):
@@ -198,9 +201,6 @@ def _comparisons(rows: Sequence[dict[str, Any]], first_answers: dict[str, str], 
             for name, answered in matches[ours].items():
                 comparisons.append({"first": ours, "second": other, "pair_set": name,
                                     **paired_comparison(answered, matches[other][name])})
-            if len(pair_sets) > 1:
-                comparisons.append({"first": ours, "second": other, "pair_set": POOLED, **paired_comparison(
-                    distinct_matches(pair_sets, matches[ours]), distinct_matches(pair_sets, matches[other]))})
     return comparisons
 
 
