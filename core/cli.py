@@ -289,7 +289,7 @@ def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
         workspace = Workspace.resolve(PROJECT_ROOT / "runs" / "recipe")
     recipe = load_recipe(args.config, {"code_steps": args.code_steps, "language_steps": args.language_steps,
                                        "model": args.model, "english_source": args.english_source,
-                                       "english_path": args.english_path})
+                                       "english_path": args.english_path, "seed": args.seed})
     if not args.ship_only:
         with job_slot(workspace, "recipe", "the demo checkpoints' recipe"):  # its own workspace's slot
             steps = export_and_report(workspace, recipe) if args.evaluate_only else run_recipe(workspace, recipe)
@@ -461,6 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="size preset (default: the recipe's)")
     p.add_argument("--language-steps", type=int)
     p.add_argument("--code-steps", type=int)
+    p.add_argument("--seed", type=int, help="every run's seed, weights and batches (default: the training default)")
     p.add_argument("--english-source", help="manuals (offline), tinystories (hub), installed (offline) or local; "
                    "several joined by commas")
     p.add_argument("--english-path", help="file or folder for --english-source local")

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.config import CONFIG_DIR, TrainConfig, check_range, from_dict, load_train_config, model_preset, read_yaml
+from core.config import (CONFIG_DIR, TrainConfig, check_range, check_seed, from_dict, load_train_config, model_preset,
+                         read_yaml)
 from core.errors import UserError
 from core.names import SHIPPED_RUNS
 from core.workspace import PROJECT_ROOT, Workspace
@@ -51,6 +52,9 @@ class Recipe:
         "dev (other styles)": "benchmarks/dev_requests.jsonl"})
     max_pairs: int = 200
     strategies: list[str] = field(default_factory=lambda: ["greedy"])
+    # Every run's seed (initial weights and batches): another seed is how to tell a lever from chance.
+    # None: the training default.
+    seed: int | None = None
 
     def validate(self, where: str) -> None:
         for name in ("english_max_docs", "language_steps", "code_steps", "max_pairs"):
@@ -59,6 +63,8 @@ class Recipe:
         for name in ("language_steps", "code_steps"):
             check_range(name, getattr(self, name), 1, TrainConfig.LIMITS["num_steps"][1], where)
         model_preset(self.model)
+        if self.seed is not None:
+            check_seed(self.seed, where)
         if not self.code_sources:
             raise UserError(f"{where}: code_sources needs at least one pair source")
         for name, path in self.request_sets.items():
@@ -78,7 +84,9 @@ EVALUATION_FIELDS = ("request_sets", "max_pairs", "strategies")
 
 
 def _training_part(recipe: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in recipe.items() if key not in EVALUATION_FIELDS}
+    """The fields that decide what was trained; an unset one (None) reads as absent, so a record
+    written before a field existed still matches the recipe that leaves it unset."""
+    return {key: value for key, value in recipe.items() if key not in EVALUATION_FIELDS and value is not None}
 
 
 class _Log:
@@ -137,7 +145,7 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
                                 replace=True)
     yield log.step("tokenizer", began, vocabulary=tokenizer.get_vocab_size())
     common = {"model": recipe.model, "english_corpus": ENGLISH_CORPUS, "code_corpus": CODE_CORPUS,
-              "tokenizer": TOKENIZER}
+              "tokenizer": TOKENIZER, **({} if recipe.seed is None else {"seed": recipe.seed})}
     stage2 = {**common, "num_steps": recipe.code_steps, "learning_rate": recipe.code_learning_rate,
               "request_loss_weight": recipe.request_loss_weight,
               "command_loss_weight": recipe.command_loss_weight, "eval_interval": 200}

@@ -8,7 +8,8 @@ from safetensors import safe_open
 
 from core.checkpoint import load_checkpoint
 from core.errors import UserError
-from core.recipe import Recipe, export_and_report, load_recipe, run_recipe, ship
+from core.recipe import RUNS, Recipe, _Log, export_and_report, load_recipe, run_recipe, ship
+from core.runstore import read_run
 from core.retrieval import EXAMPLES_FILE
 from core.workspace import Workspace
 
@@ -21,13 +22,28 @@ def test_the_shipped_recipe_file_is_valid():
     for outside in ("../../etc/passwd", "/etc/passwd", "benchmarks/no_such.jsonl"):
         with pytest.raises(UserError, match="must be a JSONL file in the project"):
             load_recipe(overrides={"request_sets": {"dev": outside}})
+    with pytest.raises(UserError, match="seed"):
+        load_recipe(overrides={"seed": -1})
+
+
+def test_a_record_from_before_a_field_existed_matches_the_recipe_that_leaves_it_unset(tmp_path):
+    """The shipped checkpoints' recipe.json predates `seed`: `recipe --evaluate-only` must still
+    accept it, and must refuse it for a recipe that sets another seed."""
+    workspace = Workspace.resolve(tmp_path)
+    recipe = load_recipe()
+    recorded = dataclasses.asdict(recipe)
+    del recorded["seed"]
+    (workspace.root / "recipe.json").write_text(json.dumps({"recipe": recorded, "steps": {}}))
+    _Log(workspace, recipe, resume=True)
+    with pytest.raises(UserError, match="records another recipe"):
+        _Log(workspace, dataclasses.replace(recipe, seed=7), resume=True)
 
 
 def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path):
     english = write_jsonl(tmp_path / "english.jsonl", english_documents(300))
     recipe = Recipe(model="micro", english_source="local", english_path=str(english), english_max_docs=300,
                     code_sources=["curated"], language_steps=6, code_steps=4, max_pairs=3,
-                    strategies=["greedy", "retrieval"], retrieval_examples=2)
+                    strategies=["greedy", "retrieval"], retrieval_examples=2, seed=7)
     workspace = Workspace.resolve(tmp_path / "ws")
     lines = list(run_recipe(workspace, recipe))
     assert [line.split(":")[0] for line in lines] == [
@@ -35,6 +51,7 @@ def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path):
         "export float16", "report"]
     record = json.loads((workspace.root / "recipe.json").read_text())
     assert record["recipe"]["code_steps"] == 4 and record["steps"]["train bilingual"]["step"] == 4
+    assert {read_run(workspace.run_dir(name))["config"]["seed"] for name in RUNS.values()} == {7}
     answerers = [row["answerer"] for row in record["steps"]["report"]["pairs"]]
     assert answerers[0] == "retrieval baseline (TF-IDF)" and "bilingual · retrieval" in answerers
     assert set(record["steps"]["report"]["pair_sets"]) == {"curated", "dev (other styles)"}
