@@ -461,7 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="size preset (default: the recipe's)")
     p.add_argument("--language-steps", type=int)
     p.add_argument("--code-steps", type=int)
-    p.add_argument("--seed", type=int, help="every run's seed, for its weights and batches (default: the training configs')")
+    p.add_argument("--seed", type=int,
+                   help="every run's seed, for its weights and batches (default: the training configs')")
     p.add_argument("--english-source", help="manuals (offline), tinystories (hub), installed (offline) or local; "
                    "several joined by commas")
     p.add_argument("--english-path", help="file or folder for --english-source local")

@@ -20,8 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.config import (CONFIG_DIR, TrainConfig, check_range, check_seed, from_dict, load_train_config, model_preset,
-                         read_yaml)
+from core.config import (
+    CONFIG_DIR,
+    TrainConfig,
+    check_range,
+    check_seed,
+    from_dict,
+    load_train_config,
+    model_preset,
+    read_yaml,
+)
 from core.errors import UserError
 from core.names import SHIPPED_RUNS
 from core.workspace import PROJECT_ROOT, Workspace

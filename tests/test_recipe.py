@@ -9,8 +9,8 @@ from safetensors import safe_open
 from core.checkpoint import load_checkpoint
 from core.errors import UserError
 from core.recipe import RUNS, Recipe, _Log, export_and_report, load_recipe, run_recipe, ship
-from core.runstore import read_run
 from core.retrieval import EXAMPLES_FILE
+from core.runstore import read_run
 from core.workspace import Workspace
 
 
