@@ -12,6 +12,13 @@ wins in the report is the one a visitor meets. Strategies:
   built with `--examples` saw them, and the model writes the greedy answer line from them. (Ranking
   the retrieved commands by the model's likelihood instead was measured and lost to retrieval
   alone: benchmarks/README.md.)
+- `judge` (the lookup proposes, the model judges): the utilities of the `candidates` most similar
+  training requests, and the greedy line's own, are weighed by the model's log-probability of
+  the answer starting with each, plus `lookup_weight` times the log of its share of the lookup's
+  similarity votes (a product of the two experts); the answer line is then written greedily
+  after the chosen utility. A model that has learnt the request → utility mapping recognises a
+  right utility it would not have recalled, and overrules a lookup that matched the wrong words
+  (benchmarks/README.md, tenth round).
 
 Scores are mean log-probabilities of the answer line's tokens (and its newline) given the request
 prompt; a longer line is not punished for being long.
@@ -19,10 +26,13 @@ prompt; a longer line is not punished for being long.
 from __future__ import annotations
 
 import collections
+import functools
+import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import torch
+from tokenizers import Tokenizer
 
 from core.checkpoint import Checkpoint
 from core.commands import commands_on_path, is_command_name
@@ -33,14 +43,17 @@ from core.errors import RequestTooLong, UserError
 from core.evaluation import bash_syntax_ok, first_command_word
 from core.generation import MAX_TEMPERATURE, check_prompt
 from core.model import GPT
-from core.retrieval import EXAMPLES_FILE, RetrievalIndex, load_index
+from core.retrieval import EXAMPLES_FILE, RetrievalIndex, cached_index
 from core.tokenizer import end_of_text_id
 
-STRATEGIES = ("greedy", "rerank", "retrieval")
+STRATEGIES = ("greedy", "rerank", "retrieval", "judge")
 ANSWER_ROOM = 24  # tokens a prompt leaves for the answer line before examples give way
 MAX_ANSWER_TOKENS = 512  # an answer is one command line; past this the model is rambling
 MAX_BATCH_ROWS = 64  # rows decoded together, at most
 CACHE_BUDGET = 256 * 2**20  # bytes of keys and values a batch may hold: a medium model gets 4 rows
+MAX_LOOKUP_WEIGHT = 10.0  # judge: past this the lookup alone decides
+WORD_END = frozenset(" \t\n;|&)")  # what may follow a command word
+UNVOTED_SHARE = 1e-3  # judge: the vote share of a utility no neighbour proposed (the greedy one's, say)
 
 
 @dataclass
@@ -49,15 +62,19 @@ class AnswerSettings:
     samples: int = 8  # rerank: sampled lines besides the greedy one
     temperature: float = 0.8  # rerank: sampling temperature
     neighbours: int = 3  # retrieval: examples shown in the prompt (as many as in training)
+    candidates: int = 10  # judge: nearest training requests whose utilities are weighed
+    lookup_weight: float = 1.0  # judge: the lookup's log vote share against the model's log-probability
     max_new_tokens: int = 48
     seed: int = 0
 
     def validate(self) -> None:
         if self.strategy not in STRATEGIES:
             raise UserError(f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")
-        for name, low, high in (("samples", 1, 64), ("neighbours", 1, 50),
+        for name, low, high in (("samples", 1, 64), ("neighbours", 1, 50), ("candidates", 1, 50),
                                 ("max_new_tokens", 1, MAX_ANSWER_TOKENS)):
             check_range(name, getattr(self, name), low, high)
+        if not 0.0 <= self.lookup_weight <= MAX_LOOKUP_WEIGHT:
+            raise UserError(f"lookup_weight must be in [0, {MAX_LOOKUP_WEIGHT:g}], got {self.lookup_weight}")
         if not 0.0 < self.temperature <= MAX_TEMPERATURE:
             raise UserError(f"temperature must be in (0, {MAX_TEMPERATURE:g}], got {self.temperature}")
         check_seed(self.seed)
@@ -66,8 +83,8 @@ class AnswerSettings:
 @dataclass
 class Candidate:
     command: str
-    origin: str  # greedy | sample | retrieved
-    score: float = float("-inf")  # mean log-probability per token given the request
+    origin: str  # greedy | sample | retrieved | proposed (judge: a utility the lookup proposed)
+    score: float = float("-inf")  # mean log-probability per token given the request (judge: the joint score)
 
 
 @dataclass
@@ -112,16 +129,19 @@ def prompt_ids(checkpoint: Checkpoint, request: str, examples: Sequence[str] = (
     return ids
 
 
-def _decode_lines(checkpoint: Checkpoint, prompts: Sequence[list[int]], sampling: Sampling, rows: int
-                  ) -> list[list[str]]:
+def _decode_lines(checkpoint: Checkpoint, prompts: Sequence[list[int]], sampling: Sampling, rows: int,
+                  begun: Sequence[int] = ()) -> list[list[str]]:
     """`rows` answer lines for each of `prompts` (all of one length, so they share a batch with no
     padding); decoding stops once every row has a complete line, ends its text, or runs out of
-    new tokens."""
+    new tokens. The last `begun[i]` tokens of prompt i are the answer's own beginning (a utility
+    `judge` chose), so they are part of its line."""
     tokenizer, model = checkpoint.tokenizer, checkpoint.model
     device = next(model.parameters()).device
     eot = end_of_text_id(tokenizer)
+    begun = list(begun) or [0] * len(prompts)
     batch = [ids for ids in prompts for _ in range(rows)]
-    new_ids: list[list[int]] = [[] for _ in batch]
+    new_ids: list[list[int]] = [list(ids[len(ids) - start:]) if start else []
+                                for ids, start in zip(prompts, begun) for _ in range(rows)]
     answers: list[str | None] = [None] * len(batch)
     decoder = Decoder(model, torch.tensor(batch, device=device), sampling, groups=len(prompts))
     active = list(range(len(batch)))  # the rows still decoding, in the decoder's order
@@ -154,11 +174,12 @@ def _batch_rows(model: GPT) -> int:
     return max(1, min(MAX_BATCH_ROWS, CACHE_BUDGET // per_row))
 
 
-def _decode_all(checkpoint: Checkpoint, prompts: Sequence[list[int] | None], sampling: Sampling, rows: int
-                ) -> list[list[str] | None]:
+def _decode_all(checkpoint: Checkpoint, prompts: Sequence[list[int] | None], sampling: Sampling, rows: int,
+                begun: Sequence[int] = ()) -> list[list[str] | None]:
     """`_decode_lines` for prompts of any lengths: those of one length go through the model
     together, as many rows at a time as `_batch_rows` allows (None stays None: a request that did
     not fit)."""
+    begun = list(begun) or [0] * len(prompts)
     by_length: dict[int, list[int]] = collections.defaultdict(list)
     for position, ids in enumerate(prompts):
         if ids is not None:
@@ -168,8 +189,9 @@ def _decode_all(checkpoint: Checkpoint, prompts: Sequence[list[int] | None], sam
     for positions in by_length.values():
         for start in range(0, len(positions), per_batch):
             chunk = positions[start:start + per_batch]
-            for position, decoded in zip(chunk, _decode_lines(checkpoint, [prompts[p] for p in chunk], sampling, rows)):
-                lines[position] = decoded
+            decoded = _decode_lines(checkpoint, [prompts[p] for p in chunk], sampling, rows, [begun[p] for p in chunk])
+            for position, found in zip(chunk, decoded):
+                lines[position] = found
     return lines
 
 
@@ -179,28 +201,114 @@ def generate_lines(checkpoint: Checkpoint, request: str, sampling: Sampling, row
     return _decode_lines(checkpoint, [prompt_ids(checkpoint, request, examples)], sampling, rows)[0]
 
 
-@torch.inference_mode()
-def mean_logprobs(checkpoint: Checkpoint, request: str, commands: list[str]) -> list[float]:
-    """Mean log-probability per token of each `command` line (with its newline) after the prompt."""
-    tokenizer, model = checkpoint.tokenizer, checkpoint.model
-    prompt = tokenizer.encode(request_prompt(request), add_special_tokens=False).ids
-    context = model.config.context_length
-    rows = [tokenizer.encode(command + "\n", add_special_tokens=False).ids for command in commands]
-    rows = [ids[:max(1, context - len(prompt))] for ids in rows]
-    width = len(prompt) + max(len(ids) for ids in rows)
+def _next_token_logprobs(checkpoint: Checkpoint, prompt: list[int], continuations: Sequence[list[int]]
+                         ) -> torch.Tensor:
+    """Log-probabilities of the next token at every position of `prompt` followed by each of
+    `continuations`, one row each (right-padded: a causal model never reads the padding)."""
+    model = checkpoint.model
     device = next(model.parameters()).device
-    batch = torch.zeros((len(rows), width), dtype=torch.long, device=device)
-    for index, ids in enumerate(rows):  # right padding: a causal model never reads it
+    width = len(prompt) + max(len(ids) for ids in continuations)
+    batch = torch.zeros((len(continuations), width), dtype=torch.long, device=device)
+    for index, ids in enumerate(continuations):
         batch[index, :len(prompt) + len(ids)] = torch.tensor(prompt + ids)
     model.eval()
     logits, _ = model(batch)
-    logprobs = logits.float().log_softmax(-1)
+    return logits.float().log_softmax(-1)
+
+
+@torch.inference_mode()
+def mean_logprobs(checkpoint: Checkpoint, request: str, commands: list[str]) -> list[float]:
+    """Mean log-probability per token of each `command` line (with its newline) after the prompt."""
+    tokenizer = checkpoint.tokenizer
+    prompt = tokenizer.encode(request_prompt(request), add_special_tokens=False).ids
+    context = checkpoint.model.config.context_length
+    rows = [tokenizer.encode(command + "\n", add_special_tokens=False).ids for command in commands]
+    rows = [ids[:max(1, context - len(prompt))] for ids in rows]
+    logprobs = _next_token_logprobs(checkpoint, prompt, rows)
     scores = []
     for index, ids in enumerate(rows):
-        positions = torch.arange(len(prompt) - 1, len(prompt) - 1 + len(ids), device=device)
-        targets = torch.tensor(ids, device=device)
+        positions = torch.arange(len(prompt) - 1, len(prompt) - 1 + len(ids), device=logprobs.device)
+        targets = torch.tensor(ids, device=logprobs.device)
         scores.append(logprobs[index, positions, targets].mean().item())
     return scores
+
+
+@functools.lru_cache(maxsize=8)
+def _word_ends(tokenizer: Tokenizer) -> torch.Tensor:
+    """The tokens that can follow a whole command word: those that begin with a space, a newline
+    or a shell operator, and the end of the text."""
+    ends = torch.zeros(tokenizer.get_vocab_size(), dtype=torch.bool)
+    for token in range(len(ends)):
+        ends[token] = tokenizer.decode([token])[:1] in WORD_END
+    ends[end_of_text_id(tokenizer)] = True
+    return ends
+
+
+@torch.inference_mode()
+def utility_logprobs(checkpoint: Checkpoint, prompt: list[int], utilities: Sequence[str]) -> list[float]:
+    """Log-probability that the answer after `prompt` begins with each utility as a whole word:
+    its tokens, then one that ends a word (so `find` is not credited with `findmnt`'s mass). A
+    utility that would leave the answer no room in the context gets -inf."""
+    tokenizer, context = checkpoint.tokenizer, checkpoint.model.config.context_length
+    rows = [tokenizer.encode(utility, add_special_tokens=False).ids for utility in utilities]
+    fitting = [index for index, ids in enumerate(rows) if ids and len(prompt) + len(ids) < context]
+    scores = [float("-inf")] * len(rows)
+    if not fitting:
+        return scores
+    logprobs = _next_token_logprobs(checkpoint, prompt, [rows[index] for index in fitting])
+    ends = _word_ends(tokenizer).to(logprobs.device)
+    for row, index in enumerate(fitting):
+        ids = rows[index]
+        positions = torch.arange(len(prompt) - 1, len(prompt) - 1 + len(ids), device=logprobs.device)
+        words = logprobs[row, positions, torch.tensor(ids, device=logprobs.device)].sum()
+        scores[index] = (words + logprobs[row, len(prompt) - 1 + len(ids)][ends].logsumexp(0)).item()
+    return scores
+
+
+def proposed_utilities(index: RetrievalIndex, request: str, candidates: int) -> dict[str, float]:
+    """The utilities of the `candidates` nearest training requests, each with its share of their
+    similarity (the lookup's vote); a request with no word in common, or a command that starts
+    with no program name, proposes nothing."""
+    votes: dict[str, float] = collections.defaultdict(float)
+    for neighbour in index.nearest(request, candidates):
+        word = first_command_word(neighbour.pair.command)
+        if neighbour.similarity > 0 and word and is_command_name(word):
+            votes[word] += neighbour.similarity
+    total = sum(votes.values())
+    return {word: vote / total for word, vote in votes.items()} if total > 0 else {}
+
+
+def _weigh(checkpoint: Checkpoint, prompt: list[int], greedy_line: str, votes: dict[str, float],
+           lookup_weight: float) -> list[Candidate]:
+    """Every proposed utility and the greedy line's own, scored by the model's log-probability of
+    the answer starting with it plus `lookup_weight` × the log of its vote share; best first."""
+    greedy_word = first_command_word(greedy_line)
+    words = list(votes) + ([greedy_word] if greedy_word and greedy_word not in votes else [])
+    if not words:
+        return []
+    scored = [Candidate(word, "proposed" if word in votes else "greedy",
+                        model + lookup_weight * math.log(votes.get(word, 0.0) + UNVOTED_SHARE))
+              for word, model in zip(words, utility_logprobs(checkpoint, prompt, words))]
+    return sorted(scored, key=lambda candidate: -candidate.score)
+
+
+def _judge(checkpoint: Checkpoint, requests: Sequence[str], prompts: Sequence[list[int] | None],
+           greedy_lines: Sequence[list[str] | None], index: RetrievalIndex, settings: AnswerSettings,
+           sampling: Sampling) -> list[Answer | None]:
+    """The `judge` answers: the best-weighed utility, and the line the model writes after it (the
+    greedy line itself when that already starts with it)."""
+    weighed = [_weigh(checkpoint, ids, line[0], proposed_utilities(index, request, settings.candidates),
+                      settings.lookup_weight) if ids is not None and line else []
+               for request, ids, line in zip(requests, prompts, greedy_lines)]
+    forced: list[list[int] | None] = [None] * len(prompts)
+    begun = [0] * len(prompts)
+    for position, (ids, line, ranked) in enumerate(zip(prompts, greedy_lines, weighed)):
+        if ranked and ids is not None and line and ranked[0].command != first_command_word(line[0]):
+            start = checkpoint.tokenizer.encode(ranked[0].command, add_special_tokens=False).ids
+            forced[position], begun[position] = ids + start, len(start)
+    rewritten = _decode_all(checkpoint, forced, sampling, 1, begun)
+    return [None if line is None else Answer((again or line)[0], ranked or [Candidate(line[0], "greedy")])
+            for line, again, ranked in zip(greedy_lines, rewritten, weighed)]
 
 
 def known_commands(index: RetrievalIndex | None = None) -> set[str]:
@@ -248,15 +356,16 @@ def answer_requests(checkpoint: Checkpoint, requests: Sequence[str], settings: A
     request gets alone: its samples draw from a generator of its own.
 
     `commands` (for rerank) are the first words allowed, by default `known_commands(index)`;
-    retrieval uses `index`, or the one the checkpoint carries."""
+    retrieval and judge use `index`, or the one the checkpoint carries."""
     settings = settings or AnswerSettings()
     settings.validate()
     greedy = Sampling(max_new_tokens=settings.max_new_tokens, temperature=0.0, seed=settings.seed)
-    if settings.strategy == "retrieval":
-        index = index or load_index(checkpoint.path)
+    if settings.strategy in ("retrieval", "judge"):
+        index = index or cached_index(checkpoint.path)
         if index is None:
             raise UserError(f"{checkpoint.path} carries no retrieval examples ({EXAMPLES_FILE}); "
                             "answer greedily or give the training pairs")
+    if settings.strategy == "retrieval":
         examples = list(index.examples(list(requests), settings.neighbours))
         lines = _decode_all(checkpoint, [_fitting(checkpoint, r, e) for r, e in zip(requests, examples)], greedy, 1)
         return [Answer(line[0], [Candidate(line[0], "greedy"), *(Candidate(e, "retrieved") for e in shown)])
@@ -265,6 +374,9 @@ def answer_requests(checkpoint: Checkpoint, requests: Sequence[str], settings: A
     greedy_lines = _decode_all(checkpoint, prompts, greedy, 1)
     if settings.strategy == "greedy":
         return [Answer(line[0], [Candidate(line[0], "greedy")]) if line else None for line in greedy_lines]
+    if settings.strategy == "judge":
+        assert index is not None  # found above, or refused
+        return _judge(checkpoint, requests, prompts, greedy_lines, index, settings, greedy)
     sampling = Sampling(max_new_tokens=settings.max_new_tokens, temperature=settings.temperature,
                         seed=settings.seed)
     sampled = _decode_all(checkpoint, prompts, sampling, settings.samples)

@@ -180,27 +180,29 @@ def _score_sets(answerer: str, answer_all: Callable[[list[str]], Sequence[str | 
     return row, matches
 
 
-def _comparisons(rows: Sequence[dict[str, Any]], first_answers: dict[str, str], matches: dict[str, Matches],
+def _comparisons(rows: Sequence[dict[str, Any]], answerers: dict[str, list[str]], matches: dict[str, Matches],
                  baseline: str | None, pair_sets: PairSets) -> list[dict[str, Any]]:
-    """The claim, answer by answer: every fine-tuned stage-2 checkpoint (first strategy) against
-    each from-scratch one and against the retrieval baseline, on every pair set and, where there are
-    several, on all of them pooled (`POOLED`)."""
+    """The claim, answer by answer: every fine-tuned stage-2 checkpoint against each from-scratch
+    one (the same strategy) and against the retrieval baseline — by the first strategy on every
+    pair set and, where there are several, on all of them pooled (`POOLED`); by every other
+    strategy on the pooled set only, so a decoding option's claim is tested too."""
     def is_stage2(row: dict[str, Any], from_scratch: bool) -> bool:
         return row.get("stage") == "code" and row.get("from_scratch") == from_scratch
 
-    opponents = [first_answers[r["checkpoint"]] for r in rows if is_stage2(r, True)] + ([baseline] if baseline else [])
     if len(pair_sets) > 1:  # the pooled matches are one more set, found once per answerer
         matches = {answerer: {**by_set, POOLED: distinct_matches(pair_sets, by_set)}
                    for answerer, by_set in matches.items()}
+    scratch = [answerers[r["checkpoint"]] for r in rows if is_stage2(r, True)]
     comparisons = []
     for row in rows:
         if not is_stage2(row, False):
             continue
-        ours = first_answers[row["checkpoint"]]
-        for other in opponents:
-            for name, answered in matches[ours].items():
-                comparisons.append({"first": ours, "second": other, "pair_set": name,
-                                    **paired_comparison(answered, matches[other][name])})
+        for rank, ours in enumerate(answerers[row["checkpoint"]]):
+            opponents = [theirs[rank] for theirs in scratch if rank < len(theirs)] + ([baseline] if baseline else [])
+            sets = list(matches[ours]) if rank == 0 else [name for name in matches[ours] if name == POOLED]
+            for other in opponents:
+                comparisons.extend({"first": ours, "second": other, "pair_set": name,
+                                    **paired_comparison(matches[ours][name], matches[other][name])} for name in sets)
     return comparisons
 
 
@@ -221,7 +223,7 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
     settings = answer_settings or AnswerSettings()
     rows, pair_rows = [], []
     matches: dict[str, Matches] = {}
-    first_answers: dict[str, str] = {}  # checkpoint → its answerer with the first strategy
+    answerers: dict[str, list[str]] = {}  # checkpoint → its answerers, one per strategy tried
     commands = known_commands(index)
     if index is not None and pair_sets:
         baseline_row, matches[RETRIEVAL_BASELINE] = _score_sets(
@@ -237,11 +239,11 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
             answer_row, matches[answerer] = _score_sets(answerer, functools.partial(
                 _answer_lines, checkpoint, settings=chosen, index=index, commands=commands), pair_sets, outputs_dir)
             pair_rows.append(answer_row)
+            answerers.setdefault(row["checkpoint"], []).append(answerer)
             if strategy == strategies[0]:
-                first_answers[row["checkpoint"]] = answerer
                 row.update(answer_row[next(iter(pair_sets))])
         rows.append(row)
-    comparisons = _comparisons(rows, first_answers, matches, RETRIEVAL_BASELINE if RETRIEVAL_BASELINE in matches
+    comparisons = _comparisons(rows, answerers, matches, RETRIEVAL_BASELINE if RETRIEVAL_BASELINE in matches
                                else None, pair_sets) if pair_sets else []
     by_path = {str(Path(r["checkpoint"]).resolve()): r for r in rows}
     for row in rows:
@@ -299,7 +301,8 @@ def report_markdown(report: dict[str, Any]) -> str:
         lines += ["", "Held-out (request, command) pairs:", "", *pairs]
     comparisons = comparisons_markdown(report)
     if comparisons:
-        lines += ["", "Paired comparisons (utility accuracy, first strategy):", "", *comparisons]
+        lines += ["", "Paired comparisons (utility accuracy; other strategies than the first: pooled only):", "",
+                  *comparisons]
     for row in report["checkpoints"]:
         lines += ["", f"**{row['checkpoint']}** — story:", "```text", row["story"], "```",
                   "bash:", "```bash", row["bash_example"], "```"]

@@ -1,4 +1,5 @@
 """Answering a request: the answer line, the decoding strategies, and the answer-weighted loss."""
+import os
 import shutil
 
 import numpy as np
@@ -17,6 +18,8 @@ from core.answering import (
     generate_lines,
     known_commands,
     mean_logprobs,
+    proposed_utilities,
+    utility_logprobs,
 )
 from core.checkpoint import load_checkpoint
 from core.config import ModelConfig
@@ -28,8 +31,8 @@ from core.errors import RequestTooLong, UserError
 from core.evaluation import bash_syntax_ok, first_command_word
 from core.generation import GenerationSettings, generate
 from core.model import GPT
-from core.retrieval import RetrievalIndex, load_index, save_pairs
-from core.tokenizer import load_tokenizer
+from core.retrieval import RetrievalIndex, cached_index, load_index, save_pairs
+from core.tokenizer import end_of_text_id, load_tokenizer
 from core.training import train
 
 
@@ -66,7 +69,7 @@ def test_greedy_line_is_the_first_command_line_of_greedy_generation(checkpoint):
     assert answer_request(checkpoint, "list all text files").command == lines[0]
 
 
-@pytest.mark.parametrize("strategy", ["greedy", "rerank", "retrieval"])
+@pytest.mark.parametrize("strategy", ["greedy", "rerank", "retrieval", "judge"])
 def test_requests_answered_together_get_the_answers_they_get_alone(checkpoint, strategy):
     """The report answers a thousand requests in batches of equal prompt length; each must get what
     the playground gives it alone, whatever shares its batch (samples too: a generator each)."""
@@ -123,9 +126,77 @@ def test_retrieval_puts_the_nearest_commands_in_the_prompt(checkpoint, tmp_path)
     assert answer_request(load_checkpoint(carrying), "show the disk usage", settings).command == answer.command
 
 
+def test_utility_logprobs_are_its_tokens_then_a_word_end(checkpoint):
+    """`find` is scored as a whole word: its tokens, then any token that may end a command word."""
+    tokenizer = checkpoint.tokenizer
+    prompt = tokenizer.encode(request_prompt("show disk usage"), add_special_tokens=False).ids
+    utility = tokenizer.encode("df", add_special_tokens=False).ids
+    with torch.no_grad():
+        logits, _ = checkpoint.model(torch.tensor([prompt + utility]))
+    logprobs = logits[0].log_softmax(-1)
+    words = sum(logprobs[len(prompt) - 1 + i, token].item() for i, token in enumerate(utility))
+    ends = [token for token in range(tokenizer.get_vocab_size())
+            if tokenizer.decode([token])[:1] in (" ", "\t", "\n", ";", "|", "&", ")") or token == end_of_text_id(tokenizer)]
+    expected = words + logprobs[len(prompt) - 1 + len(utility), ends].logsumexp(0).item()
+    scores = utility_logprobs(checkpoint, prompt, ["df", "du", "x" * 400])
+    assert scores[0] == pytest.approx(expected, abs=1e-4)
+    assert scores[2] == float("-inf")  # no room left in the context for it
+
+
+def test_the_lookup_proposes_utilities_with_their_share_of_the_votes():
+    index = RetrievalIndex([Pair("show disk usage", "df -h"), Pair("show disk usage per folder", "sudo du -sh *"),
+                            Pair("disk usage of home", "du -sh ~"), Pair("show disk space", "$EDITOR x"),
+                            Pair("print today's date", "date")])
+    votes = proposed_utilities(index, "show the disk usage", 5)
+    # `$EDITOR` names no program, `sudo` is looked through, and a request with no word in common proposes nothing
+    assert set(votes) == {"df", "du"}
+    assert sum(votes.values()) == pytest.approx(1.0) and votes["du"] > 0
+    assert proposed_utilities(index, "nothing in common", 4) == {}
+
+
+def test_judge_weighs_the_model_against_the_lookup_and_writes_after_its_choice(checkpoint):
+    index = RetrievalIndex([Pair("show disk usage", "df -h"), Pair("show the disk usage per folder", "du -sh *"),
+                            Pair("print the date", "date")])
+    request = "show the disk usage"
+    greedy = answer_request(checkpoint, request).command
+    prompt = checkpoint.tokenizer.encode(request_prompt(request), add_special_tokens=False).ids
+    votes = proposed_utilities(index, request, 10)
+    for weight in (0.0, 1.0, 10.0):
+        answer = answer_request(checkpoint, request, AnswerSettings(strategy="judge", lookup_weight=weight), index)
+        words = [c.command for c in answer.candidates]
+        assert set(words) == set(votes) | {first_command_word(greedy)} - {None}
+        model = dict(zip(words, utility_logprobs(checkpoint, prompt, words)))
+        for candidate in answer.candidates:
+            assert candidate.score == pytest.approx(model[candidate.command] + weight * np.log(
+                votes.get(candidate.command, 0.0) + 1e-3), abs=1e-4)
+        assert [c.score for c in answer.candidates] == sorted((c.score for c in answer.candidates), reverse=True)
+        chosen = answer.candidates[0].command
+        assert first_command_word(answer.command) == chosen
+        if chosen == first_command_word(greedy):
+            assert answer.command == greedy
+        else:  # the line the model writes once its answer begins with the chosen utility
+            rest = generate(checkpoint, request_prompt(request) + chosen,
+                            GenerationSettings(template="raw", max_new_tokens=48, temperature=0.0))
+            assert answer.command == answer_line(chosen + rest.completion, ended=rest.stopped_by == "end_of_text")
+    with pytest.raises(UserError, match="carries no retrieval examples"):
+        answer_request(checkpoint, request, AnswerSettings(strategy="judge"))
+
+
+def test_an_index_is_built_once_per_version_of_its_file(tmp_path):
+    save_pairs(tmp_path, [Pair("show disk usage", "df -h")])
+    first = cached_index(tmp_path)
+    assert cached_index(tmp_path) is first and first.answer("disk usage") == "df -h"
+    save_pairs(tmp_path, [Pair("show disk usage", "du -sh")])
+    os.utime(tmp_path / "examples.jsonl.gz", ns=(1, 1))  # another version, even within one clock tick
+    assert cached_index(tmp_path).answer("disk usage") == "du -sh"
+    assert cached_index(tmp_path / "none") is None
+
+
 @pytest.mark.parametrize("settings, message", [
     (AnswerSettings(strategy="beam"), "strategy must be"), (AnswerSettings(samples=0), "samples"),
-    (AnswerSettings(max_new_tokens=-5), "max_new_tokens"), (AnswerSettings(temperature=float("nan")), "temperature")])
+    (AnswerSettings(max_new_tokens=-5), "max_new_tokens"), (AnswerSettings(temperature=float("nan")), "temperature"),
+    (AnswerSettings(candidates=0), "candidates"), (AnswerSettings(lookup_weight=-1.0), "lookup_weight"),
+    (AnswerSettings(lookup_weight=float("nan")), "lookup_weight")])
 def test_bad_settings_are_one_line(checkpoint, settings, message):
     with pytest.raises(UserError, match=message):
         answer_request(checkpoint, "list files", settings)

@@ -185,8 +185,10 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
     comparisons = report["comparisons"]
     assert [(c["first"], c["second"], c["pair_set"]) for c in comparisons] == [
         ("bilingual · greedy", other, pair_set) for other in ("code-only · greedy", RETRIEVAL_BASELINE)
-        for pair_set in ("mine", "part", POOLED)]
-    assert [c["first_only"] for c in comparisons[2::3]] == [c["first_only"] for c in comparisons[::3]]  # part ⊂ mine
+        for pair_set in ("mine", "part", POOLED)] + [  # another strategy: against its like, pooled only
+        ("bilingual · rerank", other, POOLED) for other in ("code-only · rerank", RETRIEVAL_BASELINE)]
+    greedy = comparisons[:6]
+    assert [c["first_only"] for c in greedy[2::3]] == [c["first_only"] for c in greedy[::3]]  # part ⊂ mine
     def matched(slug):
         return [json.loads(line)["utility_match"] for line in (tmp_path / "outputs" / f"{slug}.jsonl").read_text().splitlines()]
     ours, theirs = matched("bilingual---greedy-mine"), matched("code-only---greedy-mine")

@@ -48,11 +48,12 @@ _NOT_YET = pytest.mark.xfail(strict=True, reason="the shipped model misses this 
 _MISSED = {"Create a backup script", "list all large files"}
 
 
+@pytest.mark.parametrize("strategy", ["greedy", "judge"])  # the plain answer, and the playground's default
 @pytest.mark.parametrize("request_text", [pytest.param(text, marks=_NOT_YET) if text in _MISSED else text
                                           for text in DEMO_REQUESTS])
-def test_the_playground_examples_get_a_sensible_first_command(request_text):
+def test_the_playground_examples_get_a_sensible_first_command(request_text, strategy):
     checkpoint = load_checkpoint(SHIPPED / "bilingual" / "best")
-    answer = answer_request(checkpoint, request_text, AnswerSettings(strategy="greedy"))
+    answer = answer_request(checkpoint, request_text, AnswerSettings(strategy=strategy))
     assert first_command_word(answer.command) in DEMO_REQUESTS[request_text], answer.command
 
 
@@ -63,3 +64,17 @@ def test_the_playground_shows_every_column_the_shipped_examples():
     texts, notes = answer_columns(paths, "extract a tar archive", "retrieval", seed=0)
     assert all(text.startswith("#!/bin/bash\n# extract a tar archive\n") for text in texts[:2]) and texts[2] == ""
     assert notes[0] == notes[1] and notes[0].startswith("examples shown to the model:\n") and notes[0].count("\n- `") == 3
+
+
+def test_the_playground_opens_on_judged_answers_for_every_column():
+    """The shipped bilingual checkpoint carries its training pairs, so the playground's default is
+    the judged answer, and the language-only column is judged on the same proposals."""
+    from webapp.playground_tab import DECODINGS, answer_columns, default_decoding
+
+    paths = [str(SHIPPED / "language" / "best"), str(SHIPPED / "bilingual" / "best"), None]
+    assert DECODINGS[default_decoding(paths)] == "judge"
+    assert DECODINGS[default_decoding([paths[0]])] == "greedy"  # nothing carried: nothing to judge
+    texts, notes = answer_columns(paths, "extract a tar archive", "judge", seed=0)
+    assert all(text.startswith("#!/bin/bash\n# extract a tar archive\n") for text in texts[:2]) and texts[2] == ""
+    assert all(note.startswith("utilities the model judged") for note in notes[:2]) and notes[0] != notes[1]
+    assert "\ntar " in texts[1] and "- `tar` (" in notes[1]

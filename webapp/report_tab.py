@@ -14,7 +14,7 @@ from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
 from webapp import inputs
 
-STRATEGY_CHOICES = ("greedy", "retrieval", "rerank")
+STRATEGY_CHOICES = ("greedy", "judge", "retrieval", "rerank")
 
 
 def held_out_pairs(workspace: Workspace, sources: list[str], per_source: int):
@@ -63,7 +63,7 @@ def build_report_tab(workspace: Workspace) -> None:
                                interactive=False, label="held-out requests")
     comparisons_table = gr.Dataframe(
         headers=["answerer", "against", "pair set", "only the first right", "only the second right",
-                 "p (exact sign test)"], interactive=False, label="paired comparisons (utility, first strategy)")
+                 "p (exact sign test)"], interactive=False, label="paired comparisons (utility; other strategies than the first: pooled only)")
     chart = gr.Plot(label="per checkpoint")
 
     def evaluate(paths: list[str], english_corpus: str, code_corpus: str, per_prompt: float,
