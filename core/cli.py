@@ -359,7 +359,7 @@ def _add_sampling_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--stop", action="append", help="stop string (repeatable)")
     parser.add_argument("--strategy", help="answer the request with one command line instead of sampling: "
-                                           "greedy, rerank or retrieval (as the report scores answers)")
+                                           "greedy, judge, rerank or retrieval (as the report scores answers)")
     parser.add_argument("--device", default="auto")
     _add_precision_arg(parser)
 
@@ -436,7 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="pair sources whose training side the retrieval baseline indexes "
                             "(default: the --pairs-source ones, else curated)")
         p.add_argument("--strategies", nargs="+", default=["greedy"],
-                       help="decoding strategies to score: greedy (the plain answer), rerank, retrieval")
+                       help="decoding strategies to score: greedy (the plain answer), judge, rerank, retrieval")
         p.add_argument("--max-pairs", type=int, default=200, help="at most this many pairs per set")
         p.add_argument("--seed", type=int, default=0, help="pairs: seed of sampled candidates")
         p.add_argument("--out", default="reports/report.json", help="report path (workspace-relative)")

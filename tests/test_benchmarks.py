@@ -74,3 +74,10 @@ def test_answer_throughput_prints_a_ratio_and_agreement():
     rows = [line.split(" | ") for line in out.strip().splitlines()[-2:]]
     assert [row[0].strip() for row in rows] == ["greedy", "rerank"]
     assert all(row[3].endswith("x") and row[4].strip() == "3/3" for row in rows)
+
+
+def test_judge_weights_benchmark_runs_briefly():
+    out = run_benchmark("judge_weights.py", "--max-requests", "2", "--candidates", "3", "--weights", "1")
+    rows = [[cell.strip() for cell in line.split("|")] for line in out.splitlines() if line.count("|") == 6]
+    assert [row[:3] for row in rows[-3:]] == [["lookup alone", "–", "–"], ["greedy", "–", "–"], ["judge", "3", "1"]]
+    assert rows[-1][-1].endswith("x") and "mean ratio to greedy" in out
