@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import torch
 from tokenizers import Tokenizer
 
-from core.checkpoint import Checkpoint
+from core.checkpoint import EXAMPLES_FILE, Checkpoint
 from core.commands import commands_on_path, is_command_name
 from core.config import check_range, check_seed
 from core.data.bashdoc import request_prompt, runs_something
@@ -43,7 +43,7 @@ from core.errors import RequestTooLong, UserError
 from core.evaluation import bash_syntax_ok, first_command_word
 from core.generation import MAX_TEMPERATURE, check_prompt
 from core.model import GPT
-from core.retrieval import EXAMPLES_FILE, RetrievalIndex, cached_index
+from core.retrieval import RetrievalIndex, cached_index
 from core.tokenizer import end_of_text_id
 
 STRATEGIES = ("greedy", "rerank", "retrieval", "judge")

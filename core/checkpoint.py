@@ -15,6 +15,7 @@ import functools
 import json
 import math
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from tokenizers import Tokenizer
 
 from core.atomic import check_replaceable, rebuilt
 from core.config import ModelConfig, from_dict
+from core.data.bashdoc import Pair
 from core.errors import UserError
 from core.faults import fault_point
 from core.model import GPT
@@ -33,6 +35,7 @@ from core.tokenizer import fingerprint
 
 WEIGHTS, CONFIG, TOKENIZER, TRAINER_STATE = ("model.safetensors", "config.json", "tokenizer.json",
                                               "trainer_state.pt")
+EXAMPLES_FILE = "examples.jsonl.gz"  # a stage-2 checkpoint's training pairs (core/retrieval.py)
 # Far above any model this project trains (the largest preset has ~100M), far below what a crafted
 # checkpoint could make us allocate.
 MAX_PARAMETERS = 2_000_000_000
@@ -53,13 +56,18 @@ class Checkpoint:
 
 
 def save_checkpoint(path: Path, model: GPT, tokenizer: Tokenizer, info: dict[str, Any],
-                    trainer_state: dict[str, Any] | None = None) -> None:
+                    trainer_state: dict[str, Any] | None = None, pairs: Sequence[Pair] = ()) -> None:
     """Write the folder under a temporary name and swap it in, so a crash or a full disk leaves
-    the previous checkpoint whole."""
+    the previous checkpoint whole; with the training `pairs` beside the weights, if any
+    (`core.retrieval.save_pairs`)."""
     path = Path(path)
     try:
         with rebuilt(path) as tmp:
             _write_checkpoint(tmp, model, tokenizer, info, trainer_state)
+            if pairs:
+                from core.retrieval import save_pairs  # scikit-learn loads only for a run that has pairs
+
+                save_pairs(tmp, pairs)
     except _WRITE_ERRORS as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
         kept = "the previous checkpoint is kept" if path.exists() else "no checkpoint was written"
@@ -187,8 +195,9 @@ def export_checkpoint(source: Path, destination: Path, half: bool = False, repla
     read_info(source)
     check_replaceable(destination, replace=replace, protected=(source, *protected))
     with rebuilt(destination) as tmp:
-        for name in (CONFIG, TOKENIZER):
-            shutil.copy2(source / name, tmp / name)
+        for name in (CONFIG, TOKENIZER, EXAMPLES_FILE):
+            if name != EXAMPLES_FILE or (source / name).exists():
+                shutil.copy2(source / name, tmp / name)
         if half:
             state = load_file(str(source / WEIGHTS))
             save_file({name: tensor.to(torch.float16) if tensor.is_floating_point() else tensor

@@ -2,10 +2,11 @@
 
 TF-IDF over word unigrams and bigrams of the training pairs' requests, cosine similarity, nearest
 neighbour's command — the yardstick a neural model must beat to show that it learnt more than a
-lookup table. The same index gives retrieval-augmented answers: the commands of the nearest
-training requests are shown in the prompt (`core.data.bashdoc` examples), at training time
-(never a pair's own) and at answer time, and the model writes the answer from them. A checkpoint
-trained that way carries its index's pairs (`examples.jsonl.gz`), so it answers anywhere.
+lookup table. The same index gives retrieval-augmented answers (the commands of the nearest
+training requests shown in the prompt as `core.data.bashdoc` examples, at training time — never a
+pair's own — and at answer time) and judged ones (the nearest requests' utilities proposed, the
+model judging them: `core.answering`). Every stage-2 checkpoint carries the pairs it trained on
+(`examples.jsonl.gz`), so both answer wherever it goes.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from core.checkpoint import EXAMPLES_FILE
 from core.data.bashdoc import Pair, example_line
 from core.errors import UserError
 
@@ -69,9 +71,6 @@ class RetrievalIndex:
                 yield commands[:k]
 
 
-EXAMPLES_FILE = "examples.jsonl.gz"
-
-
 def save_pairs(folder: Path, pairs: Sequence[Pair]) -> Path:
     """The index's pairs beside a checkpoint (gzip JSONL: the index is rebuilt on load)."""
     path = Path(folder) / EXAMPLES_FILE
@@ -82,7 +81,8 @@ def save_pairs(folder: Path, pairs: Sequence[Pair]) -> Path:
 
 
 def load_index(folder: Path) -> RetrievalIndex | None:
-    """The index a checkpoint was trained with, or None when it carries none."""
+    """The index of the pairs a checkpoint trained on, or None when it carries none (a stage-1
+    checkpoint, or one written before checkpoints carried them)."""
     path = Path(folder) / EXAMPLES_FILE
     if not path.exists():
         return None

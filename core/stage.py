@@ -11,6 +11,7 @@ import dataclasses
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 from tokenizers import Tokenizer
@@ -18,6 +19,8 @@ from tokenizers import Tokenizer
 from core.atomic import recover_dir
 from core.checkpoint import Checkpoint, load_checkpoint
 from core.config import ModelConfig, TrainConfig, model_preset
+from core.data.bashdoc import Pair, parse_bash_document
+from core.data.corpus import read_documents
 from core.data.shards import TokenShard, tokenize_split
 from core.distributed import Distributed
 from core.errors import UserError
@@ -32,6 +35,10 @@ class RunData:
     train: TokenShard
     replay: TokenShard | None
     val: dict[str, TokenShard]  # domain -> validation tokens
+    # The (request, answer) pairs among the training documents: every checkpoint of the run
+    # carries them, so the strategies that read similar known requests (judge, retrieval) work
+    # wherever the checkpoint goes. Empty for English and for scripts without a request.
+    pairs: list[Pair] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -156,4 +163,12 @@ class StageSetup:
             shard = self._shard(tokenizer, context, name, corpus, "val", required=name == domain)
             if shard is not None:
                 val[name] = shard
-        return RunData(train=train, replay=replay, val=val)
+        pairs = corpus_pairs(self.workspace.corpus_dir(domain, corpora[domain])) if domain == "code" else []
+        return RunData(train=train, replay=replay, val=val, pairs=pairs)
+
+
+def corpus_pairs(corpus_dir: Path) -> list[Pair]:
+    """The distinct (request, answer) pairs of a corpus's training documents; a document trained
+    with similar requests' commands shown gives the same pair as its plain twin."""
+    parsed = (parse_bash_document(text) for text in read_documents(corpus_dir, "train"))
+    return list(dict.fromkeys(pair for pair in parsed if pair is not None))

@@ -193,7 +193,7 @@ class Trainer:
                  "step": self.step, "best_val": self.best_val, "elapsed": self.elapsed,
                  "torch_rng": torch.get_rng_state(), "window_loss": self._window_loss.detach().cpu(),
                  "window_steps": self._window_steps}
-        save_checkpoint(self.run_dir / name, self.model, self.tokenizer, info, state)
+        save_checkpoint(self.run_dir / name, self.model, self.tokenizer, info, state, pairs=self.data.pairs)
 
     # ----- the loop -----------------------------------------------------------------------------
     def _batch(self, step: int, micro: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:

@@ -21,7 +21,7 @@ from core.answering import (
     proposed_utilities,
     utility_logprobs,
 )
-from core.checkpoint import load_checkpoint
+from core.checkpoint import EXAMPLES_FILE, load_checkpoint
 from core.config import ModelConfig
 from core.data.bashdoc import Pair, request_prompt
 from core.data.corpus import read_documents
@@ -119,8 +119,11 @@ def test_retrieval_puts_the_nearest_commands_in_the_prompt(checkpoint, tmp_path)
     examples = ["df -h", "du -sh *"]
     assert answer.command == generate_lines(checkpoint, "show the disk usage", Sampling(max_new_tokens=48, temperature=0.0),
                                             examples=examples)[0]
-    with pytest.raises(UserError, match="carries no retrieval examples"):
-        answer_request(checkpoint, "x", settings)
+    bare = shutil.copytree(checkpoint.path, tmp_path / "bare")
+    (bare / EXAMPLES_FILE).unlink()
+    for strategy in ("retrieval", "judge"):
+        with pytest.raises(UserError, match="carries no retrieval examples"):
+            answer_request(load_checkpoint(bare), "x", AnswerSettings(strategy=strategy))
     carrying = shutil.copytree(checkpoint.path, tmp_path / "carrying")
     save_pairs(carrying, index.pairs)
     assert answer_request(load_checkpoint(carrying), "show the disk usage", settings).command == answer.command
@@ -178,8 +181,10 @@ def test_judge_weighs_the_model_against_the_lookup_and_writes_after_its_choice(c
             rest = generate(checkpoint, request_prompt(request) + chosen,
                             GenerationSettings(template="raw", max_new_tokens=48, temperature=0.0))
             assert answer.command == answer_line(chosen + rest.completion, ended=rest.stopped_by == "end_of_text")
-    with pytest.raises(UserError, match="carries no retrieval examples"):
-        answer_request(checkpoint, request, AnswerSettings(strategy="judge"))
+    # without an index given, the one the checkpoint carries: its training corpus's pairs
+    carried = answer_request(checkpoint, request, AnswerSettings(strategy="judge"))
+    assert {c.command for c in carried.candidates} - {first_command_word(greedy)} <= {
+        first_command_word(pair.command) for pair in load_index(checkpoint.path).pairs}
 
 
 def test_an_index_is_built_once_per_version_of_its_file(tmp_path):

@@ -6,10 +6,9 @@ import pytest
 from conftest import english_documents, write_jsonl
 from safetensors import safe_open
 
-from core.checkpoint import load_checkpoint
+from core.checkpoint import EXAMPLES_FILE, load_checkpoint
 from core.errors import UserError
 from core.recipe import RUNS, Recipe, _Log, export_and_report, load_recipe, run_recipe, ship
-from core.retrieval import EXAMPLES_FILE
 from core.runstore import read_run
 from core.workspace import Workspace
 

@@ -5,9 +5,13 @@ import threading
 import pytest
 from conftest import Observer, micro_config
 
-from core.checkpoint import load_checkpoint
+from core.checkpoint import EXAMPLES_FILE, export_checkpoint, load_checkpoint
+from core.data.bashdoc import parse_bash_document
+from core.data.corpus import read_documents
 from core.errors import UserError
+from core.retrieval import load_index
 from core.runstore import read_metrics, read_run
+from core.stage import corpus_pairs
 from core.tokenizer import train_tokenizer
 import torch
 
@@ -141,6 +145,23 @@ def test_code_only_baseline_from_scratch(workspace):
     result = train(micro_config("code", run_name="code-only", from_scratch=True, num_steps=10),
                    workspace, show_progress=False)
     assert result.status == "finished" and read_run(result.run_dir)["parent"] is None
+
+
+def test_stage_two_checkpoints_carry_the_pairs_they_trained_on(workspace, tmp_path):
+    """So the strategies that read similar known requests (judge, retrieval) work wherever a
+    checkpoint goes: best, last and an exported copy carry the training split's pairs, never the
+    validation split's; a stage-1 checkpoint carries none."""
+    result = train(micro_config("code", run_name="code-only", from_scratch=True, num_steps=3), workspace,
+                   show_progress=False)
+    corpus = workspace.corpus_dir("code", "installed")
+    expected = corpus_pairs(corpus)
+    held_out = {parse_bash_document(text) for text in read_documents(corpus, "val")}
+    assert expected and len(set(expected)) == len(expected) and not held_out & set(expected)
+    for name in ("best", "last"):
+        assert load_index(result.run_dir / name).pairs == expected
+    assert load_index(export_checkpoint(result.run_dir / "best", tmp_path / "exported", half=True)).pairs == expected
+    language = train(micro_config(num_steps=2), workspace, show_progress=False)
+    assert not (language.run_dir / "best" / EXAMPLES_FILE).exists()
 
 
 def test_missing_corpus_is_explained(workspace):

@@ -15,14 +15,14 @@ from pathlib import Path
 import gradio as gr
 
 from core.answering import AnswerSettings, answer_request
-from core.checkpoint import cached_checkpoint
+from core.checkpoint import EXAMPLES_FILE, cached_checkpoint
 from core.danger import destructive_parts
 from core.data.bashdoc import request_prompt
 from core.errors import UserError
 from core.evaluation import bash_syntax_ok
 from core.generation import GenerationSettings, generate
 from core.prompts import DEMO_REQUESTS, DEMO_STORY
-from core.retrieval import EXAMPLES_FILE, cached_index
+from core.retrieval import cached_index
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
 from webapp import inputs
