@@ -47,6 +47,7 @@ from core.retrieval import RetrievalIndex, cached_index
 from core.tokenizer import end_of_text_id
 
 STRATEGIES = ("greedy", "rerank", "retrieval", "judge")
+READS_PAIRS = ("retrieval", "judge")  # strategies that read the similar requests of an index
 ANSWER_ROOM = 24  # tokens a prompt leaves for the answer line before examples give way
 MAX_ANSWER_TOKENS = 512  # an answer is one command line; past this the model is rambling
 MAX_BATCH_ROWS = 64  # rows decoded together, at most
@@ -360,7 +361,7 @@ def answer_requests(checkpoint: Checkpoint, requests: Sequence[str], settings: A
     settings = settings or AnswerSettings()
     settings.validate()
     greedy = Sampling(max_new_tokens=settings.max_new_tokens, temperature=0.0, seed=settings.seed)
-    if settings.strategy in ("retrieval", "judge"):
+    if settings.strategy in READS_PAIRS:
         index = index or cached_index(checkpoint.path)
         if index is None:
             raise UserError(f"{checkpoint.path} carries no retrieval examples ({EXAMPLES_FILE}); "

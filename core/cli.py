@@ -28,6 +28,7 @@ if typing.TYPE_CHECKING:  # imported where used: most commands never need torch
     from core.answering import AnswerSettings
     from core.checkpoint import Checkpoint
     from core.generation import GenerationSettings
+    from core.retrieval import RetrievalIndex
 
 Handler = Callable[[argparse.Namespace, Workspace], None]
 
@@ -154,12 +155,14 @@ def _answer_settings(args: argparse.Namespace) -> AnswerSettings:
                           max_new_tokens=min(args.max_new_tokens, MAX_ANSWER_TOKENS))
 
 
-def _answer(args: argparse.Namespace, checkpoint: Checkpoint) -> str:
-    """The request answered by `--strategy` (as the playground and the report answer it)."""
+def _answer(args: argparse.Namespace, checkpoint: Checkpoint, index: RetrievalIndex | None = None) -> str:
+    """The request answered by `--strategy` (as the playground and the report answer it), from
+    `index`'s similar requests where given, else from the pairs the checkpoint carries."""
     from core.answering import answer_request
     from core.data.bashdoc import request_prompt
 
-    return request_prompt(args.prompt) + answer_request(checkpoint, args.prompt, _answer_settings(args)).command
+    return request_prompt(args.prompt) + answer_request(checkpoint, args.prompt, _answer_settings(args),
+                                                        index=index).command
 
 
 def _generate(args: argparse.Namespace, workspace: Workspace) -> None:
@@ -193,9 +196,16 @@ def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
         raise UserError("no checkpoints to compare: give --checkpoints (the shipped demo ones are missing)")
     settings = _settings(args)
     if args.strategy:
+        from core.answering import READS_PAIRS
+        from core.retrieval import cached_index
+
+        # Every checkpoint reads the same similar requests: those of the first that carries its
+        # training pairs (a language-only checkpoint carries none), as in the playground.
+        carried = map(cached_index, paths) if args.strategy in READS_PAIRS else iter(())
+        index = next((found for found in carried if found is not None), None)
         for path in paths:
             print(f"===== {path} ({args.strategy} answer)")
-            print(_answer(args, with_precision(load_checkpoint(path, pick_device(args.device)), args.precision)))
+            print(_answer(args, with_precision(load_checkpoint(path, pick_device(args.device)), args.precision), index))
         return
     for result in compare(paths, args.prompt, settings, device=args.device, precision=args.precision):
         print(f"===== {result.checkpoint} ({result.new_tokens} tokens, {result.stopped_by})")

@@ -32,9 +32,11 @@ def test_both_ship_complete_small_and_in_half_precision():
     assert (SHIPPED / "README.md").exists() and (SHIPPED / "report.md").exists()
 
 
-def test_compare_runs_on_a_fresh_clone_with_no_training(tmp_path):
+@pytest.mark.parametrize("strategy", ["greedy", "judge"])
+def test_compare_runs_on_a_fresh_clone_with_no_training(tmp_path, strategy):
+    """Judged, the language-only checkpoint (which carries no pairs) reads the bilingual one's."""
     result = subprocess.run([sys.executable, "-m", "core", "--workspace", str(tmp_path), "compare",
-                             "--prompt", "list all large files", "--strategy", "greedy"],
+                             "--prompt", "list all large files", "--strategy", strategy],
                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("#!/bin/bash\n# list all large files\n") == 2

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from core.answering import AnswerSettings, answer_request
+from core.answering import READS_PAIRS, AnswerSettings, answer_request
 from core.checkpoint import EXAMPLES_FILE, cached_checkpoint
 from core.danger import destructive_parts
 from core.data.bashdoc import request_prompt
@@ -35,7 +35,6 @@ DECODINGS = {"answer (greedy)": "greedy",
              "answer (best of 8 samples, reranked)": "rerank",
              "answer (3 similar known commands shown as examples)": "retrieval",
              "free text (sampled, streamed)": None}
-NEEDS_INDEX = ("judge", "retrieval")  # strategies that read the training pairs a checkpoint carries
 
 
 def checkpoint_choices(workspace: Workspace) -> list[tuple[str, str]]:
@@ -115,7 +114,7 @@ def answer_columns(paths: list[str | None], request: str, strategy: str, seed: i
     them, so the language-only column is judged on the same proposals."""
     texts, notes = [], []
     index = None
-    if strategy in NEEDS_INDEX:
+    if strategy in READS_PAIRS:
         carried = (cached_index(Path(p)) for p in paths if p and Path(p).is_dir())
         index = next((found for found in carried if found is not None), None)
     for path in paths:
