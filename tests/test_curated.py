@@ -87,18 +87,39 @@ def test_no_one_liner_is_a_near_copy_of_a_held_out_request():
     assert not close, close
 
 
+def far_part(requests: list[Pair], others: list[str]) -> list[Pair]:
+    """The requests that are nobody's near copy: no other request has one of them as its nearest
+    with a similarity at the held-out line."""
+    index = RetrievalIndex(requests)
+    near = {best.pair.request for request in others for best in index.nearest(request, 1)
+            if best.similarity >= MAX_HELD_OUT_SIMILARITY}
+    return [pair for pair in requests if pair.request not in near]
+
+
+def training_and_held_out_requests(*held_out: str) -> list[str]:
+    """The curated requests, and those of the named request sets in benchmarks/."""
+    return [p.request for p in curated_one_liners()] + [describe(s) for s in curated_scripts()] + [
+        p.request for name in held_out for p in read_pairs(PROJECT_ROOT / "benchmarks" / name)]
+
+
 def test_the_far_test_requests_are_the_ones_no_curated_or_dev_request_comes_near():
     """benchmarks/test_requests.jsonl was written after the training data by someone who saw none of
     it, so it scores generalisation as a visitor meets it; its `_far` part keeps only the requests
     no curated or dev request is close to, the harder measure. A new one-liner that comes near one
     of them must take it out of the far part."""
-    benchmarks = PROJECT_ROOT / "benchmarks"
-    test = read_pairs(benchmarks / "test_requests.jsonl")
-    index = RetrievalIndex(test)
-    others = [p.request for p in curated_one_liners()] + [describe(s) for s in curated_scripts()] + [
-        p.request for p in read_pairs(benchmarks / "dev_requests.jsonl")]
-    near = {best.pair.request for request in others for best in index.nearest(request, 1)
-            if best.similarity >= MAX_HELD_OUT_SIMILARITY}
-    far = [pair for pair in test if pair.request not in near]
+    test = read_pairs(PROJECT_ROOT / "benchmarks" / "test_requests.jsonl")
+    far = far_part(test, training_and_held_out_requests("dev_requests.jsonl"))
     assert len(test) == 160 and len(far) >= 40
-    assert far == read_pairs(benchmarks / "test_requests_far.jsonl")
+    assert far == read_pairs(PROJECT_ROOT / "benchmarks" / "test_requests_far.jsonl")
+
+
+def test_the_far_blind_requests_are_the_ones_no_training_dev_or_fresh_request_comes_near():
+    """benchmarks/blind_requests.jsonl: 120 requests written by a helper who read no project file,
+    after the shipped model and the judge strategy's settings were fixed, over some 90 utilities
+    (no more than 5 requests each), so it measures generalisation beyond the common tools. Its
+    `_far` part, like the fresh set's, keeps the requests no curated, dev or fresh request comes
+    near; a new one-liner that comes near one must take it out of the far part."""
+    blind = read_pairs(PROJECT_ROOT / "benchmarks" / "blind_requests.jsonl")
+    far = far_part(blind, training_and_held_out_requests("dev_requests.jsonl", "test_requests.jsonl"))
+    assert len(blind) == 120 and len({first_command_word(p.command) for p in blind}) >= 80 and len(far) >= 40
+    assert far == read_pairs(PROJECT_ROOT / "benchmarks" / "blind_requests_far.jsonl")
