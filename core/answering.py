@@ -364,8 +364,8 @@ def answer_requests(checkpoint: Checkpoint, requests: Sequence[str], settings: A
     if settings.strategy in READS_PAIRS:
         index = index or cached_index(checkpoint.path)
         if index is None:
-            raise UserError(f"{checkpoint.path} carries no retrieval examples ({EXAMPLES_FILE}); "
-                            "answer greedily or give the training pairs")
+            raise UserError(f"{checkpoint.path} carries no training pairs ({EXAMPLES_FILE}) to draw similar "
+                            "requests from; answer greedily or give the training pairs")
     if settings.strategy == "retrieval":
         examples = list(index.examples(list(requests), settings.neighbours))
         lines = _decode_all(checkpoint, [_fitting(checkpoint, r, e) for r, e in zip(requests, examples)], greedy, 1)

@@ -122,7 +122,7 @@ def test_retrieval_puts_the_nearest_commands_in_the_prompt(checkpoint, tmp_path)
     bare = shutil.copytree(checkpoint.path, tmp_path / "bare")
     (bare / EXAMPLES_FILE).unlink()
     for strategy in ("retrieval", "judge"):
-        with pytest.raises(UserError, match="carries no retrieval examples"):
+        with pytest.raises(UserError, match="carries no training pairs"):
             answer_request(load_checkpoint(bare), "x", AnswerSettings(strategy=strategy))
     carrying = shutil.copytree(checkpoint.path, tmp_path / "carrying")
     save_pairs(carrying, index.pairs)

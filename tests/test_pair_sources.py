@@ -154,3 +154,16 @@ def test_runnable_only_keeps_the_pairs_whose_utility_this_machine_has(tmp_path, 
     from core.commands import runnable_pairs
     kept, lacking = Pair("do it", "sudo tool4 --now"), Pair("do that", "tool2 --then")
     assert runnable_pairs([lacking, kept]) == [kept]
+
+
+def test_runnable_only_keeps_everyday_utilities_a_machine_lacks(monkeypatch, tmp_path):
+    """A container's PATH misses tools people ask for every day (`ping`, `rsync`, `crontab`): the
+    corpus keeps them, the shell's builtins and the user's own scripts, not the rest of what it lacks."""
+    from core.commands import everyday_utilities, runnable_here, shell_builtins, worth_training
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing on it
+    assert {"rsync", "ping", "crontab"} <= everyday_utilities() and {"export", "cd"} <= shell_builtins()
+    for command in ("rsync -av src/ dst/", "sudo ping -c 4 example.com", "export PATH=~/bin:$PATH",
+                    "nohup ./backup.sh > backup.log 2>&1 &"):
+        assert worth_training(command) and not runnable_here(command), command
+    assert not worth_training("kubectl get pods") and not worth_training("tool2 --then")

@@ -250,16 +250,17 @@ NOT_RUNNABLE = Rejected("not_runnable_here")
 
 
 def runnable_records(records: Iterable[Record]) -> Iterator[Record]:
-    """The records whose pair's command runs a utility on this machine's PATH (documents without a
-    pair pass unchanged); the others give way as `not_runnable_here`, counted in the manifest.
+    """The records whose pair's command runs a utility on this machine's PATH or an everyday one
+    (`core.commands.worth_training`; documents without a pair pass unchanged); the others give
+    way as `not_runnable_here`, counted in the manifest.
 
     A 5 M-parameter model makes a few passes over its pairs in a CPU hour; spent on the 1,000
     utilities a user here can run rather than on 7,000 (most of them tools this machine lacks), it
     answers the requests people actually make (measured: benchmarks/README.md)."""
-    from core.commands import runnable_here
+    from core.commands import worth_training
 
     for document, pair in records:
-        yield (document, pair) if pair is None or runnable_here(pair.command) else (NOT_RUNNABLE, None)
+        yield (document, pair) if pair is None or worth_training(pair.command) else (NOT_RUNNABLE, None)
 
 
 def _check_download_limits(max_mb: float | None, max_files: int | None, examples: int) -> None:
