@@ -92,6 +92,13 @@ def test_playground_compares_two_checkpoints(client, pair):
     # the prompt and one answer line at most (a micro model's answer may be empty)
     assert answered[1].startswith("#!/bin/bash\n# list all large files") and answered[1].rstrip("\n").count("\n") <= 2
     assert "candidates the model weighed" in answered[4] and answered[2].startswith("error: checkpoint not found")
+    # a run trained in the app carries its training pairs, so it is judged too, and the
+    # language-only column (which carries none) is judged on the same proposals
+    judged = client.predict("list all the text files", "bash script",
+                            "answer (similar known requests propose the command, the model judges)", 32, 0.8, 50,
+                            0.95, 0, language, bilingual, None, api_name="/compare")
+    assert all(text.startswith("#!/bin/bash\n# list all the text files\n") for text in judged[:2])
+    assert all(note.startswith("utilities the model judged") and "(proposed, " in note for note in judged[3:5])
     rows = client.predict(api_name="/list_runs")
     assert {"web-language", "web-code"} <= {row[0] for row in rows[0]["data"]}
 
