@@ -115,7 +115,7 @@ def test_the_far_test_requests_are_the_ones_no_curated_or_dev_request_comes_near
 
 def test_the_far_blind_requests_are_the_ones_no_training_dev_or_fresh_request_comes_near():
     """benchmarks/blind_requests.jsonl: 120 requests written by a helper who read no project file,
-    after the shipped model and the judge strategy's settings were fixed, over some 90 utilities
+    after the judge strategy's settings were fixed, over some 90 utilities
     (no more than 5 requests each), so it measures generalisation beyond the common tools. Its
     `_far` part, like the fresh set's, keeps the requests no curated, dev or fresh request comes
     near; a new one-liner that comes near one must take it out of the far part."""

@@ -44,7 +44,7 @@ def test_compare_runs_on_a_fresh_clone_with_no_training(tmp_path, strategy):
 
 
 # Known defects, measured rather than hidden: the shipped model answers "Create a backup script" with
-# `pg_basebackup` and "list all large files" with `isosize` (checkpoints/README.md). Strict: the day
+# `pg_basebackup` and "list all large files" with `systemd-delta` (checkpoints/README.md). Strict: the day
 # one passes, its marker must go.
 _NOT_YET = pytest.mark.xfail(strict=True, reason="the shipped model misses this request (checkpoints/README.md)")
 _MISSED = {"Create a backup script", "list all large files"}

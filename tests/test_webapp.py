@@ -98,7 +98,7 @@ def test_playground_compares_two_checkpoints(client, pair):
                             "answer (similar known requests propose the command, the model judges)", 32, 0.8, 50,
                             0.95, 0, language, bilingual, None, api_name="/compare")
     assert all(text.startswith("#!/bin/bash\n# list all the text files\n") for text in judged[:2])
-    assert all(note.startswith("utilities the model judged") and "(proposed, " in note for note in judged[3:5])
+    assert all("utilities the model judged" in note and "(proposed, " in note for note in judged[3:5])
     rows = client.predict(api_name="/list_runs")
     assert {"web-language", "web-code"} <= {row[0] for row in rows[0]["data"]}
 
