@@ -195,9 +195,10 @@ def export_checkpoint(source: Path, destination: Path, half: bool = False, repla
     read_info(source)
     check_replaceable(destination, replace=replace, protected=(source, *protected))
     with rebuilt(destination) as tmp:
-        for name in (CONFIG, TOKENIZER, EXAMPLES_FILE):
-            if name != EXAMPLES_FILE or (source / name).exists():
-                shutil.copy2(source / name, tmp / name)
+        for name in (CONFIG, TOKENIZER):
+            shutil.copy2(source / name, tmp / name)
+        if (source / EXAMPLES_FILE).exists():  # a stage-2 checkpoint's training pairs
+            shutil.copy2(source / EXAMPLES_FILE, tmp / EXAMPLES_FILE)
         if half:
             state = load_file(str(source / WEIGHTS))
             save_file({name: tensor.to(torch.float16) if tensor.is_floating_point() else tensor

@@ -197,12 +197,9 @@ def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
     settings = _settings(args)
     if args.strategy:
         from core.answering import READS_PAIRS
-        from core.retrieval import cached_index
+        from core.retrieval import first_carried_index
 
-        # Every checkpoint reads the same similar requests: those of the first that carries its
-        # training pairs (a language-only checkpoint carries none), as in the playground.
-        carried = map(cached_index, paths) if args.strategy in READS_PAIRS else iter(())
-        index = next((found for found in carried if found is not None), None)
+        index = first_carried_index(paths) if args.strategy in READS_PAIRS else None
         for path in paths:
             print(f"===== {path} ({args.strategy} answer)")
             print(_answer(args, with_precision(load_checkpoint(path, pick_device(args.device)), args.precision), index))

@@ -180,7 +180,9 @@ def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = N
     for name in SHIPPED_RUNS:
         export_checkpoint(workspace.run_dir(name) / "best", _ship_dir(workspace) / name / "best", half=True,
                           replace=True)
-    save_pairs(_ship_dir(workspace) / "bilingual" / "best", training)  # for answers with retrieved examples
+    # Every training pair of the sources, not only those stage 2 kept: the index the report scores
+    # judge and retrieval with, so the playground answers as the report measured.
+    save_pairs(_ship_dir(workspace) / "bilingual" / "best", training)
     yield log.step("export float16", began)
     began = time.perf_counter()
     report = _evaluate(workspace, recipe, held_out, training)

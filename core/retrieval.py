@@ -100,6 +100,14 @@ def cached_index(folder: Path) -> RetrievalIndex | None:
     return _cached_index(str(Path(folder).resolve()), path.stat().st_mtime_ns if path.exists() else 0)
 
 
+def first_carried_index(folders: Sequence[str | Path | None]) -> RetrievalIndex | None:
+    """The index of the first checkpoint folder that carries its training pairs: what every column
+    of a comparison reads, so a language-only checkpoint (which carries none) is answered from the
+    same similar requests as the bilingual one beside it."""
+    carried = (cached_index(Path(folder)) for folder in folders if folder and Path(folder).is_dir())
+    return next((index for index in carried if index is not None), None)
+
+
 @functools.lru_cache(maxsize=4)
 def _cached_index(folder: str, version: int) -> RetrievalIndex | None:
     return load_index(Path(folder))

@@ -22,7 +22,7 @@ from core.errors import UserError
 from core.evaluation import bash_syntax_ok
 from core.generation import GenerationSettings, generate
 from core.prompts import DEMO_REQUESTS, DEMO_STORY
-from core.retrieval import cached_index
+from core.retrieval import first_carried_index
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
 from webapp import inputs
@@ -113,10 +113,7 @@ def answer_columns(paths: list[str | None], request: str, strategy: str, seed: i
     judge read every column the same training pairs: those of the first checkpoint that carries
     them, so the language-only column is judged on the same proposals."""
     texts, notes = [], []
-    index = None
-    if strategy in READS_PAIRS:
-        carried = (cached_index(Path(p)) for p in paths if p and Path(p).is_dir())
-        index = next((found for found in carried if found is not None), None)
+    index = first_carried_index(paths) if strategy in READS_PAIRS else None
     for path in paths:
         if not path:
             texts.append("")
