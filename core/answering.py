@@ -135,7 +135,8 @@ def _decode_lines(checkpoint: Checkpoint, prompts: Sequence[list[int]], sampling
     """`rows` answer lines for each of `prompts` (all of one length, so they share a batch with no
     padding); decoding stops once every row has a complete line, ends its text, or runs out of
     new tokens. The last `begun[i]` tokens of prompt i are the answer's own beginning (a utility
-    `judge` chose), so they are part of its line."""
+    `judge` chose), so they are part of its line, and the token after them must end that word, as
+    the judge scored it: `unzip` forced must not go on as `unzips.zip`."""
     tokenizer, model = checkpoint.tokenizer, checkpoint.model
     device = next(model.parameters()).device
     eot = end_of_text_id(tokenizer)
@@ -146,9 +147,15 @@ def _decode_lines(checkpoint: Checkpoint, prompts: Sequence[list[int]], sampling
     answers: list[str | None] = [None] * len(batch)
     decoder = Decoder(model, torch.tensor(batch, device=device), sampling, groups=len(prompts))
     active = list(range(len(batch)))  # the rows still decoding, in the decoder's order
+    whole_word = None
+    if any(begun):
+        whole_word = torch.ones((len(batch), tokenizer.get_vocab_size()), dtype=torch.bool, device=device)
+        whole_word[[row for row, ids in enumerate(new_ids) if ids]] = _word_ends(tokenizer).to(device)
     for _ in range(sampling.max_new_tokens):
         finished = set()
-        for row, token in zip(active, decoder.step().tolist()):
+        tokens = decoder.step(whole_word).tolist()
+        whole_word = None  # only the first token after a forced beginning is limited
+        for row, token in zip(active, tokens):
             if token == eot:
                 finished.add(row)
                 answers[row] = answer_line(tokenizer.decode(new_ids[row]), ended=True) or ""

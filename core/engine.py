@@ -78,9 +78,13 @@ class Decoder:
         return KVCache(self.model.config, rows, self.tokens.device, next(self.model.parameters()).dtype)
 
     @torch.inference_mode()
-    def step(self) -> torch.Tensor:
-        """The next token of every row still kept."""
-        new = next_token(self.logits.float(), self.sampling, self.generators, self.groups)
+    def step(self, allowed: torch.Tensor | None = None) -> torch.Tensor:
+        """The next token of every row still kept; `allowed` (a boolean mask over the vocabulary,
+        one row for each kept row) limits the tokens each row may take at this step."""
+        logits = self.logits.float()
+        if allowed is not None:
+            logits = logits.masked_fill(~allowed, float("-inf"))
+        new = next_token(logits, self.sampling, self.generators, self.groups)
         self.tokens = torch.cat([self.tokens, new], dim=1)
         context = self.model.config.context_length
         if self.cache.length >= context:

@@ -10,8 +10,10 @@ from conftest import copy_of, micro_config
 from core.answering import (
     CACHE_BUDGET,
     MAX_BATCH_ROWS,
+    WORD_END,
     AnswerSettings,
     _batch_rows,
+    _decode_all,
     answer_line,
     answer_request,
     answer_requests,
@@ -185,6 +187,26 @@ def test_judge_weighs_the_model_against_the_lookup_and_writes_after_its_choice(c
     carried = answer_request(checkpoint, request, AnswerSettings(strategy="judge"))
     assert {c.command for c in carried.candidates} - {first_command_word(greedy)} <= {
         first_command_word(pair.command) for pair in load_index(checkpoint.path).pairs}
+
+
+def test_a_forced_utility_goes_on_as_a_whole_word(checkpoint):
+    """The judge scored each utility as a whole word, so the line it writes after its choice goes on
+    with a token that ends the word: a forced `unzip` never becomes `unzips.zip`."""
+    tokenizer = checkpoint.tokenizer
+    prompt = tokenizer.encode(request_prompt("search the logs"), add_special_tokens=False).ids
+    words = ["gre", "fin", "un", "apt-"]
+    starts = [tokenizer.encode(word, add_special_tokens=False).ids for word in words]
+    going_on = tokenizer.token_to_id("s")  # a model that would go on with every word
+    hook = checkpoint.model.lm_head.register_forward_hook(lambda module, inputs, logits: logits.index_add(
+        -1, torch.tensor([going_on]), torch.full((*logits.shape[:-1], 1), 100.0)))
+    try:
+        sampling = Sampling(max_new_tokens=8, temperature=0.0)
+        assert generate_lines(checkpoint, "search the logs", sampling) == ["s" * 8]
+        lines = _decode_all(checkpoint, [prompt + ids for ids in starts], sampling, 1, [len(ids) for ids in starts])
+    finally:
+        hook.remove()
+    for word, (line,) in zip(words, lines):
+        assert line.startswith(word) and line[len(word):len(word) + 1] in {"", *WORD_END}, (word, line)
 
 
 def test_an_index_is_built_once_per_version_of_its_file(tmp_path):
