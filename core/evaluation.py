@@ -10,6 +10,7 @@ import collections
 import json
 import math
 import re
+import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -93,12 +94,20 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 def first_command_word(script: str) -> str | None:
     """The utility a script or command line runs first: comments, `set` options, variable
     assignments (a line of them only, too) and wrappers like `sudo` are looked through, so
-    `sudo tar -xf a` gives `tar` and `dir=x` / `ls "$dir"` gives `ls`."""
+    `sudo tar -xf a` gives `tar` and `dir=x` / `ls "$dir"` gives `ls`. Words are split as the
+    shell splits them, so an assignment with spaces in its quotes (`dest="$HOME/b-$(date +%F)"`)
+    is one word, not the utility `+%F)"`; a line with unbalanced quotes is split at spaces."""
     for line in script.splitlines():
         line = line.strip()
         if not line or line.startswith("#") or line.startswith("set -"):
             continue
-        for word in line.split():
+        words = line.split()
+        if any(mark in line for mark in "'\"\\"):
+            try:
+                words = shlex.split(line)
+            except ValueError:  # unbalanced quotes: a model's broken line still names its utility
+                pass
+        for word in words:
             if word in _SKIPPED_PREFIXES or _ASSIGNMENT.match(word) or word.startswith("-"):
                 continue
             return word.strip("();{}")

@@ -77,6 +77,10 @@ def test_command_words_and_overlap():
     assert first_command_word("#!/bin/bash\n# note\nset -e\nLC_ALL=C sudo sort -u x") == "sort"
     assert first_command_word("# only a comment\n") is None
     assert first_command_word('set -e\nparent="${1:-.}"\n\nfind "$parent" -size +1G\n') == "find"
+    # quoted spaces stay in their word, as the shell splits it; broken quotes still name the utility
+    assert first_command_word('dest="$HOME/b-$(date +%F).tgz"\ntar -czf "$dest" src') == "tar"
+    assert first_command_word('job="0 2 * * * ~/backup.sh"\ncrontab -l') == "crontab"
+    assert first_command_word('find . -name "*.py -mtime +5') == "find"
     assert token_overlap("ls -la", "ls -la") == 1.0
     # "ls -la" is three tokens (ls, -, la); "ls" matches one: precision 1, recall 1/3, F1 1/2.
     assert token_overlap("ls", "ls -la") == pytest.approx(0.5)
