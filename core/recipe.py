@@ -55,7 +55,6 @@ class Recipe:
     command_loss_weight: float = 1.0
     replay_fraction: float = 0.25
     retrieval_examples: int = 3
-    request_case_flips: float = 0.0  # share of bash documents whose request's first letter changes case
     # Held-out request sets written in other styles than tldr's: table name -> project-relative JSONL.
     request_sets: dict[str, str] = field(default_factory=lambda: {
         "dev (other styles)": "benchmarks/dev_requests.jsonl"})
@@ -72,7 +71,6 @@ class Recipe:
         for name in ("language_steps", "code_steps"):
             check_range(name, getattr(self, name), 1, TrainConfig.LIMITS["num_steps"][1], where)
         model_preset(self.model)
-        check_range("request_case_flips", self.request_case_flips, 0.0, 1.0, where)
         if self.seed is not None:
             check_seed(self.seed, where)
         if not self.code_sources:
@@ -147,8 +145,7 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
     yield log.step("english corpus", began, documents=english.documents, bytes=english.bytes)
     began = time.perf_counter()
     code = download(workspace, "code", ",".join(recipe.code_sources), name=CODE_CORPUS,
-                    examples=recipe.retrieval_examples, runnable_only=recipe.runnable_only,
-                    request_case_flips=recipe.request_case_flips, replace=True)
+                    examples=recipe.retrieval_examples, runnable_only=recipe.runnable_only, replace=True)
     yield log.step("bash corpus", began, documents=code.documents, bytes=code.bytes)
     began = time.perf_counter()
     tokenizer = train_tokenizer([workspace.corpus_dir("english", ENGLISH_CORPUS),

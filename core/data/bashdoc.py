@@ -66,20 +66,6 @@ def pair_document(pair: Pair, examples: Sequence[str] = ()) -> str:
     return bash_document(pair.request, pair.command, examples)
 
 
-def with_request_case_flipped(document: str) -> str:
-    """The document with its request's first letter in the other case (unchanged when it states no
-    request, or the request does not begin with a letter). tldr writes every request as a
-    capitalised sentence and the curated one-liners mostly in lower case, so a model learns to read
-    the case as *which source* a request is from — "Delete log files older than 30 days" got
-    `git branch -d` where "delete log files …" got `find` — instead of reading its words."""
-    lines = document.split("\n")
-    line = _request_line(lines)
-    if line is None or not lines[line][2:3].isalpha():
-        return document
-    lines[line] = "# " + lines[line][2:3].swapcase() + lines[line][3:]
-    return "\n".join(lines)
-
-
 def _request_line(lines: list[str]) -> int | None:
     """Index of the request line: the first comment after the shebang that is not an example."""
     if not lines or lines[0].strip() != SHEBANG:

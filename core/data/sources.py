@@ -10,7 +10,6 @@ source can be scored (`evaluate --pairs-source NAME`) on pairs no run trained on
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from core.atomic import check_replaceable
 from core.config import SourceSpec, check_range, data_sources
-from core.data.bashdoc import Pair, pair_document, with_request_case_flipped
+from core.data.bashdoc import Pair, pair_document
 from core.data.corpus import (Manifest, ProgressCallback, Rejected, build_corpus, check_corpus_limits,
                               clean_document, is_validation)
 from core.errors import UserError
@@ -247,21 +246,6 @@ def with_examples(records: Iterable[Record], k: int, val_fraction: float
             yield pair_document(pair, next(examples)), document
 
 
-def with_request_cases_mixed(documents: Iterable[str | tuple[str, str] | Rejected], share: float
-                             ) -> Iterator[str | tuple[str, str] | Rejected]:
-    """`share` of the documents (chosen by a hash of each, so a corpus is the same every time)
-    with their request's first letter in the other case (`with_request_case_flipped`); each keeps
-    the document that decides its side of the split, so held-out pairs stay held out."""
-    for item in documents:
-        if isinstance(item, Rejected):
-            yield item
-            continue
-        document, key = item if isinstance(item, tuple) else (item, item)
-        digest = hashlib.sha256(("request case\n" + document).encode("utf-8")).digest()
-        flipped = int.from_bytes(digest[:8], "big") / 2**64 < share
-        yield (with_request_case_flipped(document) if flipped else document), key
-
-
 NOT_RUNNABLE = Rejected("not_runnable_here")
 
 
@@ -279,25 +263,23 @@ def runnable_records(records: Iterable[Record]) -> Iterator[Record]:
         yield (document, pair) if pair is None or worth_training(pair.command) else (NOT_RUNNABLE, None)
 
 
-def _check_download_limits(max_mb: float | None, max_files: int | None, examples: int,
-                           request_case_flips: float = 0.0) -> None:
+def _check_download_limits(max_mb: float | None, max_files: int | None, examples: int) -> None:
     """The limits only `download` reads (`build_corpus` checks its own), refused before anything runs."""
     if max_mb is not None and not (0 < max_mb < math.inf):
         raise UserError(f"max_mb must be more than 0 (and finite), got {max_mb}")
     if max_files is not None:
         check_range("max_files", max_files, 1)
     check_range("examples", examples, 0, MAX_EXAMPLES)
-    check_range("request_case_flips", request_case_flips, 0.0, 1.0)
 
 
 def check_download(workspace: Workspace, domain: str, source: str, *, name: str | None = None,
                    path: str | None = None, max_docs: int | None = None, max_mb: float | None = None,
                    max_files: int | None = None, val_fraction: float = DEFAULT_VAL_FRACTION, examples: int = 0,
-                   request_case_flips: float = 0.0, replace: bool = False) -> tuple[list[str], list[SourceSpec], Path]:
+                   replace: bool = False) -> tuple[list[str], list[SourceSpec], Path]:
     """Everything about a download that can be refused in a moment — limits, names, the source,
     a server folder, an existing corpus — so the app refuses before it starts a job; `download`
     runs the same checks. Returns the source names, their specs and the corpus folder."""
-    _check_download_limits(max_mb, max_files, examples, request_case_flips)
+    _check_download_limits(max_mb, max_files, examples)
     check_corpus_limits(max_docs, math.ceil(max_mb * 1_000_000) if max_mb else None, 1, val_fraction)
     names = [part.strip() for part in source.split(",") if part.strip()]
     if not names:
@@ -312,33 +294,28 @@ def check_download(workspace: Workspace, domain: str, source: str, *, name: str 
 def download(workspace: Workspace, domain: str, source: str, *, name: str | None = None,
              path: str | None = None, max_docs: int | None = None, max_mb: float | None = None,
              max_files: int | None = None, val_fraction: float = DEFAULT_VAL_FRACTION, examples: int = 0,
-             runnable_only: bool = False, request_case_flips: float = 0.0, replace: bool = False, on_progress: ProgressCallback | None = None,
+             runnable_only: bool = False, replace: bool = False, on_progress: ProgressCallback | None = None,
              show_progress: bool = True) -> Manifest:
     """Fetch or harvest sources into `data/<domain>/<name>/` and return the manifest.
 
     `source` may name several sources joined by commas ("installed,curated"): their documents
     are chained into one corpus, de-duplicated together. `runnable_only` keeps only the pairs whose
     utility this machine can run (`runnable_records`); `examples` > 0 adds, for every pair, a
-    retrieval-augmented copy (`with_examples`); `request_case_flips` of the documents have their
-    request's first letter in the other case (`with_request_cases_mixed`). An existing corpus of that name is replaced only
+    retrieval-augmented copy (`with_examples`). An existing corpus of that name is replaced only
     with `replace`, and never by one read from its own folder."""
     names, specs, out_dir = check_download(workspace, domain, source, name=name, path=path, max_docs=max_docs,
                                            max_mb=max_mb, max_files=max_files, val_fraction=val_fraction,
-                                           examples=examples, request_case_flips=request_case_flips,
-                                           replace=replace)
+                                           examples=examples, replace=replace)
     records = (record for spec in specs for record in source_records(spec, workspace, max_files))
     if runnable_only:
         records = runnable_records(records)
     documents = (with_examples(records, examples, val_fraction) if examples
                  else (document for document, _ in records))
-    if request_case_flips:
-        documents = with_request_cases_mixed(documents, request_case_flips)
     return build_corpus(
         documents, out_dir, domain=domain,
         source="; ".join(f"{n}: {s.path}" if s.path else n for n, s in zip(names, specs))
         + ("; only pairs whose utility runs here" if runnable_only else "")
-        + (f"; each pair also with {examples} retrieved examples" if examples else "")
-        + (f"; {request_case_flips:.0%} of requests with the first letter's case flipped" if request_case_flips else ""),
+        + (f"; each pair also with {examples} retrieved examples" if examples else ""),
         license="; ".join(dict.fromkeys(spec.license for spec in specs)),
         max_docs=max_docs, max_bytes=math.ceil(max_mb * 1_000_000) if max_mb else None,
         val_fraction=val_fraction, replace=replace,
