@@ -81,3 +81,11 @@ def test_judge_weights_benchmark_runs_briefly():
     rows = [[cell.strip() for cell in line.split("|")] for line in out.splitlines() if line.count("|") == 6]
     assert [row[:3] for row in rows[-3:]] == [["lookup alone", "–", "–"], ["greedy", "–", "–"], ["judge", "3", "1"]]
     assert rows[-1][-1].endswith("x") and "mean ratio to greedy" in out
+
+
+def test_request_case_benchmark_runs_briefly():
+    out = run_benchmark("request_case.py", "--max-requests", "2", "--strategies", "greedy")
+    rows = [[cell.strip() for cell in line.split("|")] for line in out.splitlines() if line.count("|") == 5]
+    assert [row[:2] for row in rows[-3:]] == [["greedy", "as written"], ["greedy", "capitalised"],
+                                            ["greedy", "lower case"]]
+    assert rows[-3][-1] in ("1.00x", "–") and all(row[-1].endswith("x") or row[-1] == "–" for row in rows[-3:])

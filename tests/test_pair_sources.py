@@ -124,36 +124,6 @@ def test_retrieved_examples_stay_beside_their_pair_and_never_show_its_own_answer
         download(workspace, "code", "tldr", path=folder, examples=11, show_progress=False)
 
 
-def test_request_case_flips_change_only_the_first_letter_and_keep_the_split(tmp_path, workspace):
-    """Half the requests in the other case, and a held-out pair stays held out whatever its case."""
-    from core.data.bashdoc import with_request_case_flipped
-    from core.data.corpus import read_documents
-    from core.data.sources import download
-
-    assert with_request_case_flipped(bash_document("Delete old logs", "find . -delete")) == \
-        bash_document("delete old logs", "find . -delete")
-    assert with_request_case_flipped(bash_document("list", "ls", ["tar x"])) == bash_document("List", "ls", ["tar x"])
-    for unchanged in (bash_document("2 files", "ls"), "plain prose, no request"):
-        assert with_request_case_flipped(unchanged) == unchanged
-    folder = write_tldr_tools(tmp_path / "tldr", tools=40, examples=4)
-    download(workspace, "code", "tldr", name="plain", path=folder, show_progress=False)
-    manifest = download(workspace, "code", "tldr", name="mixed", path=folder, request_case_flips=0.5,
-                        show_progress=False)
-    assert "50% of requests with the first letter's case flipped" in manifest.source
-    flipped = 0
-    for split in ("train", "val"):
-        plain = list(read_documents(workspace.corpus_dir("code", "plain"), split))
-        mixed = list(read_documents(workspace.corpus_dir("code", "mixed"), split))
-        assert sorted(d.lower() for d in mixed) == sorted(d.lower() for d in plain)
-        flipped += len(set(mixed) - set(plain))
-    assert 0.3 < flipped / (40 * 5) < 0.7  # 5 documents a page: the summary and 4 examples
-    again = download(workspace, "code", "tldr", name="again", path=folder, request_case_flips=0.5, show_progress=False)
-    assert again.documents == manifest.documents and list(read_documents(workspace.corpus_dir("code", "again"), "train")) \
-        == list(read_documents(workspace.corpus_dir("code", "mixed"), "train"))
-    with pytest.raises(UserError, match="request_case_flips must be between 0.0 and 1.0"):
-        download(workspace, "code", "tldr", path=folder, request_case_flips=1.5, show_progress=False)
-
-
 def test_pair_limits_that_mean_nothing_are_refused(workspace):
     from core.data.sources import held_out_and_training
 

@@ -23,9 +23,6 @@ def test_the_shipped_recipe_file_is_valid():
             load_recipe(overrides={"request_sets": {"dev": outside}})
     with pytest.raises(UserError, match="seed"):
         load_recipe(overrides={"seed": -1})
-    for share in (-0.1, 1.5):
-        with pytest.raises(UserError, match="request_case_flips must be between"):
-            load_recipe(overrides={"request_case_flips": share})
 
 
 def test_a_record_from_before_a_field_existed_matches_the_recipe_that_leaves_it_unset(tmp_path):
