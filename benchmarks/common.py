@@ -73,16 +73,21 @@ def batches(tokens: np.ndarray, batch_size: int, context: int, count: int, seed:
     return out
 
 
-def matmul_timer(size: int = 2048, repeats: int = 4) -> Callable[[], float]:
-    """Seconds per large fp32 matmul: the ceiling a training step can approach. Timed inside the
-    interleaved rounds like the models, so drift moves the yardstick along with them."""
-    a, b = torch.randn(size, size), torch.randn(size, size)
+def matmul_timer(size: int = 2048, repeats: int = 4, device: torch.device | None = None,
+                 dtype: torch.dtype = torch.float32) -> Callable[[], float]:
+    """Seconds per large matmul: the ceiling a training step can approach (fp32 on a CPU; on a GPU,
+    bf16, what autocast trains in). Timed inside the interleaved rounds like the models, so drift
+    moves the yardstick along with them."""
+    a, b = (torch.randn(size, size, device=device, dtype=dtype) for _ in range(2))
     a @ b
+    synchronize = torch.cuda.synchronize if a.is_cuda else (lambda: None)
 
     def run() -> float:
+        synchronize()
         start = time.perf_counter()
         for _ in range(repeats):
             a @ b
+        synchronize()
         return (time.perf_counter() - start) / repeats
     return run
 

@@ -290,7 +290,7 @@ def _import_hf(args: argparse.Namespace, workspace: Workspace) -> None:
 
 
 def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
-    from core.recipe import export_and_report, load_recipe, run_recipe, ship
+    from core.recipe import export_and_report, load_recipe, prepare_data, run_recipe, ship, train_runs
 
     if args.workspace is None:  # never the project folder itself: the shipped runs live there
         workspace = Workspace.resolve(PROJECT_ROOT / "runs" / "recipe")
@@ -299,7 +299,8 @@ def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
                                        "english_path": args.english_path, "seed": args.seed})
     if not args.ship_only:
         with job_slot(workspace, "recipe", "the demo checkpoints' recipe"):  # its own workspace's slot
-            steps = export_and_report(workspace, recipe) if args.evaluate_only else run_recipe(workspace, recipe)
+            phase = {"data": prepare_data, "train": train_runs, "evaluate": export_and_report}.get(args.only, run_recipe)
+            steps = phase(workspace, recipe)
             for line in steps:
                 print(line, flush=True)
     if args.ship or args.ship_only:
@@ -475,8 +476,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--english-path", help="file or folder for --english-source local")
     p.add_argument("--ship", action="store_true", help="copy the results into the project's checkpoints/")
     p.add_argument("--ship-only", action="store_true", help="ship the last run's results without training")
-    p.add_argument("--evaluate-only", action="store_true",
-                   help="export and report the last run's checkpoints again, without training")
+    only = p.add_mutually_exclusive_group()
+    only.add_argument("--data-only", dest="only", action="store_const", const="data",
+                      help="build the corpora and the tokenizer, and stop (then --train-only, on a GPU machine say)")
+    only.add_argument("--train-only", dest="only", action="store_const", const="train",
+                      help="train the three runs on the corpora and tokenizer an earlier run built here")
+    only.add_argument("--evaluate-only", dest="only", action="store_const", const="evaluate",
+                      help="export and report the last run's checkpoints again, without training")
     p.add_argument("--replace", action="store_true", help="with --ship: replace shipped checkpoints")
     p = command("quickstart", _quickstart,
                 "offline path end to end: installed data → tokenizer → stage 1 → stage 2", job="quickstart")

@@ -91,6 +91,15 @@ def load_recipe(path: str | Path = RECIPE_PATH, overrides: dict[str, Any] | None
 EVALUATION_FIELDS = ("request_sets", "max_pairs", "strategies")
 
 
+# What decides the corpora and the tokenizer: `--train-only` trains on those an earlier run built.
+DATA_FIELDS = ("english_source", "english_path", "english_max_docs", "code_sources", "runnable_only",
+               "retrieval_examples")
+
+
+def _data_part(recipe: dict[str, Any]) -> dict[str, Any]:
+    return {key: recipe.get(key) for key in DATA_FIELDS}
+
+
 def _training_part(recipe: dict[str, Any]) -> dict[str, Any]:
     """The fields that decide what was trained; an unset one (None) reads as absent, so a record
     written before a field existed still matches the recipe that leaves it unset."""
@@ -100,15 +109,18 @@ def _training_part(recipe: dict[str, Any]) -> dict[str, Any]:
 class _Log:
     """recipe.json: the recipe, and each step's seconds and figures as soon as it ends."""
 
-    def __init__(self, workspace: Workspace, recipe: Recipe, resume: bool = False):
-        """`resume` keeps the steps an earlier run of the same training recipe recorded."""
+    def __init__(self, workspace: Workspace, recipe: Recipe, resume: bool = False, data_only: bool = False):
+        """`resume` keeps the steps an earlier run of the same training recipe recorded; with
+        `data_only`, an earlier run that built the same corpora is enough (training anew)."""
         self.path = workspace.root / "recipe.json"
         self.record: dict[str, Any] = {"recipe": dataclasses.asdict(recipe), "steps": {},
                                        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         if resume:
             earlier = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
-            if _training_part(earlier.get("recipe") or {}) != _training_part(self.record["recipe"]):
-                raise UserError(f"{self.path} records another recipe (or none); run the whole recipe")
+            part = _data_part if data_only else _training_part
+            if part(earlier.get("recipe") or {}) != part(self.record["recipe"]):
+                raise UserError(f"{self.path} records another recipe (or none); run the whole recipe"
+                                + (" or its --data-only step first" if data_only else ""))
             self.record = {**earlier, "recipe": self.record["recipe"]}
 
     def step(self, name: str, began: float, **figures: Any) -> str:
@@ -135,10 +147,19 @@ def _ship_dir(workspace: Workspace) -> Path:
 
 def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
     """Run every step, yielding one line as each ends; the figures land in recipe.json."""
+    log = _Log(workspace, recipe)
+    yield from prepare_data(workspace, recipe, log)
+    yield from train_runs(workspace, recipe, log)
+    yield from export_and_report(workspace, recipe, log)
+
+
+def prepare_data(workspace: Workspace, recipe: Recipe, log: _Log | None = None) -> Iterator[str]:
+    """The corpora and the tokenizer (alone: `--data-only`, where the sources are: this machine's
+    manual pages and PATH decide what the bash corpus holds, so a GPU machine can train on them)."""
     from core.data.sources import download
     from core.tokenizer import train_tokenizer
 
-    log = _Log(workspace, recipe)
+    log = log or _Log(workspace, recipe)
     began = time.perf_counter()
     english = download(workspace, "english", recipe.english_source, name=ENGLISH_CORPUS,
                        path=recipe.english_path, max_docs=recipe.english_max_docs, replace=True)
@@ -152,6 +173,15 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
                                  workspace.corpus_dir("code", CODE_CORPUS)], workspace.tokenizer_path(TOKENIZER),
                                 replace=True)
     yield log.step("tokenizer", began, vocabulary=tokenizer.get_vocab_size())
+
+
+def train_runs(workspace: Workspace, recipe: Recipe, log: _Log | None = None) -> Iterator[str]:
+    """The three runs at equal budget (alone: `--train-only`, on the corpora and tokenizer an
+    earlier run built here, whatever its size and steps)."""
+    if log is None:
+        log = _Log(workspace, recipe, resume=True, data_only=True)
+        if not workspace.tokenizer_path(TOKENIZER).exists():
+            raise UserError(f"{workspace.root} has no recipe tokenizer; run `recipe --data-only` there first")
     common = {"model": recipe.model, "english_corpus": ENGLISH_CORPUS, "code_corpus": CODE_CORPUS,
               "tokenizer": TOKENIZER, **({} if recipe.seed is None else {"seed": recipe.seed})}
     stage2 = {**common, "num_steps": recipe.code_steps, "learning_rate": recipe.code_learning_rate,
@@ -165,7 +195,6 @@ def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
     for key, stage, overrides in runs:
         began = time.perf_counter()
         yield log.step(f"train {RUNS[key]}", began, **_train(workspace, stage, overrides))
-    yield from export_and_report(workspace, recipe, log)
 
 
 def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = None) -> Iterator[str]:

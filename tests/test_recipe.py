@@ -8,7 +8,18 @@ from safetensors import safe_open
 
 from core.checkpoint import EXAMPLES_FILE, load_checkpoint
 from core.errors import UserError
-from core.recipe import RUNS, Recipe, _Log, export_and_report, load_recipe, run_recipe, ship
+from core.recipe import (
+    RUNS,
+    TOKENIZER,
+    Recipe,
+    _Log,
+    export_and_report,
+    load_recipe,
+    prepare_data,
+    run_recipe,
+    ship,
+    train_runs,
+)
 from core.runstore import read_run
 from core.workspace import Workspace
 
@@ -80,3 +91,31 @@ def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path):
         assert {str(weights.get_tensor(name).dtype) for name in weights.keys()} == {"torch.float16"}
     assert json.loads((project / "checkpoints" / "bilingual" / "run.json").read_text())["stage"] == "code"
     assert (project / "checkpoints" / "report.md").read_text().count("|") > 10
+
+
+def test_the_data_can_be_built_here_and_trained_on_elsewhere_at_another_size_and_budget(tmp_path):
+    """`--data-only` where the sources are, `--train-only` on a GPU machine with other steps (the
+    corpora stay), then `--evaluate-only` back here: the record names the recipe that trained."""
+    english = write_jsonl(tmp_path / "english.jsonl", english_documents(300))
+    recipe = Recipe(model="micro", english_source="local", english_path=str(english), english_max_docs=300,
+                    code_sources=["curated"], language_steps=6, code_steps=4, max_pairs=3,
+                    strategies=["greedy"], retrieval_examples=0, seed=7)
+    workspace = Workspace.resolve(tmp_path / "ws")
+    with pytest.raises(UserError, match="--data-only step first"):
+        list(train_runs(workspace, recipe))
+    assert [line.split(":")[0] for line in prepare_data(workspace, recipe)] == [
+        "english corpus", "bash corpus", "tokenizer"]
+    assert not workspace.run_dir(RUNS["language"]).exists()
+    with pytest.raises(UserError, match="records another recipe"):  # other corpora than those built
+        list(train_runs(workspace, dataclasses.replace(recipe, code_sources=["tldr"])))
+    tokenizer = workspace.tokenizer_path(TOKENIZER).read_bytes()
+    longer = dataclasses.replace(recipe, language_steps=3, code_steps=5)
+    assert [line.split(":")[0] for line in train_runs(workspace, longer)] == [
+        "train language", "train bilingual", "train code-only"]
+    assert workspace.tokenizer_path(TOKENIZER).read_bytes() == tokenizer
+    record = json.loads((workspace.root / "recipe.json").read_text())
+    assert record["recipe"]["code_steps"] == 5 and record["steps"]["train code-only"]["step"] == 5
+    assert "tokenizer" in record["steps"]
+    with pytest.raises(UserError, match="records another recipe"):  # the report checks what trained
+        list(export_and_report(workspace, recipe))
+    assert [line.split(":")[0] for line in export_and_report(workspace, longer)] == ["export float16", "report"]
