@@ -295,7 +295,8 @@ def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
     if args.workspace is None:  # never the project folder itself: the shipped runs live there
         workspace = Workspace.resolve(PROJECT_ROOT / "runs" / "recipe")
     recipe = load_recipe(args.config, {"code_steps": args.code_steps, "language_steps": args.language_steps,
-                                       "model": args.model, "english_source": args.english_source,
+                                       "model": args.model, "batch_size": args.batch_size,
+                                       "english_source": args.english_source,
                                        "english_path": args.english_path, "seed": args.seed})
     if not args.ship_only:
         with job_slot(workspace, "recipe", "the demo checkpoints' recipe"):  # its own workspace's slot
@@ -469,6 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="size preset (default: the recipe's)")
     p.add_argument("--language-steps", type=int)
     p.add_argument("--code-steps", type=int)
+    p.add_argument("--batch-size", type=int, help="sequences per step in every run (default: the recipe's)")
     p.add_argument("--seed", type=int,
                    help="every run's seed, for its weights and batches (default: the training configs')")
     p.add_argument("--english-source", help="manuals (offline), tinystories (hub), installed (offline) or local; "

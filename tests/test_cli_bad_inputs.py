@@ -195,6 +195,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("recipe-language-steps-negative", ["recipe", "--language-steps", "-1"], "language_steps must be at least 1"),
     ("recipe-config-missing", ["recipe", "--config", "{ws}/absent.yaml"], "config file not found"),
     ("recipe-ship-nothing", ["recipe", "--ship-only"], "nothing to ship"),
+    ("recipe-batch-zero", ["recipe", "--batch-size", "0"], "batch_size must be between 1 and 4,096"),
     ("recipe-train-without-data", ["recipe", "--train-only"], "run the whole recipe or its --data-only step first"),
     ("recipe-two-phases", ["recipe", "--data-only", "--train-only"], "not allowed with argument"),
     # the command line itself

@@ -37,16 +37,18 @@ def test_the_shipped_recipe_file_is_valid():
 
 
 def test_a_record_from_before_a_field_existed_matches_the_recipe_that_leaves_it_unset(tmp_path):
-    """The shipped checkpoints' recipe.json predates `seed`: `recipe --evaluate-only` must still
-    accept it, and must refuse it for a recipe that sets another seed."""
+    """The shipped checkpoints' recipe.json predates `seed` and `batch_size`: `recipe --evaluate-only`
+    must still accept it, and must refuse it for a recipe that sets another seed or batch."""
     workspace = Workspace.resolve(tmp_path)
     recipe = load_recipe()
     recorded = dataclasses.asdict(recipe)
-    del recorded["seed"]
+    del recorded["seed"], recorded["batch_size"]
     (workspace.root / "recipe.json").write_text(json.dumps({"recipe": recorded, "steps": {}}))
     _Log(workspace, recipe, resume=True)
     with pytest.raises(UserError, match="records another recipe"):
         _Log(workspace, dataclasses.replace(recipe, seed=7), resume=True)
+    with pytest.raises(UserError, match="records another recipe"):
+        _Log(workspace, dataclasses.replace(recipe, batch_size=64), resume=True)
 
 
 def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path):
@@ -109,13 +111,14 @@ def test_the_data_can_be_built_here_and_trained_on_elsewhere_at_another_size_and
     with pytest.raises(UserError, match="records another recipe"):  # other corpora than those built
         list(train_runs(workspace, dataclasses.replace(recipe, code_sources=["tldr"])))
     tokenizer = workspace.tokenizer_path(TOKENIZER).read_bytes()
-    longer = dataclasses.replace(recipe, language_steps=3, code_steps=5)
+    longer = dataclasses.replace(recipe, language_steps=3, code_steps=5, batch_size=4)
     assert [line.split(":")[0] for line in train_runs(workspace, longer)] == [
         "train language", "train bilingual", "train code-only"]
     assert workspace.tokenizer_path(TOKENIZER).read_bytes() == tokenizer
     record = json.loads((workspace.root / "recipe.json").read_text())
     assert record["recipe"]["code_steps"] == 5 and record["steps"]["train code-only"]["step"] == 5
     assert "tokenizer" in record["steps"]
+    assert {read_run(workspace.run_dir(name))["config"]["batch_size"] for name in RUNS.values()} == {4}
     with pytest.raises(UserError, match="records another recipe"):  # the report checks what trained
         list(export_and_report(workspace, recipe))
     assert [line.split(":")[0] for line in export_and_report(workspace, longer)] == ["export float16", "report"]
