@@ -99,6 +99,8 @@ EVALUATION_FIELDS = ("request_sets", "max_pairs", "strategies")
 # What decides the corpora and the tokenizer: `--train-only` trains on those an earlier run built.
 DATA_FIELDS = ("english_source", "english_path", "english_max_docs", "code_sources", "runnable_only",
                "retrieval_examples")
+# The steps that built them: the only ones a new training keeps in the record.
+ENGLISH_STEP, CODE_STEP, TOKENIZER_STEP = DATA_STEPS = ("english corpus", "bash corpus", "tokenizer")
 
 
 def _data_part(recipe: dict[str, Any]) -> dict[str, Any]:
@@ -116,7 +118,8 @@ class _Log:
 
     def __init__(self, workspace: Workspace, recipe: Recipe, resume: bool = False, data_only: bool = False):
         """`resume` keeps the steps an earlier run of the same training recipe recorded; with
-        `data_only`, an earlier run that built the same corpora is enough (training anew)."""
+        `data_only`, an earlier run that built the same corpora is enough, and only its data steps
+        are kept (training anew makes its runs and report stale)."""
         self.path = workspace.root / "recipe.json"
         self.record: dict[str, Any] = {"recipe": dataclasses.asdict(recipe), "steps": {},
                                        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
@@ -127,6 +130,9 @@ class _Log:
                 raise UserError(f"{self.path} records another recipe (or none); run the whole recipe"
                                 + (" or its --data-only step first" if data_only else ""))
             self.record = {**earlier, "recipe": self.record["recipe"]}
+            if data_only:
+                self.record["steps"] = {name: step for name, step in earlier.get("steps", {}).items()
+                                        if name in DATA_STEPS}
 
     def step(self, name: str, began: float, **figures: Any) -> str:
         seconds = round(time.perf_counter() - began, 1)
@@ -168,16 +174,16 @@ def prepare_data(workspace: Workspace, recipe: Recipe, log: _Log | None = None) 
     began = time.perf_counter()
     english = download(workspace, "english", recipe.english_source, name=ENGLISH_CORPUS,
                        path=recipe.english_path, max_docs=recipe.english_max_docs, replace=True)
-    yield log.step("english corpus", began, documents=english.documents, bytes=english.bytes)
+    yield log.step(ENGLISH_STEP, began, documents=english.documents, bytes=english.bytes)
     began = time.perf_counter()
     code = download(workspace, "code", ",".join(recipe.code_sources), name=CODE_CORPUS,
                     examples=recipe.retrieval_examples, runnable_only=recipe.runnable_only, replace=True)
-    yield log.step("bash corpus", began, documents=code.documents, bytes=code.bytes)
+    yield log.step(CODE_STEP, began, documents=code.documents, bytes=code.bytes)
     began = time.perf_counter()
     tokenizer = train_tokenizer([workspace.corpus_dir("english", ENGLISH_CORPUS),
                                  workspace.corpus_dir("code", CODE_CORPUS)], workspace.tokenizer_path(TOKENIZER),
                                 replace=True)
-    yield log.step("tokenizer", began, vocabulary=tokenizer.get_vocab_size())
+    yield log.step(TOKENIZER_STEP, began, vocabulary=tokenizer.get_vocab_size())
 
 
 def train_runs(workspace: Workspace, recipe: Recipe, log: _Log | None = None) -> Iterator[str]:

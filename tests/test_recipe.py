@@ -122,3 +122,6 @@ def test_the_data_can_be_built_here_and_trained_on_elsewhere_at_another_size_and
     with pytest.raises(UserError, match="records another recipe"):  # the report checks what trained
         list(export_and_report(workspace, recipe))
     assert [line.split(":")[0] for line in export_and_report(workspace, longer)] == ["export float16", "report"]
+    list(train_runs(workspace, recipe))  # training anew: the last report described other weights
+    assert json.loads((workspace.root / "recipe.json").read_text())["steps"].keys() == {
+        "english corpus", "bash corpus", "tokenizer", "train language", "train bilingual", "train code-only"}
