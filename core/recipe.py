@@ -258,11 +258,20 @@ def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], t
     return report
 
 
+def _portable_report(text: str, workspace: Workspace, in_json: bool) -> str:
+    """The report as it reads beside the shipped copies: its checkpoints named where they now are
+    (`checkpoints/bilingual/best`) or by the workspace the model card names (`WORKSPACE/...`,
+    the code-only baseline, which is not shipped), rather than by the training machine's paths."""
+    spell = (lambda path: json.dumps(str(path))[1:-1]) if in_json else str
+    text = text.replace(spell(_ship_dir(workspace)), "checkpoints")
+    return text.replace(spell(workspace.root), "WORKSPACE")
+
+
 def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool = False) -> list[Path]:
     """Copy the exported checkpoints, their run records and the report into `destination`'s
-    `checkpoints/`; parents are rewritten as workspace-relative paths so the copies point at
-    each other wherever the project lives. Existing runs of those names are replaced only when
-    asked."""
+    `checkpoints/`; parents and the report's checkpoints are rewritten as project-relative paths so
+    the copies point at each other wherever the project lives. Existing runs of those names are
+    replaced only when asked."""
     sources = [_ship_dir(workspace) / name / "best" for name in SHIPPED_RUNS]
     for source in sources:
         if not (source / "model.safetensors").exists():
@@ -286,6 +295,8 @@ def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool =
         shutil.copy2(workspace.run_dir(name) / "metrics.jsonl", target / "metrics.jsonl")
         shipped.append(target)
     for suffix in (".json", ".md"):
-        shutil.copy2(workspace.root / "reports" / f"recipe{suffix}", destination / "checkpoints" / f"report{suffix}")
+        report = (workspace.root / "reports" / f"recipe{suffix}").read_text(encoding="utf-8")
+        (destination / "checkpoints" / f"report{suffix}").write_text(
+            _portable_report(report, workspace, in_json=suffix == ".json"), encoding="utf-8")
     shutil.copy2(workspace.root / "recipe.json", destination / "checkpoints" / "recipe.json")
     return shipped

@@ -93,6 +93,10 @@ def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path):
         assert {str(weights.get_tensor(name).dtype) for name in weights.keys()} == {"torch.float16"}
     assert json.loads((project / "checkpoints" / "bilingual" / "run.json").read_text())["stage"] == "code"
     assert (project / "checkpoints" / "report.md").read_text().count("|") > 10
+    shipped_report = json.loads((project / "checkpoints" / "report.json").read_text())
+    assert [row["checkpoint"] for row in shipped_report["checkpoints"]] == [
+        "checkpoints/language/best", "WORKSPACE/checkpoints/code-only/best", "checkpoints/bilingual/best"]
+    assert str(workspace.root) not in (project / "checkpoints" / "report.md").read_text()
 
 
 def test_the_data_can_be_built_here_and_trained_on_elsewhere_at_another_size_and_budget(tmp_path):
