@@ -1,4 +1,5 @@
 """The demo checkpoints that ship in checkpoints/: small, complete, loadable, and answering requests."""
+import json
 import subprocess
 import sys
 
@@ -30,6 +31,12 @@ def test_both_ship_complete_small_and_in_half_precision():
     assert bilingual.info["tokenizer_fingerprint"] == load_checkpoint(SHIPPED / "language" / "best").info[
         "tokenizer_fingerprint"]
     assert (SHIPPED / "README.md").exists() and (SHIPPED / "report.md").exists()
+
+
+def test_the_shipped_report_names_its_checkpoints_as_a_reader_of_the_project_finds_them():
+    report = json.loads((SHIPPED / "report.json").read_text(encoding="utf-8"))
+    assert [row["checkpoint"] for row in report["checkpoints"]] == [
+        "checkpoints/language/best", "WORKSPACE/checkpoints/code-only/best", "checkpoints/bilingual/best"]
 
 
 @pytest.mark.parametrize("strategy", ["greedy", "judge"])
