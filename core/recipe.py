@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -262,9 +263,12 @@ def _portable_report(text: str, workspace: Workspace, in_json: bool) -> str:
     """The report as it reads beside the shipped copies: its checkpoints named where they now are
     (`checkpoints/bilingual/best`) or by the workspace the model card names (`WORKSPACE/...`,
     the code-only baseline, which is not shipped), rather than by the training machine's paths."""
-    spell = (lambda path: json.dumps(str(path))[1:-1]) if in_json else str
-    text = text.replace(spell(_ship_dir(workspace)), "checkpoints")
-    return text.replace(spell(workspace.root), "WORKSPACE")
+    def spell(folder: Path) -> str:  # as the text writes a path inside it (a sibling `ws2` is not in `ws`)
+        inside = f"{folder}{os.sep}"
+        return json.dumps(inside)[1:-1] if in_json else inside
+
+    text = text.replace(spell(_ship_dir(workspace)), "checkpoints/")
+    return text.replace(spell(workspace.root), "WORKSPACE/")
 
 
 def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool = False) -> list[Path]:

@@ -13,6 +13,7 @@ from core.recipe import (
     TOKENIZER,
     Recipe,
     _Log,
+    _portable_report,
     export_and_report,
     load_recipe,
     prepare_data,
@@ -129,3 +130,15 @@ def test_the_data_can_be_built_here_and_trained_on_elsewhere_at_another_size_and
     list(train_runs(workspace, recipe))  # training anew: the last report described other weights
     assert json.loads((workspace.root / "recipe.json").read_text())["steps"].keys() == {
         "english corpus", "bash corpus", "tokenizer", "train language", "train bilingual", "train code-only"}
+
+
+def test_the_shipped_report_rewrites_only_paths_inside_the_workspace(tmp_path):
+    workspace = Workspace.resolve(tmp_path / "ws")
+    inside, sibling = workspace.root / "checkpoints" / "code-only" / "best", tmp_path / "ws2" / "best"
+    shipped = workspace.root / "ship" / "checkpoints" / "bilingual" / "best"
+    text = f"| {shipped} | {inside} | {sibling} |"
+    assert _portable_report(text, workspace, in_json=False) == (
+        f"| checkpoints/bilingual/best | WORKSPACE/checkpoints/code-only/best | {sibling} |")
+    as_json = json.dumps({"rows": [str(shipped), str(sibling)]})
+    assert json.loads(_portable_report(as_json, workspace, in_json=True))["rows"] == [
+        "checkpoints/bilingual/best", str(sibling)]
