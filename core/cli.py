@@ -298,10 +298,14 @@ def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
                                        "model": args.model, "batch_size": args.batch_size,
                                        "english_source": args.english_source,
                                        "english_path": args.english_path, "seed": args.seed})
+    if args.resume and args.only not in (None, "train"):
+        raise UserError("--resume goes on with an interrupted recipe: alone, or with --train-only")
     if not args.ship_only:
         with job_slot(workspace, "recipe", "the demo checkpoints' recipe"):  # its own workspace's slot
-            phase = {"data": prepare_data, "train": train_runs, "evaluate": export_and_report}.get(args.only, run_recipe)
-            steps = phase(workspace, recipe)
+            if args.only in ("data", "evaluate"):
+                steps = {"data": prepare_data, "evaluate": export_and_report}[args.only](workspace, recipe)
+            else:
+                steps = (train_runs if args.only else run_recipe)(workspace, recipe, resume=args.resume)
             for line in steps:
                 print(line, flush=True)
     if args.ship or args.ship_only:
@@ -485,6 +489,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="train the three runs on the corpora and tokenizer an earlier run built here")
     only.add_argument("--evaluate-only", dest="only", action="store_const", const="evaluate",
                       help="export and report the last run's checkpoints again, without training")
+    p.add_argument("--resume", action="store_true",
+                   help="go on with an interrupted recipe: keep the data and the runs it finished, continue "
+                        "the run it was in from its last checkpoint")
     p.add_argument("--replace", action="store_true", help="with --ship: replace shipped checkpoints")
     p = command("quickstart", _quickstart,
                 "offline path end to end: installed data → tokenizer → stage 1 → stage 2", job="quickstart")

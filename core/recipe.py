@@ -145,23 +145,47 @@ class _Log:
         return f"{name}: {seconds:.0f} s" + (f" ({shown})" if shown else "")
 
 
-def _train(workspace: Workspace, stage: str, overrides: dict[str, Any]) -> dict[str, Any]:
+def _train(workspace: Workspace, config: TrainConfig, resume: bool) -> dict[str, Any]:
     from core.training import train
 
-    config = load_train_config(CONFIG_DIR / f"{stage}.yaml", overrides)
-    result = train(config, workspace, overwrite=True)
+    result = train(config, workspace, resume=resume, overwrite=not resume)
     return {"status": result.status, "step": result.step, **result.metrics}
+
+
+def _earlier_run(workspace: Workspace, config: TrainConfig) -> dict[str, Any] | None:
+    """The record of an earlier run of this very config that `--resume` can keep (it finished) or
+    continue (it left a last checkpoint; its `step` is then that checkpoint's); None when it must
+    be trained anew."""
+    from core.checkpoint import read_info
+    from core.runstore import read_run
+
+    folder = workspace.run_dir(config.run_name)
+    if not (folder / "run.json").exists():
+        return None
+    record = read_run(folder)
+    if record.get("config") != json.loads(json.dumps(dataclasses.asdict(config))):
+        return None  # another size, budget or seed: what it holds is not this recipe's run
+    if record.get("status") == "finished" and (folder / "best" / "model.safetensors").exists():
+        return record
+    if not (folder / "last" / "model.safetensors").exists():
+        return None
+    return {**record, "step": read_info(folder / "last").get("step", 0)}
 
 
 def _ship_dir(workspace: Workspace) -> Path:
     return workspace.root / "ship" / "checkpoints"
 
 
-def run_recipe(workspace: Workspace, recipe: Recipe) -> Iterator[str]:
-    """Run every step, yielding one line as each ends; the figures land in recipe.json."""
-    log = _Log(workspace, recipe)
-    yield from prepare_data(workspace, recipe, log)
-    yield from train_runs(workspace, recipe, log)
+def run_recipe(workspace: Workspace, recipe: Recipe, resume: bool = False) -> Iterator[str]:
+    """Run every step, yielding one line as each ends; the figures land in recipe.json. With
+    `resume`, the data an earlier run of the same corpora built is kept and its training goes on
+    (`train_runs`)."""
+    log = _Log(workspace, recipe, resume=resume and (workspace.root / "recipe.json").exists(), data_only=True)
+    if resume and set(DATA_STEPS) <= log.record["steps"].keys() and workspace.tokenizer_path(TOKENIZER).exists():
+        yield "corpora and tokenizer: built earlier, kept"
+    else:
+        yield from prepare_data(workspace, recipe, log)
+    yield from train_runs(workspace, recipe, log, resume=resume)
     yield from export_and_report(workspace, recipe, log)
 
 
@@ -187,9 +211,11 @@ def prepare_data(workspace: Workspace, recipe: Recipe, log: _Log | None = None) 
     yield log.step(TOKENIZER_STEP, began, vocabulary=tokenizer.get_vocab_size())
 
 
-def train_runs(workspace: Workspace, recipe: Recipe, log: _Log | None = None) -> Iterator[str]:
+def train_runs(workspace: Workspace, recipe: Recipe, log: _Log | None = None, resume: bool = False) -> Iterator[str]:
     """The three runs at equal budget (alone: `--train-only`, on the corpora and tokenizer an
-    earlier run built here, whatever its size and steps)."""
+    earlier run built here, whatever its size and steps). With `resume`, an interrupted recipe goes
+    on where it stopped: the runs it finished are kept and the one it was in continues from its last
+    checkpoint, so a host lost an hour in loses one evaluation interval, not the hour."""
     if log is None:
         log = _Log(workspace, recipe, resume=True, data_only=True)
         if not workspace.tokenizer_path(TOKENIZER).exists():
@@ -205,9 +231,21 @@ def train_runs(workspace: Workspace, recipe: Recipe, log: _Log | None = None) ->
                                    "init_from": f"checkpoints/{RUNS['language']}/best"}),
             ("code_only", "code", {**stage2, "run_name": RUNS["code_only"], "from_scratch": True,
                                    "replay_fraction": 0.0})]  # the baseline sees no English at all
+    trained_anew = False  # once a run is trained here, the runs after it are too (bilingual reads language's best)
     for key, stage, overrides in runs:
-        began = time.perf_counter()
-        yield log.step(f"train {RUNS[key]}", began, **_train(workspace, stage, overrides))
+        name, config = f"train {RUNS[key]}", load_train_config(CONFIG_DIR / f"{stage}.yaml", overrides)
+        earlier = _earlier_run(workspace, config) if resume and not trained_anew else None
+        if earlier and earlier["status"] == "finished":
+            # Noted again from its run record (the training part of recipe.json restarts with the
+            # training); its seconds are its training loop's.
+            log.step(name, time.perf_counter() - earlier.get("elapsed", 0.0), status="finished",
+                     step=earlier["step"], **(earlier.get("final") or {}))
+            yield f"{name}: finished earlier, kept (step {earlier['step']})"
+            continue
+        trained_anew, began = True, time.perf_counter()
+        # A continued run's seconds are this part's; `resumed_at` says where it went on from.
+        yield log.step(name, began, **_train(workspace, config, resume=earlier is not None),
+                       **({"resumed_at": earlier["step"]} if earlier else {}))
 
 
 def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = None) -> Iterator[str]:

@@ -55,6 +55,8 @@ def test_pair_and_answer_options_refuse_bad_values_in_one_line(tmp_path, capsys)
         (["compare", "--checkpoints", str(tmp_path / "none"), "--prompt", "x", "--strategy", "greedy"],
          "checkpoint not found"),
         (["recipe", "--ship-only"], "nothing to ship"),
+        (["recipe", "--resume", "--evaluate-only"], "--resume goes on with an interrupted recipe"),
+        (["recipe", "--resume", "--train-only"], "its --data-only step first"),
     ]
     for args, message in cases:
         assert main([*base, *args]) == 2, args

@@ -1,11 +1,14 @@
 """The recipe behind the shipped checkpoints, end to end on a micro model, and its shipping step."""
 import dataclasses
 import json
+import shutil
+from collections import Counter
 
 import pytest
 from conftest import english_documents, write_jsonl
 from safetensors import safe_open
 
+from core import faults
 from core.checkpoint import EXAMPLES_FILE, load_checkpoint
 from core.errors import UserError
 from core.recipe import (
@@ -130,6 +133,46 @@ def test_the_data_can_be_built_here_and_trained_on_elsewhere_at_another_size_and
     list(train_runs(workspace, recipe))  # training anew: the last report described other weights
     assert json.loads((workspace.root / "recipe.json").read_text())["steps"].keys() == {
         "english corpus", "bash corpus", "tokenizer", "train language", "train bilingual", "train code-only"}
+
+
+def test_an_interrupted_recipe_goes_on_where_it_stopped(tmp_path, monkeypatch):
+    """A recipe that dies in its last run (a full disk at code-only's third step, the crash tests'
+    fault) is resumed: the data and the finished runs are kept as they are, the interrupted run
+    continues from its last checkpoint, and a run of another budget is not mistaken for the recipe's."""
+    english = write_jsonl(tmp_path / "english.jsonl", english_documents(300))
+    recipe = Recipe(model="micro", english_source="local", english_path=str(english), english_max_docs=300,
+                    code_sources=["curated"], language_steps=6, code_steps=4, max_pairs=3,
+                    strategies=["greedy"], retrieval_examples=0, seed=7)
+    workspace = Workspace.resolve(tmp_path / "ws")
+    monkeypatch.setattr(faults, "_hits", Counter())
+    monkeypatch.setenv("PCM_FAULT", "train-step:13:enospc")  # language's 6 steps, bilingual's 4, then 3
+    with pytest.raises(OSError):
+        list(run_recipe(workspace, recipe))
+    monkeypatch.delenv("PCM_FAULT")
+    assert read_run(workspace.run_dir(RUNS["code_only"]))["status"] == "failed"
+    finished = ("language", "bilingual")
+    weights = {name: (workspace.run_dir(name) / "best" / "model.safetensors").read_bytes() for name in finished}
+    tokenizer = workspace.tokenizer_path(TOKENIZER).stat().st_mtime_ns
+
+    lines = list(run_recipe(workspace, recipe, resume=True))
+    assert [line.split(":")[0] for line in lines] == [
+        "corpora and tokenizer", "train language", "train bilingual", "train code-only", "export float16", "report"]
+    assert all("kept" in line for line in lines[:3]) and "kept" not in lines[3]
+    assert workspace.tokenizer_path(TOKENIZER).stat().st_mtime_ns == tokenizer
+    assert {name: (workspace.run_dir(name) / "best" / "model.safetensors").read_bytes() for name in finished} == weights
+    steps = json.loads((workspace.root / "recipe.json").read_text())["steps"]
+    assert steps["train code-only"]["resumed_at"] == 0 and steps["train code-only"]["step"] == 4
+    assert steps["train language"]["step"] == 6 and "report" in steps
+    assert read_run(workspace.run_dir(RUNS["code_only"]))["status"] == "finished"
+    assert "resumed at step 0" in (workspace.run_dir(RUNS["code_only"]) / "log.txt").read_text()
+
+    longer = dataclasses.replace(recipe, code_steps=5)  # stage 1 is the same run; stage 2 is not
+    lines = list(train_runs(workspace, longer, resume=True))
+    assert "kept" in lines[0] and not any("kept" in line for line in lines[1:])
+    assert read_run(workspace.run_dir(RUNS["code_only"]))["step"] == 5
+    shutil.rmtree(workspace.run_dir(RUNS["language"]))  # stage 1 trained anew: bilingual's parent changed
+    lines = list(train_runs(workspace, longer, resume=True))
+    assert not any("kept" in line for line in lines)
 
 
 def test_the_shipped_report_rewrites_only_paths_inside_the_workspace(tmp_path):
