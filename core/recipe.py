@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,8 +119,8 @@ class _Log:
 
     def __init__(self, workspace: Workspace, recipe: Recipe, resume: bool = False, data_only: bool = False):
         """`resume` keeps the steps an earlier run of the same training recipe recorded; with
-        `data_only`, an earlier run that built the same corpora is enough, and only its data steps
-        are kept (training anew makes its runs and report stale)."""
+        `data_only`, an earlier run that built the same corpora is enough (its steps after the data
+        are forgotten as soon as a run is trained anew: `keep_only`)."""
         self.path = workspace.root / "recipe.json"
         self.record: dict[str, Any] = {"recipe": dataclasses.asdict(recipe), "steps": {},
                                        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
@@ -131,9 +131,10 @@ class _Log:
                 raise UserError(f"{self.path} records another recipe (or none); run the whole recipe"
                                 + (" or its --data-only step first" if data_only else ""))
             self.record = {**earlier, "recipe": self.record["recipe"]}
-            if data_only:
-                self.record["steps"] = {name: step for name, step in earlier.get("steps", {}).items()
-                                        if name in DATA_STEPS}
+
+    def keep_only(self, names: Collection[str]) -> None:
+        """Forget every other step: a run trained anew makes the runs and report after it stale."""
+        self.record["steps"] = {name: step for name, step in self.record["steps"].items() if name in names}
 
     def step(self, name: str, began: float, **figures: Any) -> str:
         seconds = round(time.perf_counter() - began, 1)
@@ -231,17 +232,20 @@ def train_runs(workspace: Workspace, recipe: Recipe, log: _Log | None = None, re
                                    "init_from": f"checkpoints/{RUNS['language']}/best"}),
             ("code_only", "code", {**stage2, "run_name": RUNS["code_only"], "from_scratch": True,
                                    "replay_fraction": 0.0})]  # the baseline sees no English at all
+    kept: list[str] = []
     trained_anew = False  # once a run is trained here, the runs after it are too (bilingual reads language's best)
     for key, stage, overrides in runs:
         name, config = f"train {RUNS[key]}", load_train_config(CONFIG_DIR / f"{stage}.yaml", overrides)
         earlier = _earlier_run(workspace, config) if resume and not trained_anew else None
         if earlier and earlier["status"] == "finished":
-            # Noted again from its run record (the training part of recipe.json restarts with the
-            # training); its seconds are its training loop's.
-            log.step(name, time.perf_counter() - earlier.get("elapsed", 0.0), status="finished",
-                     step=earlier["step"], **(earlier.get("final") or {}))
+            if name not in log.record["steps"]:  # recorded by another recipe: noted from its run record
+                log.step(name, time.perf_counter() - earlier.get("elapsed", 0.0), status="finished",
+                         step=earlier["step"], **(earlier.get("final") or {}))  # its seconds: its loop's
+            kept.append(name)
             yield f"{name}: finished earlier, kept (step {earlier['step']})"
             continue
+        if not trained_anew:
+            log.keep_only([*DATA_STEPS, *kept])
         trained_anew, began = True, time.perf_counter()
         # A continued run's seconds are this part's; `resumed_at` says where it went on from.
         yield log.step(name, began, **_train(workspace, config, resume=earlier is not None),

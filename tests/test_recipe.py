@@ -165,11 +165,17 @@ def test_an_interrupted_recipe_goes_on_where_it_stopped(tmp_path, monkeypatch):
     assert steps["train language"]["step"] == 6 and "report" in steps
     assert read_run(workspace.run_dir(RUNS["code_only"]))["status"] == "finished"
     assert "resumed at step 0" in (workspace.run_dir(RUNS["code_only"]) / "log.txt").read_text()
+    assert all("kept" in line for line in train_runs(workspace, recipe, resume=True))  # nothing left to do
+    assert json.loads((workspace.root / "recipe.json").read_text())["steps"] == steps  # the report still holds
+    list(train_runs(workspace, recipe))  # the same recipe trained anew: its old report described other weights
+    assert "report" not in json.loads((workspace.root / "recipe.json").read_text())["steps"]
 
     longer = dataclasses.replace(recipe, code_steps=5)  # stage 1 is the same run; stage 2 is not
     lines = list(train_runs(workspace, longer, resume=True))
     assert "kept" in lines[0] and not any("kept" in line for line in lines[1:])
     assert read_run(workspace.run_dir(RUNS["code_only"]))["step"] == 5
+    steps = json.loads((workspace.root / "recipe.json").read_text())["steps"]
+    assert "report" not in steps and steps["train language"]["step"] == 6  # the report described other weights
     shutil.rmtree(workspace.run_dir(RUNS["language"]))  # stage 1 trained anew: bilingual's parent changed
     lines = list(train_runs(workspace, longer, resume=True))
     assert not any("kept" in line for line in lines)
