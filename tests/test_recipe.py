@@ -1,10 +1,15 @@
 """The recipe behind the shipped checkpoints, end to end on a micro model, and its shipping step."""
 import dataclasses
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
+import yaml
 from conftest import english_documents, write_jsonl
 from safetensors import safe_open
 
@@ -25,7 +30,7 @@ from core.recipe import (
     train_runs,
 )
 from core.runstore import read_run
-from core.workspace import Workspace
+from core.workspace import PROJECT_ROOT, Workspace
 
 
 def test_the_shipped_recipe_file_is_valid():
@@ -179,6 +184,31 @@ def test_an_interrupted_recipe_goes_on_where_it_stopped(tmp_path, monkeypatch):
     shutil.rmtree(workspace.run_dir(RUNS["language"]))  # stage 1 trained anew: bilingual's parent changed
     lines = list(train_runs(workspace, longer, resume=True))
     assert not any("kept" in line for line in lines)
+
+
+def test_a_recipe_killed_in_stage_two_resumes_from_its_last_checkpoint(tmp_path):
+    """`python -m core recipe` SIGKILLed at bilingual's step 205 (what a lost host does: no handler
+    runs, run.json still says running), then the same command with --resume: stage 1 is kept and
+    bilingual goes on from its step-200 checkpoint, not from the start."""
+    english = write_jsonl(tmp_path / "english.jsonl", english_documents(300))
+    config = tmp_path / "recipe.yaml"
+    config.write_text(yaml.safe_dump({
+        "model": "micro", "english_source": "local", "english_path": str(english), "english_max_docs": 300,
+        "code_sources": ["curated"], "language_steps": 10, "code_steps": 210, "max_pairs": 3,
+        "strategies": ["greedy"], "retrieval_examples": 0, "request_sets": {}, "seed": 7}))
+    command = [sys.executable, "-m", "core", "--workspace", str(tmp_path / "ws"), "recipe", "--config", str(config)]
+    killed = subprocess.run(command, cwd=PROJECT_ROOT, env={**os.environ, "PCM_FAULT": "train-step:215"},
+                            capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    resumed = subprocess.run([*command, "--resume"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    lines = resumed.stdout.splitlines()
+    assert "corpora and tokenizer: built earlier, kept" in lines
+    assert "train language: finished earlier, kept (step 10)" in lines
+    assert any(line.startswith("train bilingual:") and "resumed_at 200" in line for line in lines), lines
+    assert any(line.startswith("train code-only:") and "step 210" in line for line in lines), lines
+    workspace = Workspace.resolve(tmp_path / "ws")
+    assert {read_run(workspace.run_dir(name))["status"] for name in RUNS.values()} == {"finished"}
 
 
 def test_the_shipped_report_rewrites_only_paths_inside_the_workspace(tmp_path):
