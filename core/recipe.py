@@ -157,18 +157,18 @@ def _earlier_run(workspace: Workspace, config: TrainConfig) -> dict[str, Any] | 
     """The record of an earlier run of this very config that `--resume` can keep (it finished) or
     continue (it left a last checkpoint; its `step` is then that checkpoint's); None when it must
     be trained anew."""
-    from core.checkpoint import read_info
-    from core.runstore import read_run
+    from core.checkpoint import WEIGHTS, read_info
+    from core.runstore import RUN_FILE, read_run
 
     folder = workspace.run_dir(config.run_name)
-    if not (folder / "run.json").exists():
+    if not (folder / RUN_FILE).exists():
         return None
     record = read_run(folder)
-    if record.get("config") != json.loads(json.dumps(dataclasses.asdict(config))):
+    if record.get("config") != json.loads(json.dumps(dataclasses.asdict(config))):  # as run.json spells it
         return None  # another size, budget or seed: what it holds is not this recipe's run
-    if record.get("status") == "finished" and (folder / "best" / "model.safetensors").exists():
+    if record.get("status") == "finished" and (folder / "best" / WEIGHTS).exists():
         return record
-    if not (folder / "last" / "model.safetensors").exists():
+    if not (folder / "last" / WEIGHTS).exists():
         return None
     return {**record, "step": read_info(folder / "last").get("step", 0)}
 
