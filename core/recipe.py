@@ -273,13 +273,11 @@ def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = N
     yield log.step("report", began, pairs=report["pairs"], pair_sets=report["pair_sets"])
 
 
-def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], training: list) -> dict[str, Any]:
-    """The report of the shipped copies and the code-only baseline, beside retrieval over `training`,
-    on at most `max_pairs` pairs of each set (a held-out source's, each request set)."""
-    from core.answering import AnswerSettings
+def evaluation_sets(recipe: Recipe, held_out: dict[str, list]) -> dict[str, list]:
+    """The pair sets the recipe's report scores, at most `max_pairs` each: every source's held-out
+    pairs, tldr's runnable part where stage 2 trained on runnable pairs only, and the request sets
+    in other styles (benchmarks/compare_checkpoints.py scores other checkpoints on the same)."""
     from core.pairs import read_pairs
-    from core.report import bilingual_report, write_report
-    from core.retrieval import RetrievalIndex
 
     pair_sets = {name: pairs[:recipe.max_pairs] for name, pairs in held_out.items()}
     if recipe.runnable_only and "tldr" in held_out:  # where stage 2 put its passes
@@ -287,6 +285,17 @@ def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], t
         pair_sets["tldr (runnable here)"] = runnable_pairs(held_out["tldr"])[:recipe.max_pairs]
     for name, path in recipe.request_sets.items():
         pair_sets[name] = read_pairs(PROJECT_ROOT / path)[:recipe.max_pairs]
+    return pair_sets
+
+
+def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], training: list) -> dict[str, Any]:
+    """The report of the shipped copies and the code-only baseline, beside retrieval over `training`,
+    on at most `max_pairs` pairs of each set (a held-out source's, each request set)."""
+    from core.answering import AnswerSettings
+    from core.report import bilingual_report, write_report
+    from core.retrieval import RetrievalIndex
+
+    pair_sets = evaluation_sets(recipe, held_out)
     index = RetrievalIndex(training)
     ship = _ship_dir(workspace)
     checkpoints = [ship / "language" / "best", workspace.run_dir(RUNS["code_only"]) / "best",

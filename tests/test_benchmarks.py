@@ -89,3 +89,13 @@ def test_request_case_benchmark_runs_briefly():
     assert [row[:2] for row in rows[-3:]] == [["greedy", "as written"], ["greedy", "capitalised"],
                                             ["greedy", "lower case"]]
     assert rows[-3][-1] in ("1.00x", "–") and all(row[-1].endswith("x") or row[-1] == "–" for row in rows[-3:])
+
+
+def test_compare_checkpoints_counts_a_checkpoint_level_with_itself():
+    shipped = str(Path(__file__).resolve().parents[1] / "checkpoints" / "bilingual" / "best")
+    out = run_benchmark("compare_checkpoints.py", f"first={shipped}", f"again={shipped}", "--pair-sources", "curated",
+                        "--max-pairs", "2", "--strategies", "greedy")
+    rows = [[cell.strip() for cell in line.split("|")] for line in out.splitlines() if line.count("|") == 6]
+    assert [row[:2] for row in rows[-2:]] == [["again", "as written"], ["again", "capitalised"]]
+    assert all(row[3:6] == ["0", "0", "1.0"] and row[6] in ("1.00x", "–") for row in rows[-2:])
+    assert "curated (2)" in out and "capitalised: dev (other styles) (2)" in out

@@ -1,0 +1,100 @@
+"""Checkpoints against the first on the recipe report's pair sets: utility accuracy per set, and
+the paired count over every distinct pair, with the ratio of pooled accuracy to the first's.
+
+A set of 140–200 requests moves by up to 12 with another training seed alone, so whether a new
+pair beats the shipped one is read from the pooled paired count (benchmarks/README.md, eighth
+round), as written and with the request sets' first letter capitalised (people type both; tldr
+writes every request capitalised: twelfth round). Every checkpoint answers with the same lookup,
+the one the report uses: all training pairs of the recipe's pair sources.
+
+    python benchmarks/compare_checkpoints.py shipped=checkpoints/bilingual/best new=W/ship/checkpoints/bilingual/best
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from common import print_table
+
+from core.answering import STRATEGIES, AnswerSettings, answer_requests
+from core.checkpoint import load_checkpoint
+from core.data.bashdoc import Pair
+from core.data.sources import held_out_and_training
+from core.pairs import distinct_matches, paired_comparison, score_answers
+from core.recipe import evaluation_sets, load_recipe
+from core.retrieval import RetrievalIndex
+from core.workspace import Workspace
+
+CAPITALISED = "capitalised: "  # the name of a request set's capitalised copy starts so
+
+
+def labelled(text: str) -> tuple[str, Path]:
+    label, separator, path = text.partition("=")
+    if not separator or not label or not path:
+        raise argparse.ArgumentTypeError(f"expected LABEL=PATH, got {text!r}")
+    return label, Path(path)
+
+
+def with_capitalised(pair_sets: dict[str, list[Pair]], request_sets: list[str]) -> dict[str, list[Pair]]:
+    """The sets, and a copy of each request set with every request's first letter capitalised."""
+    copies = {CAPITALISED + name: [Pair(p.request[:1].upper() + p.request[1:], p.command) for p in pair_sets[name]]
+              for name in request_sets}
+    return {**pair_sets, **copies}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("checkpoints", nargs="+", type=labelled, help="LABEL=PATH; the first is the baseline")
+    parser.add_argument("--strategies", nargs="+", choices=STRATEGIES, default=["greedy", "judge"])
+    parser.add_argument("--pair-sources", nargs="+", help="default: the recipe's code sources")
+    parser.add_argument("--max-pairs", type=int, help="per set (default: the recipe's)")
+    parser.add_argument("--no-capitalised", action="store_true", help="skip the capitalised request sets")
+    args = parser.parse_args()
+    recipe = load_recipe(overrides={"code_sources": args.pair_sources, "max_pairs": args.max_pairs})
+    with tempfile.TemporaryDirectory() as scratch:
+        held_out, training = held_out_and_training(Workspace(Path(scratch)), recipe.code_sources)
+    pair_sets = evaluation_sets(recipe, held_out)
+    if not args.no_capitalised:
+        pair_sets = with_capitalised(pair_sets, list(recipe.request_sets))
+    groups = {"as written": [n for n in pair_sets if not n.startswith(CAPITALISED)],
+              "capitalised": [n for n in pair_sets if n.startswith(CAPITALISED)]}
+    index = RetrievalIndex(training)
+    requests = list(dict.fromkeys(p.request for pairs in pair_sets.values() for p in pairs))
+    print(", ".join(f"{name} {len(pairs)}" for name, pairs in pair_sets.items())
+          + f"; {len(requests)} distinct requests; the lookup indexes {len(training):,} training pairs")
+
+    for strategy in args.strategies:
+        matches: dict[str, dict[str, list[bool]]] = {}
+        for label, path in args.checkpoints:
+            checkpoint = load_checkpoint(path)
+            found = answer_requests(checkpoint, requests, AnswerSettings(strategy=strategy, max_new_tokens=48), index)
+            answer = {request: a.command if a else "" for request, a in zip(requests, found)}
+            matches[label] = {name: [row.utility_match
+                                     for row in score_answers(pairs, [answer[p.request] for p in pairs])[1]]
+                              for name, pairs in pair_sets.items()}
+        labels = list(matches)
+        print(f"\nutility accuracy, {strategy}")
+        print_table(["set", *labels], [[f"{name} ({len(pairs)})",
+                                        *(f"{sum(matches[label][name]) / len(pairs):.3f}" for label in labels)]
+                                       for name, pairs in pair_sets.items() if pairs])
+        rows = []
+        for group, names in groups.items():
+            if not names:
+                continue
+            sets = {name: pair_sets[name] for name in names}
+            pooled = {label: distinct_matches(sets, {n: matches[label][n] for n in names}) for label in labels}
+            baseline = sum(pooled[labels[0]])
+            for label in labels[1:]:
+                count = paired_comparison(pooled[label], pooled[labels[0]])
+                ratio = f"{sum(pooled[label]) / baseline:.2f}x" if baseline else "–"
+                rows.append([label, group, len(pooled[label]), count["first_only"], count["second_only"],
+                             count["p_value"], ratio])
+        if rows:
+            print(f"\npaired against {labels[0]}, {strategy}, every distinct pair once")
+            print_table(["checkpoint", "requests", "pairs", "only it right", f"only {labels[0]} right",
+                         "p (exact sign test)", "pooled accuracy ratio"], rows)
+
+
+if __name__ == "__main__":
+    main()
