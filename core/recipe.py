@@ -39,6 +39,7 @@ RECIPE_PATH = CONFIG_DIR / "recipe.yaml"
 RUNS = {"language": "language", "bilingual": "bilingual", "code_only": "code-only"}
 
 ENGLISH_CORPUS, CODE_CORPUS, TOKENIZER = "recipe-english", "recipe-pairs", "recipe"
+SHIP_BUDGET = 30 * 2**20  # bytes the shipped checkpoints may take together (issue 8)
 
 
 @dataclass
@@ -88,9 +89,25 @@ class Recipe:
 
 
 def load_recipe(path: str | Path = RECIPE_PATH, overrides: dict[str, Any] | None = None) -> Recipe:
-    data = read_yaml(path)
+    data = _recipe_values(Path(path))
     merged = {**data, **{k: v for k, v in (overrides or {}).items() if v is not None}}
     return from_dict(Recipe, merged, str(path))
+
+
+def _recipe_values(path: Path, named: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A recipe file's values over those of the recipe it names as its `base` (a file beside it),
+    so a variant (`configs/recipe-gpu.yaml`) states only what it changes and every value it shares
+    has one place."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path} must be a mapping of recipe fields")
+    base = data.pop("base", None)
+    if base is None:
+        return data
+    base_path = (path.parent / str(base)).resolve()
+    if base_path in named or base_path == path.resolve():
+        raise UserError(f"{path}: base {base!r} names a recipe that is based on it in turn")
+    return {**_recipe_values(base_path, (*named, path.resolve())), **data}
 
 
 # What only the report reads: `--evaluate-only` may score other sets than the training run did.
@@ -331,6 +348,10 @@ def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool =
     for source in sources:
         if not (source / "model.safetensors").exists():
             raise UserError(f"nothing to ship at {source}: run the recipe first")
+    size = sum(file.stat().st_size for source in sources for file in source.iterdir() if file.is_file())
+    if size > SHIP_BUDGET:
+        raise UserError(f"the checkpoints to ship take {size / 2**20:.1f} MiB, past the {SHIP_BUDGET / 2**20:.0f} MiB "
+                        "the shipped pair may take (every version stays in the git history); ship a smaller size")
     taken = [destination / "checkpoints" / name for name in SHIPPED_RUNS if (destination / "checkpoints" / name).exists()]
     if taken and not replace:
         raise UserError(f"{', '.join(map(str, taken))} exist; replace them explicitly (--replace)")

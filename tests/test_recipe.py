@@ -15,6 +15,7 @@ from safetensors import safe_open
 
 from core import faults
 from core.checkpoint import EXAMPLES_FILE, load_checkpoint
+from core.config import CONFIG_DIR
 from core.errors import UserError
 from core.recipe import (
     RUNS,
@@ -45,6 +46,20 @@ def test_the_shipped_recipe_file_is_valid():
         load_recipe(overrides={"seed": -1})
 
 
+def test_a_recipe_variant_changes_only_what_it_states_over_its_base(tmp_path):
+    shipped, gpu = load_recipe(), load_recipe(CONFIG_DIR / "recipe-gpu.yaml")
+    assert (gpu.model, gpu.runnable_only, gpu.batch_size) == ("tiny", False, 32)
+    assert dataclasses.replace(gpu, model=shipped.model, runnable_only=shipped.runnable_only,
+                               batch_size=shipped.batch_size, code_steps=shipped.code_steps) == shipped
+    (tmp_path / "a.yaml").write_text("base: b.yaml\nmodel: micro\n")
+    (tmp_path / "b.yaml").write_text("base: a.yaml\n")
+    with pytest.raises(UserError, match="based on it in turn"):
+        load_recipe(tmp_path / "a.yaml")
+    (tmp_path / "b.yaml").write_text("base: no_such.yaml\n")
+    with pytest.raises(UserError, match="config file not found"):
+        load_recipe(tmp_path / "a.yaml")
+
+
 def test_a_record_from_before_a_field_existed_matches_the_recipe_that_leaves_it_unset(tmp_path):
     """The shipped checkpoints' recipe.json predates `seed` and `batch_size`: `recipe --evaluate-only`
     must still accept it, and must refuse it for a recipe that sets another seed or batch."""
@@ -60,7 +75,7 @@ def test_a_record_from_before_a_field_existed_matches_the_recipe_that_leaves_it_
         _Log(workspace, dataclasses.replace(recipe, batch_size=64), resume=True)
 
 
-def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path):
+def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path, monkeypatch):
     english = write_jsonl(tmp_path / "english.jsonl", english_documents(300))
     recipe = Recipe(model="micro", english_source="local", english_path=str(english), english_max_docs=300,
                     code_sources=["curated"], language_steps=6, code_steps=4, max_pairs=3,
@@ -90,6 +105,11 @@ def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path):
         list(export_and_report(workspace, Recipe(model="micro")))
 
     project = tmp_path / "project"
+    with monkeypatch.context() as patched:
+        patched.setattr("core.recipe.SHIP_BUDGET", 1000)
+        with pytest.raises(UserError, match="past the 0 MiB the shipped pair may take"):
+            ship(workspace, project)
+    assert not project.exists()
     shipped = ship(workspace, project)
     assert [path.name for path in shipped] == ["language", "bilingual"]
     with pytest.raises(UserError, match="replace them explicitly"):

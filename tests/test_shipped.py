@@ -10,6 +10,7 @@ from core.answering import AnswerSettings, answer_request
 from core.checkpoint import load_checkpoint
 from core.evaluation import first_command_word
 from core.prompts import DEMO_REQUESTS
+from core.recipe import SHIP_BUDGET
 from core.runs import shipped_checkpoints
 from core.workspace import PROJECT_ROOT
 
@@ -20,7 +21,7 @@ def test_both_ship_complete_small_and_in_half_precision():
     entries = shipped_checkpoints()
     assert [(e.run_name, e.stage) for e in entries] == [("demo language", "language"), ("demo bilingual", "code")]
     total = sum(f.stat().st_size for f in SHIPPED.rglob("*") if f.is_file())
-    assert total <= 30 * 1024 * 1024, f"shipped checkpoints take {total / 2**20:.1f} MB"
+    assert total <= SHIP_BUDGET, f"shipped checkpoints take {total / 2**20:.1f} MiB"
     for entry in entries:
         assert sorted(p.name for p in entry.path.iterdir() if p.name != "examples.jsonl.gz") == [
             "config.json", "model.safetensors", "tokenizer.json"]
