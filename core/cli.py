@@ -290,7 +290,7 @@ def _import_hf(args: argparse.Namespace, workspace: Workspace) -> None:
 
 
 def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
-    from core.recipe import export_and_report, load_recipe, prepare_data, run_recipe, ship, train_runs
+    from core.recipe import check_shippable, export_and_report, load_recipe, prepare_data, run_recipe, ship, train_runs
 
     if args.workspace is None:  # never the project folder itself: the shipped runs live there
         workspace = Workspace.resolve(PROJECT_ROOT / "runs" / "recipe")
@@ -300,6 +300,8 @@ def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
                                        "english_path": args.english_path, "seed": args.seed})
     if args.resume and args.only not in (None, "train"):
         raise UserError("--resume goes on with an interrupted recipe: alone, or with --train-only")
+    if args.ship:
+        check_shippable(recipe)
     if not args.ship_only:
         with job_slot(workspace, "recipe", "the demo checkpoints' recipe"):  # its own workspace's slot
             if args.only in ("data", "evaluate"):

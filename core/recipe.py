@@ -339,6 +339,22 @@ def _portable_report(text: str, workspace: Workspace, in_json: bool) -> str:
     return text.replace(spell(workspace.root), "WORKSPACE/")
 
 
+def check_shippable(recipe: Recipe) -> None:
+    """Refuse, before an hour of training, a recipe whose float16 copies could not be shipped:
+    `ship` would refuse them at the end."""
+    import torch
+
+    from core.model import GPT
+    from core.tokenizer import DEFAULT_VOCAB_SIZE
+
+    with torch.device("meta"):  # the shape alone: no memory, no initialisation
+        model = GPT(dataclasses.replace(model_preset(recipe.model), vocab_size=DEFAULT_VOCAB_SIZE))
+    size = 2 * model.num_parameters() * len(SHIPPED_RUNS)
+    if size > SHIP_BUDGET:
+        raise UserError(f"--ship: two float16 copies of model {recipe.model!r} take {size / 2**20:.0f} MiB, past the "
+                        f"{SHIP_BUDGET / 2**20:.0f} MiB the shipped pair may take; train it without --ship")
+
+
 def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool = False) -> list[Path]:
     """Copy the exported checkpoints, their run records and the report into `destination`'s
     `checkpoints/`; parents and the report's checkpoints are rewritten as project-relative paths so
