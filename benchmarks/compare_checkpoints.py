@@ -29,11 +29,18 @@ from core.workspace import Workspace
 CAPITALISED = "capitalised: "  # the name of a request set's capitalised copy starts so
 
 
-def labelled(text: str) -> tuple[str, Path]:
+def labelled(text: str) -> tuple[str, Path, str | None]:
+    """LABEL=PATH, or LABEL=PATH@STRATEGY for a checkpoint that answers by that strategy in every
+    table (the shipped model's judged answers, the playground's default, against another's
+    `retrieval` answers, say)."""
     label, separator, path = text.partition("=")
+    head, _, strategy = path.rpartition("@")
+    pinned = strategy if head and strategy in STRATEGIES else None  # a path may hold an @ of its own
+    path = head if pinned else path
     if not separator or not label or not path:
-        raise argparse.ArgumentTypeError(f"expected LABEL=PATH, got {text!r}")
-    return label, Path(path)
+        raise argparse.ArgumentTypeError(f"expected LABEL=PATH or LABEL=PATH@STRATEGY ({', '.join(STRATEGIES)}), "
+                                         f"got {text!r}")
+    return label, Path(path), pinned
 
 
 def with_capitalised(pair_sets: dict[str, list[Pair]], request_sets: list[str]) -> dict[str, list[Pair]]:
@@ -45,7 +52,8 @@ def with_capitalised(pair_sets: dict[str, list[Pair]], request_sets: list[str]) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("checkpoints", nargs="+", type=labelled, help="LABEL=PATH; the first is the baseline")
+    parser.add_argument("checkpoints", nargs="+", type=labelled,
+                        help="LABEL=PATH[@STRATEGY]; the first is the baseline")
     parser.add_argument("--strategies", nargs="+", choices=STRATEGIES, default=["greedy", "judge"])
     parser.add_argument("--pair-sources", nargs="+", help="default: the recipe's code sources")
     parser.add_argument("--max-pairs", type=int, help="per set (default: the recipe's)")
@@ -64,15 +72,19 @@ def main() -> None:
     print(", ".join(f"{name} {len(pairs)}" for name, pairs in pair_sets.items())
           + f"; {len(requests)} distinct requests; the lookup indexes {len(training):,} training pairs")
 
+    scored: dict[tuple[str, str], dict[str, list[bool]]] = {}  # (label, strategy) -> each set's matches
     for strategy in args.strategies:
         matches: dict[str, dict[str, list[bool]]] = {}
-        for label, path in args.checkpoints:
-            checkpoint = load_checkpoint(path)
-            found = answer_requests(checkpoint, requests, AnswerSettings(strategy=strategy, max_new_tokens=48), index)
-            answer = {request: a.command if a else "" for request, a in zip(requests, found)}
-            matches[label] = {name: [row.utility_match
-                                     for row in score_answers(pairs, [answer[p.request] for p in pairs])[1]]
-                              for name, pairs in pair_sets.items()}
+        for label, path, pinned in args.checkpoints:
+            answered_by = pinned or strategy
+            if (label, answered_by) not in scored:
+                found = answer_requests(load_checkpoint(path), requests,
+                                        AnswerSettings(strategy=answered_by, max_new_tokens=48), index)
+                answer = {request: a.command if a else "" for request, a in zip(requests, found)}
+                scored[label, answered_by] = {
+                    name: [row.utility_match for row in score_answers(pairs, [answer[p.request] for p in pairs])[1]]
+                    for name, pairs in pair_sets.items()}
+            matches[f"{label} · {pinned}" if pinned else label] = scored[label, answered_by]
         labels = list(matches)
         print(f"\nutility accuracy, {strategy}")
         print_table(["set", *labels], [[f"{name} ({len(pairs)})",

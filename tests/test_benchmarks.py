@@ -93,9 +93,11 @@ def test_request_case_benchmark_runs_briefly():
 
 def test_compare_checkpoints_counts_a_checkpoint_level_with_itself():
     shipped = str(Path(__file__).resolve().parents[1] / "checkpoints" / "bilingual" / "best")
-    out = run_benchmark("compare_checkpoints.py", f"first={shipped}", f"again={shipped}", "--pair-sources", "curated",
-                        "--max-pairs", "2", "--strategies", "greedy")
+    out = run_benchmark("compare_checkpoints.py", f"first={shipped}@judge", f"again={shipped}@judge",
+                        f"plain={shipped}", "--pair-sources", "curated", "--max-pairs", "2", "--strategies", "greedy")
     rows = [[cell.strip() for cell in line.split("|")] for line in out.splitlines() if line.count("|") == 6]
-    assert [row[:2] for row in rows[-2:]] == [["again", "as written"], ["again", "capitalised"]]
-    assert all(row[3:6] == ["0", "0", "1.0"] and row[6] in ("1.00x", "–") for row in rows[-2:])
+    assert rows[0][:5] == ["checkpoint", "requests", "pairs", "only it right", "only first · judge right"]
+    again = [row for row in rows if row[0] == "again · judge"]
+    assert [row[1] for row in again] == ["as written", "capitalised"]
+    assert all(row[3:6] == ["0", "0", "1.0"] and row[6] in ("1.00x", "–") for row in again)
     assert "curated (2)" in out and "capitalised: dev (other styles) (2)" in out
