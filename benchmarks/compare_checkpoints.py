@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from common import print_table
+from request_case import CASES
 
 from core.answering import STRATEGIES, AnswerSettings, answer_requests
 from core.checkpoint import load_checkpoint
@@ -45,7 +46,8 @@ def labelled(text: str) -> tuple[str, Path, str | None]:
 
 def with_capitalised(pair_sets: dict[str, list[Pair]], request_sets: list[str]) -> dict[str, list[Pair]]:
     """The sets, and a copy of each request set with every request's first letter capitalised."""
-    copies = {CAPITALISED + name: [Pair(p.request[:1].upper() + p.request[1:], p.command) for p in pair_sets[name]]
+    capitalise = CASES["capitalised"]
+    copies = {CAPITALISED + name: [Pair(capitalise(p.request), p.command) for p in pair_sets[name]]
               for name in request_sets}
     return {**pair_sets, **copies}
 
