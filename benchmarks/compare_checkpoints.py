@@ -74,13 +74,14 @@ def main() -> None:
     print(", ".join(f"{name} {len(pairs)}" for name, pairs in pair_sets.items())
           + f"; {len(requests)} distinct requests; the lookup indexes {len(training):,} training pairs")
 
+    loaded = {label: load_checkpoint(path) for label, path, _ in args.checkpoints}  # once, and a bad path first
     scored: dict[tuple[str, str], dict[str, list[bool]]] = {}  # (label, strategy) -> each set's matches
     for strategy in args.strategies:
         matches: dict[str, dict[str, list[bool]]] = {}
-        for label, path, pinned in args.checkpoints:
+        for label, _, pinned in args.checkpoints:
             answered_by = pinned or strategy
             if (label, answered_by) not in scored:
-                found = answer_requests(load_checkpoint(path), requests,
+                found = answer_requests(loaded[label], requests,
                                         AnswerSettings(strategy=answered_by, max_new_tokens=48), index)
                 answer = {request: a.command if a else "" for request, a in zip(requests, found)}
                 scored[label, answered_by] = {

@@ -104,10 +104,11 @@ def _recipe_values(path: Path, named: tuple[Path, ...] = ()) -> dict[str, Any]:
     base = data.pop("base", None)
     if base is None:
         return data
+    named = (*named, path.resolve())
     base_path = (path.parent / str(base)).resolve()
-    if base_path in named or base_path == path.resolve():
+    if base_path in named:
         raise UserError(f"{path}: base {base!r} names a recipe that is based on it in turn")
-    return {**_recipe_values(base_path, (*named, path.resolve())), **data}
+    return {**_recipe_values(base_path, named), **data}
 
 
 # What only the report reads: `--evaluate-only` may score other sets than the training run did.
@@ -351,8 +352,9 @@ def check_shippable(recipe: Recipe) -> None:
         model = GPT(dataclasses.replace(model_preset(recipe.model), vocab_size=DEFAULT_VOCAB_SIZE))
     size = 2 * model.num_parameters() * len(SHIPPED_RUNS)
     if size > SHIP_BUDGET:
-        raise UserError(f"--ship: two float16 copies of model {recipe.model!r} take {size / 2**20:.0f} MiB, past the "
-                        f"{SHIP_BUDGET / 2**20:.0f} MiB the shipped pair may take; train it without --ship")
+        raise UserError(f"--ship: {len(SHIPPED_RUNS)} float16 copies of model {recipe.model!r} take "
+                        f"{size / 2**20:.0f} MiB, past the {SHIP_BUDGET / 2**20:.0f} MiB the shipped pair may take; "
+                        "train it without --ship")
 
 
 def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool = False) -> list[Path]:
