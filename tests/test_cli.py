@@ -58,7 +58,7 @@ def test_pair_and_answer_options_refuse_bad_values_in_one_line(tmp_path, capsys)
         (["recipe", "--resume", "--evaluate-only"], "--resume goes on with an interrupted recipe"),
         (["recipe", "--resume", "--train-only"], "its --data-only step first"),
         (["recipe", "--config", str(PROJECT_ROOT / "configs" / "recipe-gpu.yaml"), "--ship"],
-         "past the 30 MiB the shipped pair may take"),
+         "past the 30 MB the shipped pair may take"),
     ]
     for args, message in cases:
         assert main([*base, *args]) == 2, args

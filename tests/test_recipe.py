@@ -107,7 +107,7 @@ def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path, monkey
     project = tmp_path / "project"
     with monkeypatch.context() as patched:
         patched.setattr("core.recipe.SHIP_BUDGET", 1000)
-        with pytest.raises(UserError, match="past the 0 MiB the shipped pair may take"):
+        with pytest.raises(UserError, match="past the 0 MB the shipped pair may take"):
             ship(workspace, project)
     assert not project.exists()
     shipped = ship(workspace, project)

@@ -21,7 +21,7 @@ def test_both_ship_complete_small_and_in_half_precision():
     entries = shipped_checkpoints()
     assert [(e.run_name, e.stage) for e in entries] == [("demo language", "language"), ("demo bilingual", "code")]
     total = sum(f.stat().st_size for f in SHIPPED.rglob("*") if f.is_file())
-    assert total <= SHIP_BUDGET, f"shipped checkpoints take {total / 2**20:.1f} MiB"
+    assert total <= SHIP_BUDGET, f"shipped checkpoints take {total / 1e6:.1f} MB"
     for entry in entries:
         assert sorted(p.name for p in entry.path.iterdir() if p.name != "examples.jsonl.gz") == [
             "config.json", "model.safetensors", "tokenizer.json"]
