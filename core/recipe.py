@@ -17,7 +17,7 @@ import os
 import shutil
 import time
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,30 +44,27 @@ SHIP_BUDGET = 30_000_000  # bytes the shipped checkpoints may take together: iss
 
 @dataclass
 class Recipe:
-    model: str = "cpu"
-    english_source: str = "tinystories"
-    english_path: str | None = None
-    english_max_docs: int = 20000
-    code_sources: list[str] = field(default_factory=lambda: ["tldr", "man-examples", "man-names", "curated"])
-    runnable_only: bool = False
-    language_steps: int = 800
-    code_steps: int = 1500
-    # Sequences per step in every run; None: the training default (16). A GPU takes four times that
-    # in about the same step time.
-    batch_size: int | None = None
-    code_learning_rate: float = 1e-3
-    request_loss_weight: float = 0.1
-    command_loss_weight: float = 1.0
-    replay_fraction: float = 0.25
-    retrieval_examples: int = 3
-    # Held-out request sets written in other styles than tldr's: table name -> project-relative JSONL.
-    request_sets: dict[str, str] = field(default_factory=lambda: {
-        "dev (other styles)": "benchmarks/dev_requests.jsonl"})
-    max_pairs: int = 200
-    strategies: list[str] = field(default_factory=lambda: ["greedy"])
-    # Every run's seed (initial weights and batches): another seed is how to tell a lever from chance.
-    # None: the training default.
-    seed: int | None = None
+    """A recipe's fields, with no defaults of their own: every value is `configs/recipe.yaml`'s unless
+    a recipe file (or an override) changes it, so each lever's chosen value has one place."""
+
+    model: str
+    english_source: str
+    english_path: str | None
+    english_max_docs: int
+    code_sources: list[str]
+    runnable_only: bool
+    language_steps: int
+    code_steps: int
+    batch_size: int | None  # sequences per step in every run; None: the training default
+    code_learning_rate: float
+    request_loss_weight: float
+    command_loss_weight: float
+    replay_fraction: float
+    retrieval_examples: int
+    request_sets: dict[str, str]  # held-out requests in other styles: table name -> project-relative JSONL
+    max_pairs: int
+    strategies: list[str]
+    seed: int | None  # every run's seed (weights, batches); None: the training default
 
     def validate(self, where: str) -> None:
         for name in ("english_max_docs", "language_steps", "code_steps", "max_pairs"):
@@ -95,19 +92,21 @@ def load_recipe(path: str | Path = RECIPE_PATH, overrides: dict[str, Any] | None
 
 
 def _recipe_values(path: Path, named: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """A recipe file's values over those of the recipe it names as its `base` (a file beside it),
-    so a variant (`configs/recipe-gpu.yaml`) states only what it changes and every value it shares
-    has one place."""
+    """A recipe file's values over those of the recipe it names as its `base` (a file beside it;
+    `configs/recipe.yaml` where it names none), so a variant (`configs/recipe-gpu.yaml`) states only
+    what it changes and every value it shares has one place."""
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise UserError(f"{path} must be a mapping of recipe fields")
-    base = data.pop("base", None)
-    if base is None:
-        return data
     named = (*named, path.resolve())
-    base_path = (path.parent / str(base)).resolve()
+    if "base" in data:
+        base_path = (path.parent / str(data.pop("base"))).resolve()
+    elif path.resolve() != RECIPE_PATH.resolve():
+        base_path = RECIPE_PATH.resolve()  # a recipe file that names no base changes the shipped recipe
+    else:
+        return data
     if base_path in named:
-        raise UserError(f"{path}: base {base!r} names a recipe that is based on it in turn")
+        raise UserError(f"{path}: its base {base_path.name} is a recipe based on it in turn")
     return {**_recipe_values(base_path, named), **data}
 
 
@@ -370,12 +369,12 @@ def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool =
     if size > SHIP_BUDGET:
         raise UserError(f"the checkpoints to ship take {size / 1e6:.1f} MB, past the {SHIP_BUDGET / 1e6:.0f} MB "
                         "the shipped pair may take (every version stays in the git history); ship a smaller size")
-    taken = [destination / "checkpoints" / name for name in SHIPPED_RUNS if (destination / "checkpoints" / name).exists()]
+    targets = [destination / "checkpoints" / name for name in SHIPPED_RUNS]
+    taken = [target for target in targets if target.exists()]
     if taken and not replace:
         raise UserError(f"{', '.join(map(str, taken))} exist; replace them explicitly (--replace)")
     shipped = []
-    for name, source in zip(SHIPPED_RUNS, sources):
-        target = destination / "checkpoints" / name
+    for name, source, target in zip(SHIPPED_RUNS, sources, targets):
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(source, target / "best")

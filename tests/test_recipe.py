@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -34,6 +36,16 @@ from core.runstore import read_run
 from core.workspace import PROJECT_ROOT, Workspace
 
 
+def micro_recipe(english: Path, **changes: Any) -> Recipe:
+    """The shipped recipe at micro scale on a local English file and the curated pairs: seconds, not
+    an hour. Every pair is kept (`runnable_only` would keep those this machine's PATH runs)."""
+    scale = {"model": "micro", "english_source": "local", "english_path": str(english), "english_max_docs": 300,
+             "code_sources": ["curated"], "runnable_only": False, "language_steps": 6, "code_steps": 4,
+             "max_pairs": 3, "request_sets": {"dev (other styles)": "benchmarks/dev_requests.jsonl"},
+             "strategies": ["greedy"], "retrieval_examples": 0, "seed": 7}
+    return dataclasses.replace(load_recipe(), **{**scale, **changes})
+
+
 def test_the_shipped_recipe_file_is_valid():
     recipe = load_recipe()
     assert recipe.code_sources and recipe.code_steps >= 1
@@ -51,9 +63,11 @@ def test_a_recipe_variant_changes_only_what_it_states_over_its_base(tmp_path):
     assert (gpu.model, gpu.runnable_only, gpu.batch_size) == ("tiny", False, 32)
     assert dataclasses.replace(gpu, model=shipped.model, runnable_only=shipped.runnable_only,
                                batch_size=shipped.batch_size, code_steps=shipped.code_steps) == shipped
+    (tmp_path / "mine.yaml").write_text("model: micro\n")  # no base: the shipped recipe's other values
+    assert load_recipe(tmp_path / "mine.yaml") == dataclasses.replace(shipped, model="micro")
     (tmp_path / "a.yaml").write_text("base: b.yaml\nmodel: micro\n")
     (tmp_path / "b.yaml").write_text("base: a.yaml\n")
-    with pytest.raises(UserError, match="based on it in turn"):
+    with pytest.raises(UserError, match="is a recipe based on it in turn"):
         load_recipe(tmp_path / "a.yaml")
     (tmp_path / "b.yaml").write_text("base: no_such.yaml\n")
     with pytest.raises(UserError, match="config file not found"):
@@ -77,9 +91,7 @@ def test_a_record_from_before_a_field_existed_matches_the_recipe_that_leaves_it_
 
 def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path, monkeypatch):
     english = write_jsonl(tmp_path / "english.jsonl", english_documents(300))
-    recipe = Recipe(model="micro", english_source="local", english_path=str(english), english_max_docs=300,
-                    code_sources=["curated"], language_steps=6, code_steps=4, max_pairs=3,
-                    strategies=["greedy", "retrieval"], retrieval_examples=2, seed=7)
+    recipe = micro_recipe(english, strategies=["greedy", "retrieval"], retrieval_examples=2)
     workspace = Workspace.resolve(tmp_path / "ws")
     lines = list(run_recipe(workspace, recipe))
     assert [line.split(":")[0] for line in lines] == [
@@ -102,7 +114,7 @@ def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path, monkey
     assert record["recipe"]["request_sets"] == rescored.request_sets
     assert record["total_seconds"] == pytest.approx(sum(step["seconds"] for step in record["steps"].values()))
     with pytest.raises(UserError, match="records another recipe"):
-        list(export_and_report(workspace, Recipe(model="micro")))
+        list(export_and_report(workspace, load_recipe()))
 
     project = tmp_path / "project"
     with monkeypatch.context() as patched:
@@ -132,9 +144,7 @@ def test_the_data_can_be_built_here_and_trained_on_elsewhere_at_another_size_and
     """`--data-only` where the sources are, `--train-only` on a GPU machine with other steps (the
     corpora stay), then `--evaluate-only` back here: the record names the recipe that trained."""
     english = write_jsonl(tmp_path / "english.jsonl", english_documents(300))
-    recipe = Recipe(model="micro", english_source="local", english_path=str(english), english_max_docs=300,
-                    code_sources=["curated"], language_steps=6, code_steps=4, max_pairs=3,
-                    strategies=["greedy"], retrieval_examples=0, seed=7)
+    recipe = micro_recipe(english)
     workspace = Workspace.resolve(tmp_path / "ws")
     with pytest.raises(UserError, match="--data-only step first"):
         list(train_runs(workspace, recipe))
@@ -165,9 +175,7 @@ def test_an_interrupted_recipe_goes_on_where_it_stopped(tmp_path, monkeypatch):
     fault) is resumed: the data and the finished runs are kept as they are, the interrupted run
     continues from its last checkpoint, and a run of another budget is not mistaken for the recipe's."""
     english = write_jsonl(tmp_path / "english.jsonl", english_documents(300))
-    recipe = Recipe(model="micro", english_source="local", english_path=str(english), english_max_docs=300,
-                    code_sources=["curated"], language_steps=6, code_steps=4, max_pairs=3,
-                    strategies=["greedy"], retrieval_examples=0, seed=7)
+    recipe = micro_recipe(english)
     workspace = Workspace.resolve(tmp_path / "ws")
     monkeypatch.setattr(faults, "_hits", Counter())
     monkeypatch.setenv("PCM_FAULT", "train-step:13:enospc")  # language's 6 steps, bilingual's 4, then 3
