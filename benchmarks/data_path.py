@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import torch
-
 from common import SHARED, ours, print_table, shape
+
 from core.data.corpus import build_corpus
 from core.data.shards import batch_rng, tokenize_split
 from core.tokenizer import train_tokenizer

@@ -15,7 +15,6 @@ import sys
 import time
 
 import torch
-
 from common import ours, print_table, shape
 
 

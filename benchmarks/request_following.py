@@ -15,6 +15,7 @@ thread each (on 2 cores that is about 1.2x the steps per second of one run on tw
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from core.answering import AnswerSettings, answer_requests, known_commands  # noqa: E402
+from core.answering import AnswerSettings, answer_lines, known_commands  # noqa: E402
 from core.checkpoint import load_checkpoint  # noqa: E402
 from core.commands import runnable_pairs  # noqa: E402
 from core.data.sources import held_out_and_training  # noqa: E402
@@ -84,10 +85,9 @@ def main() -> None:
     for run in [name for name, _ in variants] + args.evaluate_only:
         checkpoint = load_checkpoint(workspace.run_dir(run) / "best")
         for strategy in args.strategies:
-            settings = AnswerSettings(strategy=strategy)
-            rows.append((run, strategy, {name: score_pairs(lambda requests: [
-                answer and answer.command for answer in answer_requests(checkpoint, requests, settings, index, commands)],
-                pairs)[0] for name, pairs in sets.items()}))
+            answer = functools.partial(answer_lines, checkpoint, settings=AnswerSettings(strategy=strategy),
+                                       index=index, commands=commands)
+            rows.append((run, strategy, {name: score_pairs(answer, pairs)[0] for name, pairs in sets.items()}))
     print(f"held-out pairs: {', '.join(f'{name} {len(pairs)}' for name, pairs in sets.items())}; "
           f"{len(train):,} training pairs" + (f"; {args.steps} stage-2 steps per variant" if variants else ""))
     header = " | ".join(f"{name} utility (x retrieval) / overlap" for name in sets)

@@ -394,6 +394,12 @@ def answer_requests(checkpoint: Checkpoint, requests: Sequence[str], settings: A
             for request, line, samples in zip(requests, greedy_lines, sampled)]
 
 
+def answer_lines(checkpoint: Checkpoint, requests: Sequence[str], settings: AnswerSettings | None = None,
+                 index: RetrievalIndex | None = None, commands: Collection[str] | None = None) -> list[str | None]:
+    """Each request's answer line alone, as the scorers read it; None for one too long for the context."""
+    return [answer and answer.command for answer in answer_requests(checkpoint, requests, settings, index, commands)]
+
+
 def answer_request(checkpoint: Checkpoint, request: str, settings: AnswerSettings | None = None,
                    index: RetrievalIndex | None = None, commands: Collection[str] | None = None) -> Answer:
     """`answer_requests` for one request; one too long for the model's context is refused."""

@@ -29,7 +29,7 @@ class Distributed:
         return self.rank == 0
 
     @classmethod
-    def from_environment(cls) -> "Distributed":
+    def from_environment(cls) -> Distributed:
         """Join the process group torchrun prepared, once; a plain run gets the single-process view."""
         world_size = int(os.environ.get("WORLD_SIZE", "1"))
         if world_size == 1:

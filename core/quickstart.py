@@ -3,8 +3,9 @@
 Data that is already on the machine (manual pages and Python help as English; as bash, the
 (request, command) pairs of the manual pages' EXAMPLES and NAME lines, the project's curated
 scripts, tldr pages when a folder or the network gives them, and the installed shell scripts;
-of the pairs, only those whose utility this machine can run, as in the recipe) → tokenizer → stage 1 → stage 2. Nothing else is downloaded, so it works on a fresh machine with
-no network. Its runs have names of their own, so it never touches the shipped demo checkpoints.
+of the pairs, only those whose utility this machine can run, as in the recipe) → tokenizer →
+stage 1 → stage 2. Nothing else is downloaded, so it works on a fresh machine with no network.
+Its runs have names of their own, so it never touches the shipped demo checkpoints.
 Corpora and a tokenizer already in the workspace under its names are used as they are (a person who
 downloaded them expects them kept); `overwrite` rebuilds them along with the runs.
 """
@@ -17,8 +18,8 @@ from core.config import CONFIG_DIR, TrainConfig, load_train_config, model_preset
 from core.data.corpus import Manifest
 from core.data.sources import download
 from core.errors import UserError
-from core.tokenizer import load_tokenizer, train_tokenizer
 from core.runstore import RunObserver
+from core.tokenizer import load_tokenizer, train_tokenizer
 from core.training import train
 from core.workspace import Workspace
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import torch
 
-from core.answering import AnswerSettings, answer_requests, known_commands
+from core.answering import AnswerSettings, answer_lines, known_commands
 from core.atomic import check_replaceable
 from core.checkpoint import Checkpoint, load_checkpoint, read_info
 from core.config import check_range
@@ -151,12 +151,6 @@ def checkpoint_report(checkpoint: Checkpoint, workspace: Workspace, corpora: dic
     return row
 
 
-def _answer_lines(checkpoint: Checkpoint, requests: list[str], settings: AnswerSettings,
-                  index: RetrievalIndex | None, commands: set[str]) -> list[str | None]:
-    """Each request's answer line; None for one too long for the checkpoint's context."""
-    return [answer and answer.command for answer in answer_requests(checkpoint, requests, settings, index, commands)]
-
-
 Matches = dict[str, list[bool]]  # pair set → whether each answer named the reference's utility
 
 
@@ -227,7 +221,8 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
     commands = known_commands(index)
     if index is not None and pair_sets:
         baseline_row, matches[RETRIEVAL_BASELINE] = _score_sets(
-            RETRIEVAL_BASELINE, lambda requests: [index.answer(request) for request in requests], pair_sets, outputs_dir)
+            RETRIEVAL_BASELINE, lambda requests: [index.answer(request) for request in requests], pair_sets,
+            outputs_dir)
         pair_rows.append(baseline_row)
     for path in paths:
         checkpoint = with_precision(load_checkpoint(Path(path)), precision)
@@ -237,7 +232,7 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
             chosen = dataclasses.replace(settings, strategy=strategy)
             answerer = f"{Path(path).parent.name} · {strategy}"
             answer_row, matches[answerer] = _score_sets(answerer, functools.partial(
-                _answer_lines, checkpoint, settings=chosen, index=index, commands=commands), pair_sets, outputs_dir)
+                answer_lines, checkpoint, settings=chosen, index=index, commands=commands), pair_sets, outputs_dir)
             pair_rows.append(answer_row)
             answerers.setdefault(row["checkpoint"], []).append(answerer)
             if strategy == strategies[0]:
@@ -252,8 +247,8 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
             continue
         parent_row = by_path.get(str(Path(parent).resolve()))
         if parent_row is None and workspace.path(parent).exists():  # a confined workspace refuses a parent outside
-            parent_row = _language_figures(with_precision(load_checkpoint(workspace.path(parent)), precision), workspace,
-                                           {"english": corpora["english"]}, 8, 8)
+            stage_1 = with_precision(load_checkpoint(workspace.path(parent)), precision)
+            parent_row = _language_figures(stage_1, workspace, {"english": corpora["english"]}, 8, 8)
         if parent_row and "val_bpb_english" in parent_row:
             row["forgetting_bpb_english"] = round(row["val_bpb_english"] - parent_row["val_bpb_english"], 4)
     return {"english_corpus": corpora.get("english"), "code_corpus": corpora.get("code"),

@@ -47,13 +47,13 @@ class Workspace:
     local_roots: tuple[Path, ...] = ()
 
     @classmethod
-    def resolve(cls, root: str | Path | None = None) -> "Workspace":
+    def resolve(cls, root: str | Path | None = None) -> Workspace:
         chosen = Path(root or os.environ.get("PCM_WORKSPACE") or PROJECT_ROOT).expanduser()
         if chosen.exists() and not chosen.is_dir():
             raise UserError(f"workspace {chosen} is a file, not a folder")
         return cls(chosen.resolve())
 
-    def confine(self, readable: tuple[Path, ...] = (), local_roots: tuple[Path, ...] = ()) -> "Workspace":
+    def confine(self, readable: tuple[Path, ...] = (), local_roots: tuple[Path, ...] = ()) -> Workspace:
         """The same workspace with the app's fence up."""
         return Workspace(self.root, confined=True, readable=tuple(Path(p).resolve() for p in readable),
                          local_roots=tuple(Path(p).expanduser().resolve() for p in local_roots))

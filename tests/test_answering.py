@@ -119,8 +119,8 @@ def test_retrieval_puts_the_nearest_commands_in_the_prompt(checkpoint, tmp_path)
     answer = answer_request(checkpoint, "show the disk usage", settings, index=index)
     assert [c.command for c in answer.candidates if c.origin == "retrieved"] == ["df -h", "du -sh *"]
     examples = ["df -h", "du -sh *"]
-    assert answer.command == generate_lines(checkpoint, "show the disk usage", Sampling(max_new_tokens=48, temperature=0.0),
-                                            examples=examples)[0]
+    greedy = Sampling(max_new_tokens=48, temperature=0.0)
+    assert answer.command == generate_lines(checkpoint, "show the disk usage", greedy, examples=examples)[0]
     bare = shutil.copytree(checkpoint.path, tmp_path / "bare")
     (bare / EXAMPLES_FILE).unlink()
     for strategy in ("retrieval", "judge"):
@@ -141,7 +141,8 @@ def test_utility_logprobs_are_its_tokens_then_a_word_end(checkpoint):
     logprobs = logits[0].log_softmax(-1)
     words = sum(logprobs[len(prompt) - 1 + i, token].item() for i, token in enumerate(utility))
     ends = [token for token in range(tokenizer.get_vocab_size())
-            if tokenizer.decode([token])[:1] in (" ", "\t", "\n", ";", "|", "&", ")") or token == end_of_text_id(tokenizer)]
+            if tokenizer.decode([token])[:1] in (" ", "\t", "\n", ";", "|", "&", ")")
+            or token == end_of_text_id(tokenizer)]
     expected = words + logprobs[len(prompt) - 1 + len(utility), ends].logsumexp(0).item()
     scores = utility_logprobs(checkpoint, prompt, ["df", "du", "x" * 400])
     assert scores[0] == pytest.approx(expected, abs=1e-4)
@@ -264,7 +265,8 @@ def test_answer_marks_cover_the_body_of_described_documents(workspace):
     prompt_ids = tokenizer.encode(request_prompt(first.split("\n")[1][2:])).ids
     whole_ids = tokenizer.encode(first).ids
     assert list(shard.tokens[:len(whole_ids)]) == whole_ids  # split encoding = whole encoding
-    assert list(shard.answer[:len(whole_ids) + 1]) == [0] * len(prompt_ids) + [1] * (len(whole_ids) - len(prompt_ids) + 1)
+    answer_mask = [0] * len(prompt_ids) + [1] * (len(whole_ids) - len(prompt_ids) + 1)
+    assert list(shard.answer[:len(whole_ids) + 1]) == answer_mask
     english = tokenize_split(workspace.corpus_dir("english", "installed"), tokenizer, "train")
     assert english.answer.all()
 

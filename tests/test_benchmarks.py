@@ -54,8 +54,9 @@ def test_int8_quality_benchmark_runs_briefly():
 
 
 def test_request_following_benchmark_runs_briefly(tmp_path, workspace):
-    from core.training import train
     from conftest import micro_config
+
+    from core.training import train
 
     train(micro_config(num_steps=5), workspace, show_progress=False)
     out = run_benchmark("request_following.py", "--workspace", str(workspace.root), "--english-corpus", "installed",

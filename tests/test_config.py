@@ -2,8 +2,15 @@ from pathlib import Path
 
 import pytest
 
-from core.config import (ModelConfig, TrainConfig, data_sources, from_dict, load_train_config,
-                         model_preset, model_presets)
+from core.config import (
+    ModelConfig,
+    TrainConfig,
+    data_sources,
+    from_dict,
+    load_train_config,
+    model_preset,
+    model_presets,
+)
 from core.errors import UserError
 
 

@@ -194,7 +194,8 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
     greedy = comparisons[:6]
     assert [c["first_only"] for c in greedy[2::3]] == [c["first_only"] for c in greedy[::3]]  # part ⊂ mine
     def matched(slug):
-        return [json.loads(line)["utility_match"] for line in (tmp_path / "outputs" / f"{slug}.jsonl").read_text().splitlines()]
+        lines = (tmp_path / "outputs" / f"{slug}.jsonl").read_text().splitlines()
+        return [json.loads(line)["utility_match"] for line in lines]
     ours, theirs = matched("bilingual---greedy-mine"), matched("code-only---greedy-mine")
     assert comparisons[0]["first_only"] == sum(a and not b for a, b in zip(ours, theirs))
     assert comparisons[0]["second_only"] == sum(b and not a for a, b in zip(ours, theirs))
@@ -203,6 +204,10 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
     assert "| bilingual · greedy | code-only · greedy | mine |" in markdown_path.read_text()
     assert "(from scratch)" in markdown_path.read_text() and "forgetting_bpb_english" in report_markdown(report)
     assert f"| {RETRIEVAL_BASELINE} | 0.500 / " in report_markdown(report)
+
+    # Reported alone, the bilingual checkpoint's parent is read from the workspace for the same figure.
+    alone = bilingual_report(paths[2:], workspace, samples=1)["checkpoints"][0]
+    assert alone["forgetting_bpb_english"] == pytest.approx(bilingual["forgetting_bpb_english"], abs=1e-3)
 
 
 def test_report_inputs_are_checked_before_evaluating(workspace, tmp_path):

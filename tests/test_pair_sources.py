@@ -5,7 +5,14 @@ import pytest
 from conftest import write_tldr_tools
 
 from core.config import SourceSpec, data_sources, from_dict
-from core.data.bashdoc import Pair, bash_document, pair_document, parse_bash_document, request_prompt, request_prompt_length
+from core.data.bashdoc import (
+    Pair,
+    bash_document,
+    pair_document,
+    parse_bash_document,
+    request_prompt,
+    request_prompt_length,
+)
 from core.data.curated import curated_one_liners, curated_records, curated_scripts
 from core.data.sources import SOURCE_KINDS, pair_source_names, source_pairs, source_records
 from core.data.streaming import tiny_codes_document
@@ -147,7 +154,8 @@ def test_runnable_only_keeps_the_pairs_whose_utility_this_machine_has(tmp_path, 
     monkeypatch.setenv("PATH", str(bin_dir))
     manifest = download(workspace, "code", "tldr", name="runnable", path=folder, runnable_only=True,
                         show_progress=False)
-    documents = [d for split in ("train", "val") for d in read_documents(workspace.corpus_dir("code", "runnable"), split)]
+    corpus = workspace.corpus_dir("code", "runnable")
+    documents = [d for split in ("train", "val") for d in read_documents(corpus, split)]
     utilities = {parse_bash_document(d).command.split()[0] for d in documents}
     assert utilities == {"tool1", "tool4"} and len(documents) == 2 * 4  # 3 examples and the summary each
     assert manifest.rejected["not_runnable_here"] == 4 * 4

@@ -73,7 +73,8 @@ def test_the_playground_shows_every_column_the_shipped_examples():
     paths = [str(SHIPPED / "language" / "best"), str(SHIPPED / "bilingual" / "best"), None]
     texts, notes = answer_columns(paths, "extract a tar archive", "retrieval", seed=0)
     assert all(text.startswith("#!/bin/bash\n# extract a tar archive\n") for text in texts[:2]) and texts[2] == ""
-    assert notes[0] == notes[1] and notes[0].startswith("examples shown to the model:\n") and notes[0].count("\n- `") == 3
+    assert notes[0] == notes[1] and notes[0].startswith("examples shown to the model:\n")
+    assert notes[0].count("\n- `") == 3
 
 
 def test_the_playground_opens_on_judged_answers_for_every_column():

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from core.data.tldr import (TldrExample, find_pages, parse_page, resolve_placeholders, tldr_documents,
-                            tldr_examples, to_bash_document)
+from core.data.tldr import (
+    TldrExample,
+    find_pages,
+    parse_page,
+    resolve_placeholders,
+    tldr_documents,
+    tldr_examples,
+    to_bash_document,
+)
 from core.errors import UserError
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -53,7 +60,8 @@ def test_parse_page_ignores_title_and_summary_lines():
 
 
 def test_examples_that_only_point_at_another_page_are_dropped():
-    alias = "# vi\n\n> This command is an alias of `vim`.\n\n- View documentation for the original command:\n\n`tldr vim`\n"
+    alias = ("# vi\n\n> This command is an alias of `vim`.\n\n"
+             "- View documentation for the original command:\n\n`tldr vim`\n")
     assert parse_page(alias, "vi") == []
     own = "# tldr\n\n> Show tldr pages.\n\n- Show the page of a command:\n\n`tldr {{command}}`\n"
     assert parse_page(own, "tldr") == [TldrExample("tldr", "Show the page of a command", "tldr command")]

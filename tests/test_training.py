@@ -3,6 +3,7 @@ import math
 import threading
 
 import pytest
+import torch
 from conftest import Observer, micro_config
 
 from core.checkpoint import EXAMPLES_FILE, export_checkpoint, load_checkpoint
@@ -13,8 +14,6 @@ from core.retrieval import load_index
 from core.runstore import read_metrics, read_run
 from core.stage import corpus_pairs
 from core.tokenizer import train_tokenizer
-import torch
-
 from core.training import answer_weights, lr_multiplier, train
 
 
@@ -41,7 +40,7 @@ def test_cpu_training_uses_bf16_only_where_the_cpu_has_it(monkeypatch):
 
     cpu = torch.device("cpu")
     for has_bf16 in (False, True):
-        monkeypatch.setattr(device, "cpu_has_native_bf16", lambda: has_bf16)
+        monkeypatch.setattr(device, "cpu_has_native_bf16", lambda answer=has_bf16: answer)
         with device.autocast(cpu, cpu_bf16=True):
             assert torch.is_autocast_enabled("cpu") is has_bf16
         with device.autocast(cpu):  # evaluation: float32 on every host

@@ -63,12 +63,13 @@ def build_report_tab(workspace: Workspace) -> None:
                                interactive=False, label="held-out requests")
     comparisons_table = gr.Dataframe(
         headers=["answerer", "against", "pair set", "only the first right", "only the second right",
-                 "p (exact sign test)"], interactive=False, label="paired comparisons (utility; other strategies than the first: pooled only)")
+                 "p (exact sign test)"], interactive=False,
+        label="paired comparisons (utility; other strategies than the first: pooled only)")
     chart = gr.Plot(label="per checkpoint")
 
     def evaluate(paths: list[str], english_corpus: str, code_corpus: str, per_prompt: float,
                  pair_sources: list[str], chosen_strategies: list[str], per_source: float,
-                 progress: gr.Progress = gr.Progress()):
+                 progress: gr.Progress = gr.Progress()):  # noqa: B008 (how Gradio hands a handler its tracker)
         try:
             checkpoints = [workspace.path(path) for path in inputs.names(paths, "checkpoints")]
             if not checkpoints:

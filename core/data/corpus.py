@@ -56,7 +56,7 @@ class Manifest:
     limits: dict[str, int | None] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, corpus_dir: Path) -> "Manifest":
+    def read(cls, corpus_dir: Path) -> Manifest:
         path = Path(corpus_dir) / "manifest.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

@@ -35,10 +35,13 @@ from pathlib import Path
 
 from core.data.bashdoc import Pair, one_line
 from core.data.folders import sorted_entries as _sorted_entries
-from core.data.manpages import (DEFAULT_MAN_ROOT, breadth_first as _breadth_first,
-                                read_man_page as _read_man_page)
-from core.data.roff import (ManPage as _ManPage, man_to_text, plain as _plain,
-                            request_arguments as _arguments)
+from core.data.manpages import DEFAULT_MAN_ROOT
+from core.data.manpages import breadth_first as _breadth_first
+from core.data.manpages import read_man_page as _read_man_page
+from core.data.roff import ManPage as _ManPage
+from core.data.roff import man_to_text
+from core.data.roff import plain as _plain
+from core.data.roff import request_arguments as _arguments
 from core.errors import UserError
 
 _SECTIONS = ("man1", "man8")

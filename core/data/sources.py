@@ -18,8 +18,15 @@ from pathlib import Path
 from core.atomic import check_replaceable
 from core.config import SourceSpec, check_range, data_sources
 from core.data.bashdoc import Pair, pair_document
-from core.data.corpus import (Manifest, ProgressCallback, Rejected, build_corpus, check_corpus_limits,
-                              clean_document, is_validation)
+from core.data.corpus import (
+    Manifest,
+    ProgressCallback,
+    Rejected,
+    build_corpus,
+    check_corpus_limits,
+    clean_document,
+    is_validation,
+)
 from core.errors import UserError
 from core.workspace import PROJECT_ROOT, Workspace
 
