@@ -8,6 +8,12 @@ writes every request capitalised: twelfth round). Every checkpoint answers with 
 the one the report uses: all training pairs of the recipe's pair sources.
 
     python benchmarks/compare_checkpoints.py shipped=checkpoints/bilingual/best new=W/ship/checkpoints/bilingual/best
+
+A decoding option against the default on one checkpoint: the same path under two labels, the
+first reading requests only as typed (seventeenth round):
+
+    python benchmarks/compare_checkpoints.py typed=checkpoints/bilingual/best either=checkpoints/bilingual/best \
+        --as-typed typed --strategies greedy judge retrieval rerank
 """
 from __future__ import annotations
 
@@ -60,7 +66,12 @@ def main() -> None:
     parser.add_argument("--pair-sources", nargs="+", help="default: the recipe's code sources")
     parser.add_argument("--max-pairs", type=int, help="per set (default: the recipe's)")
     parser.add_argument("--no-capitalised", action="store_true", help="skip the capitalised request sets")
+    parser.add_argument("--as-typed", nargs="+", default=[], metavar="LABEL",
+                        help="checkpoints that read every request only as typed (AnswerSettings.either_case off)")
     args = parser.parse_args()
+    unknown = set(args.as_typed) - {label for label, _, _ in args.checkpoints}
+    if unknown:
+        parser.error(f"--as-typed names no checkpoint given: {', '.join(sorted(unknown))}")
     recipe = load_recipe(overrides={"code_sources": args.pair_sources, "max_pairs": args.max_pairs})
     with tempfile.TemporaryDirectory() as scratch:
         held_out, training = held_out_and_training(Workspace(Path(scratch)), recipe.code_sources)
@@ -81,8 +92,9 @@ def main() -> None:
         for label, _, pinned in args.checkpoints:
             answered_by = pinned or strategy
             if (label, answered_by) not in scored:
-                found = answer_requests(loaded[label], requests,
-                                        AnswerSettings(strategy=answered_by, max_new_tokens=48), index)
+                settings = AnswerSettings(strategy=answered_by, max_new_tokens=48,
+                                          either_case=label not in args.as_typed)
+                found = answer_requests(loaded[label], requests, settings, index)
                 answer = {request: a.command if a else "" for request, a in zip(requests, found)}
                 scored[label, answered_by] = {
                     name: [row.utility_match for row in score_answers(pairs, [answer[p.request] for p in pairs])[1]]

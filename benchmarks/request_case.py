@@ -7,7 +7,8 @@ days". tldr writes every request as a capitalised sentence and the curated one-l
 lower case, so a model can learn the case as *which source a request is from* and answer the
 capitalised one with a tldr-page tool (`git branch -d`). Training on half the requests with their
 first letter's case flipped made a model robust to it but worse on requests as typed
-(benchmarks/README.md, twelfth round): this measures the gap on any checkpoint.
+(benchmarks/README.md, twelfth round): this measures the gap on any checkpoint, as answers are
+given (a capitalised request also read in lower case, seventeenth round) or with `--as-typed`.
 
     python benchmarks/request_case.py
 """
@@ -35,6 +36,8 @@ def main() -> None:
     parser.add_argument("--checkpoint", default=str(PROJECT_ROOT / "checkpoints" / "bilingual" / "best"))
     parser.add_argument("--strategies", nargs="+", default=["greedy", "judge"])
     parser.add_argument("--max-requests", type=int, default=200, help="per request set")
+    parser.add_argument("--as-typed", action="store_true",
+                        help="read every request only as typed (the gap before the seventeenth round)")
     args = parser.parse_args()
     checkpoint = load_checkpoint(args.checkpoint)
     index = load_index(checkpoint.path)
@@ -45,7 +48,8 @@ def main() -> None:
         for case, retyped in CASES.items():
             typed = {name: [Pair(retyped(p.request), p.command) for p in pairs] for name, pairs in sets.items()}
             requests = list(dict.fromkeys(p.request for pairs in typed.values() for p in pairs))
-            found = answer_requests(checkpoint, requests, AnswerSettings(strategy=strategy), index)
+            settings = AnswerSettings(strategy=strategy, either_case=not args.as_typed)
+            found = answer_requests(checkpoint, requests, settings, index)
             answer = {request: a.command if a else "" for request, a in zip(requests, found)}
             accuracy = [score_answers(pairs, [answer[p.request] for p in pairs])[0]["utility_accuracy"]
                         for pairs in typed.values()]

@@ -22,10 +22,19 @@ wins in the report is the one a visitor meets. Strategies:
 
 Scores are mean log-probabilities of the answer line's tokens (and its newline) given the request
 prompt; a longer line is not punished for being long.
+
+Whatever the strategy, a request typed with a capitalised first word ("Delete log files older than
+30 days") is also answered in lower case, and the answer the model finds likelier kept
+(`either_case`). tldr writes every request as a capitalised sentence, so a capital alone drew the
+model towards tldr's thousand tools (`git branch -d`) where the same request in lower case got
+`find`; answering both readings keeps a tldr-style request's tldr answer. Lower case alone, or
+trying both cases of every request, cost requests typed in lower case (benchmarks/README.md,
+seventeenth round).
 """
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import math
 from collections.abc import Collection, Sequence
@@ -67,6 +76,7 @@ class AnswerSettings:
     lookup_weight: float = 1.0  # judge: the lookup's log vote share against the model's log-probability
     max_new_tokens: int = 48
     seed: int = 0
+    either_case: bool = True  # a capitalised request is also read in lower case; the likelier answer is kept
 
     def validate(self) -> None:
         if self.strategy not in STRATEGIES:
@@ -92,6 +102,14 @@ class Candidate:
 class Answer:
     command: str
     candidates: list[Candidate] = field(default_factory=list)
+    score: float | None = None  # what its strategy chose it by (judge: its utility's joint score; rerank: its own)
+    read_as: str | None = None  # the request in lower case, where that reading's answer was kept
+
+
+def in_lower_case(request: str) -> str:
+    """The request with its capitalised first word in lower case ("Delete log files" → "delete log
+    files"); one in lower case already, or starting with an acronym ("SSH into…"), as it is."""
+    return request[:1].lower() + request[1:] if request[1:2].islower() else request
 
 
 def answer_line(completion: str, ended: bool = False) -> str | None:
@@ -224,20 +242,34 @@ def _next_token_logprobs(checkpoint: Checkpoint, prompt: list[int], continuation
     return logits.float().log_softmax(-1)
 
 
-@torch.inference_mode()
 def mean_logprobs(checkpoint: Checkpoint, request: str, commands: list[str]) -> list[float]:
     """Mean log-probability per token of each `command` line (with its newline) after the prompt."""
-    tokenizer = checkpoint.tokenizer
-    prompt = tokenizer.encode(request_prompt(request), add_special_tokens=False).ids
-    context = checkpoint.model.config.context_length
-    rows = [tokenizer.encode(command + "\n", add_special_tokens=False).ids for command in commands]
-    rows = [ids[:max(1, context - len(prompt))] for ids in rows]
-    logprobs = _next_token_logprobs(checkpoint, prompt, rows)
+    return line_logprobs(checkpoint, [(request, command) for command in commands])
+
+
+@torch.inference_mode()
+def line_logprobs(checkpoint: Checkpoint, lines: Sequence[tuple[str, str]], rows: int = 16) -> list[float]:
+    """`mean_logprobs` of each (request, command line) pair, `rows` pairs a forward pass (right-padded:
+    a causal model never reads the padding), so a thousand requests' lines are scored together."""
+    tokenizer, model = checkpoint.tokenizer, checkpoint.model
+    context = model.config.context_length
+    device = next(model.parameters()).device
+    encoded = []
+    for request, command in lines:
+        prompt = tokenizer.encode(request_prompt(request), add_special_tokens=False).ids
+        answer = tokenizer.encode(command + "\n", add_special_tokens=False).ids
+        encoded.append((prompt, answer[:max(1, context - len(prompt))]))
+    model.eval()
     scores = []
-    for index, ids in enumerate(rows):
-        positions = torch.arange(len(prompt) - 1, len(prompt) - 1 + len(ids), device=logprobs.device)
-        targets = torch.tensor(ids, device=logprobs.device)
-        scores.append(logprobs[index, positions, targets].mean().item())
+    for start in range(0, len(encoded), rows):
+        chunk = encoded[start:start + rows]
+        batch = torch.zeros((len(chunk), max(len(p) + len(a) for p, a in chunk)), dtype=torch.long, device=device)
+        for row, (prompt, answer) in enumerate(chunk):
+            batch[row, :len(prompt) + len(answer)] = torch.tensor(prompt + answer)
+        logits, _ = model(batch)
+        for row, (prompt, answer) in enumerate(chunk):
+            logprobs = logits[row, len(prompt) - 1:len(prompt) - 1 + len(answer)].float().log_softmax(-1)
+            scores.append(logprobs[torch.arange(len(answer)), torch.tensor(answer, device=device)].mean().item())
     return scores
 
 
@@ -315,7 +347,8 @@ def _judge(checkpoint: Checkpoint, requests: Sequence[str], prompts: Sequence[li
             start = checkpoint.tokenizer.encode(ranked[0].command, add_special_tokens=False).ids
             forced[position], begun[position] = ids + start, len(start)
     rewritten = _decode_all(checkpoint, forced, sampling, 1, begun)
-    return [None if line is None else Answer((again or line)[0], ranked or [Candidate(line[0], "greedy")])
+    return [None if line is None else Answer((again or line)[0], ranked or [Candidate(line[0], "greedy")],
+                                             ranked[0].score if ranked else None)
             for line, again, ranked in zip(greedy_lines, rewritten, weighed)]
 
 
@@ -352,7 +385,8 @@ def _rerank(checkpoint: Checkpoint, request: str, candidates: list[Candidate], a
         return Answer(candidates[0].command, candidates[:1])
     for candidate, score in zip(kept, mean_logprobs(checkpoint, request, [c.command for c in kept])):
         candidate.score = score
-    return Answer(max(kept, key=lambda c: c.score).command, kept)
+    best = max(kept, key=lambda c: c.score)
+    return Answer(best.command, kept, best.score)
 
 
 def answer_requests(checkpoint: Checkpoint, requests: Sequence[str], settings: AnswerSettings | None = None,
@@ -364,9 +398,41 @@ def answer_requests(checkpoint: Checkpoint, requests: Sequence[str], settings: A
     request gets alone: its samples draw from a generator of its own.
 
     `commands` (for rerank) are the first words allowed, by default `known_commands(index)`;
-    retrieval and judge use `index`, or the one the checkpoint carries."""
+    retrieval and judge use `index`, or the one the checkpoint carries. With `either_case`, a
+    capitalised request's answer is its lower-case reading's where the model finds that likelier."""
     settings = settings or AnswerSettings()
     settings.validate()
+    answers = _answer_as_read(checkpoint, requests, settings, index, commands)
+    if not settings.either_case:
+        return answers
+    lowered: dict[int, tuple[str, Answer]] = {}  # position -> the request in lower case, its answer as typed
+    for position, (request, answer) in enumerate(zip(requests, answers)):
+        if (text := in_lower_case(request)) != request and answer is not None:
+            lowered[position] = (text, answer)
+    again = _answer_as_read(checkpoint, [text for text, _ in lowered.values()], settings, index, commands) \
+        if lowered else []
+    contested = [(position, text, typed, answer) for (position, (text, typed)), answer in zip(lowered.items(), again)
+                 if answer is not None and answer.command != typed.command]
+    # The model is surer of the answer its strategy scored higher where both readings have such a
+    # score (the judge's weighs the lookup's votes too: against the lines' mean log-probability,
+    # 4 / 3 and 16 / 4 requests gained / lost rather than 1 / 5 and 14 / 2), else of the line it
+    # finds likelier after its own reading.
+    unscored = [(position, text, typed, answer) for position, text, typed, answer in contested
+                if answer.score is None or typed.score is None]
+    likelihoods = line_logprobs(checkpoint, [(text, answer.command) for _, text, _, answer in unscored]
+                                + [(requests[position], typed.command) for position, _, typed, _ in unscored])
+    by_line = {position: (likelihoods[row], likelihoods[len(unscored) + row])
+               for row, (position, *_) in enumerate(unscored)}
+    for position, text, typed, answer in contested:
+        lower, as_typed = by_line.get(position, (answer.score, typed.score))
+        if lower > as_typed:
+            answers[position] = dataclasses.replace(answer, read_as=text)
+    return answers
+
+
+def _answer_as_read(checkpoint: Checkpoint, requests: Sequence[str], settings: AnswerSettings,
+                    index: RetrievalIndex | None, commands: Collection[str] | None) -> list[Answer | None]:
+    """`answer_requests` for the requests exactly as they are written."""
     greedy = Sampling(max_new_tokens=settings.max_new_tokens, temperature=0.0, seed=settings.seed)
     if settings.strategy in READS_PAIRS:
         index = index or cached_index(checkpoint.path)

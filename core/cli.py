@@ -151,7 +151,7 @@ def _settings(args: argparse.Namespace) -> GenerationSettings:
 def _answer_settings(args: argparse.Namespace) -> AnswerSettings:
     from core.answering import MAX_ANSWER_TOKENS, AnswerSettings
 
-    return AnswerSettings(strategy=args.strategy, seed=args.seed,
+    return AnswerSettings(strategy=args.strategy, seed=args.seed, either_case=not args.as_typed,
                           max_new_tokens=min(args.max_new_tokens, MAX_ANSWER_TOKENS))
 
 
@@ -223,7 +223,7 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
     )
     from core.retrieval import RetrievalIndex
 
-    settings = AnswerSettings(max_new_tokens=48, seed=args.seed)
+    settings = AnswerSettings(max_new_tokens=48, seed=args.seed, either_case=not args.as_typed)
     for strategy in args.strategies:  # refuse a typo before minutes of evaluation
         dataclasses.replace(settings, strategy=strategy).validate()
     checkpoints = [workspace.path(p) for p in args.checkpoints]
@@ -364,6 +364,12 @@ def _add_precision_arg(parser: argparse.ArgumentParser) -> None:
                         help="inference weights: int8 (2-3x faster on CPU, where auto picks it) or fp32 as trained")
 
 
+def _add_as_typed_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-typed", action="store_true",
+                        help="answer a request only as typed: by default one with a capitalised first word is "
+                             "also read in lower case and the answer the model finds likelier is kept")
+
+
 def _add_sampling_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--prompt", required=True)
     parser.add_argument("--template", choices=("bash", "raw"), default="bash")
@@ -375,6 +381,7 @@ def _add_sampling_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stop", action="append", help="stop string (repeatable)")
     parser.add_argument("--strategy", help="answer the request with one command line instead of sampling: "
                                            "greedy, judge, rerank or retrieval (as the report scores answers)")
+    _add_as_typed_arg(parser)
     parser.add_argument("--device", default="auto")
     _add_precision_arg(parser)
 
@@ -452,6 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default: the --pairs-source ones, else curated)")
         p.add_argument("--strategies", nargs="+", default=["greedy"],
                        help="decoding strategies to score: greedy (the plain answer), judge, rerank, retrieval")
+        _add_as_typed_arg(p)
         p.add_argument("--max-pairs", type=int, default=200, help="at most this many pairs per set")
         p.add_argument("--seed", type=int, default=0, help="pairs: seed of sampled candidates")
         p.add_argument("--out", default="reports/report.json", help="report path (workspace-relative)")

@@ -254,7 +254,8 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
     return {"english_corpus": corpora.get("english"), "code_corpus": corpora.get("code"),
             "samples_per_prompt": samples, "precision": pick_precision(precision, "cpu"),
             "bash_prompts": list(BASH_PROMPTS), "pair_sets": {name: len(p) for name, p in pair_sets.items()},
-            "strategies": list(strategies), "checkpoints": rows, "pairs": pair_rows, "comparisons": comparisons}
+            "strategies": list(strategies), "either_case": settings.either_case, "checkpoints": rows,
+            "pairs": pair_rows, "comparisons": comparisons}
 
 
 def pairs_markdown(report: dict[str, Any]) -> list[str]:
@@ -293,7 +294,9 @@ def report_markdown(report: dict[str, Any]) -> str:
         lines.append(f"| {row['checkpoint']} | {stage} | {row['parameters']:,} | " + " | ".join(cells) + " |")
     pairs = pairs_markdown(report)
     if pairs:
-        lines += ["", "Held-out (request, command) pairs:", "", *pairs]
+        reading = ("a request with a capitalised first word also read in lower case, the likelier answer kept"
+                   if report.get("either_case") else "every request read as typed")
+        lines += ["", f"Held-out (request, command) pairs ({reading}):", "", *pairs]
     comparisons = comparisons_markdown(report)
     if comparisons:
         lines += ["", "Paired comparisons (utility accuracy; other strategies than the first: pooled only):", "",

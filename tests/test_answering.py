@@ -10,6 +10,7 @@ from conftest import copy_of, micro_config
 from core.answering import (
     CACHE_BUDGET,
     MAX_BATCH_ROWS,
+    STRATEGIES,
     WORD_END,
     AnswerSettings,
     _batch_rows,
@@ -18,6 +19,7 @@ from core.answering import (
     answer_request,
     answer_requests,
     generate_lines,
+    in_lower_case,
     known_commands,
     mean_logprobs,
     proposed_utilities,
@@ -76,8 +78,8 @@ def test_requests_answered_together_get_the_answers_they_get_alone(checkpoint, s
     """The report answers a thousand requests in batches of equal prompt length; each must get what
     the playground gives it alone, whatever shares its batch (samples too: a generator each)."""
     index = RetrievalIndex([Pair("show disk usage", "df -h"), Pair("list files", "ls -la")])
-    requests = ["list all text files", "find large files", "show the disk usage", "list all text files",
-                "count lines", "a request far longer than the context " * 9]
+    requests = ["list all text files", "Find large files", "show the disk usage", "list all text files",
+                "Count lines", "a request far longer than the context " * 9]
     settings = AnswerSettings(strategy=strategy, samples=4)
     together = answer_requests(checkpoint, requests, settings, index)
     assert together[-1] is None  # too long for the context: unanswered, not an error for the others
@@ -85,6 +87,33 @@ def test_requests_answered_together_get_the_answers_they_get_alone(checkpoint, s
         assert answer.command == answer_request(checkpoint, request, settings, index).command
     with pytest.raises(RequestTooLong, match="Shorten it"):
         answer_request(checkpoint, requests[-1], settings, index)
+
+
+def test_only_a_capitalised_first_word_is_put_in_lower_case():
+    assert [in_lower_case(text) for text in ("Delete old logs", "delete old logs", "SSH into a host", "A")] == [
+        "delete old logs", "delete old logs", "SSH into a host", "A"]
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_a_capitalised_request_is_also_read_in_lower_case(checkpoint, strategy):
+    """Each strategy keeps the reading whose answer it is surer of: by the score it chose the answer
+    by where it has one (judge, rerank), else by the answer line's mean log-probability."""
+    index = RetrievalIndex([Pair("show disk usage", "df -h"), Pair("Show the free memory", "free -h"),
+                            Pair("list files", "ls -la")])
+    request, lowered = "Show the disk usage", "show the disk usage"
+
+    def answer(text: str, either_case: bool):
+        return answer_request(checkpoint, text, AnswerSettings(strategy=strategy, either_case=either_case), index)
+
+    typed, lower, either = answer(request, False), answer(lowered, False), answer(request, True)
+    if typed.score is not None and lower.score is not None:
+        surer = lower.score > typed.score
+    else:
+        surer = mean_logprobs(checkpoint, lowered, [lower.command]) > mean_logprobs(checkpoint, request,
+                                                                                     [typed.command])
+    kept = lower if surer and lower.command != typed.command else typed
+    assert (either.command, either.read_as) == (kept.command, lowered if kept is lower else None)
+    assert answer(lowered, True) == lower  # a request in lower case is read once
 
 
 def test_mean_logprobs_match_a_plain_forward_pass(checkpoint):

@@ -95,7 +95,8 @@ def test_request_case_benchmark_runs_briefly():
 def test_compare_checkpoints_counts_a_checkpoint_level_with_itself():
     shipped = str(Path(__file__).resolve().parents[1] / "checkpoints" / "bilingual" / "best")
     out = run_benchmark("compare_checkpoints.py", f"first={shipped}@judge", f"again={shipped}@judge",
-                        f"plain={shipped}", "--pair-sources", "curated", "--max-pairs", "2", "--strategies", "greedy")
+                        f"plain={shipped}", "--pair-sources", "curated", "--max-pairs", "2", "--strategies", "greedy",
+                        "--as-typed", "plain")
     rows = [[cell.strip() for cell in line.split("|")] for line in out.splitlines() if line.count("|") == 6]
     assert rows[0][:5] == ["checkpoint", "requests", "pairs", "only it right", "only first · judge right"]
     again = [row for row in rows if row[0] == "again · judge"]

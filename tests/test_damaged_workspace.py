@@ -56,7 +56,7 @@ def test_metrics_of_a_damaged_log_are_what_could_be_read(damaged):
 def test_a_damaged_checkpoint_fails_in_its_own_column(damaged):
     client, workspace = damaged
     broken = str(workspace.run_dir("odd-types") / "best")
-    answer = client.predict("list files", "raw text", "free text (sampled, streamed)", 16, 0.8, 50, 0.95, 0,
+    answer = client.predict("list files", "raw text", "free text (sampled, streamed)", 16, 0.8, 50, 0.95, 0, True,
                             broken, None, None, api_name="/compare")
     assert answer[0].startswith("error: ") and "\n" not in answer[0]
 

@@ -204,6 +204,7 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
     assert "| bilingual · greedy | code-only · greedy | mine |" in markdown_path.read_text()
     assert "(from scratch)" in markdown_path.read_text() and "forgetting_bpb_english" in report_markdown(report)
     assert f"| {RETRIEVAL_BASELINE} | 0.500 / " in report_markdown(report)
+    assert report["either_case"] and "capitalised first word also read in lower case" in report_markdown(report)
 
     # Reported alone, the bilingual checkpoint's parent is read from the workspace for the same figure.
     alone = bilingual_report(paths[2:], workspace, samples=1)["checkpoints"][0]

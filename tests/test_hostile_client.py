@@ -116,8 +116,8 @@ def _training(**changes) -> list:
 
 
 def _compare(prompt="list files", template="bash script", decoding="answer (greedy)", tokens=32, temperature=0.8,
-             top_k=50, top_p=0.95, seed=0, pickers=(None, None, None)) -> list:
-    return [prompt, template, decoding, tokens, temperature, top_k, top_p, seed, *pickers]
+             top_k=50, top_p=0.95, seed=0, either_case=True, pickers=(None, None, None)) -> list:
+    return [prompt, template, decoding, tokens, temperature, top_k, top_p, seed, either_case, *pickers]
 
 
 def _cases(canary: str) -> list[tuple[str, str, list]]:
@@ -195,14 +195,15 @@ def _cases(canary: str) -> list[tuple[str, str, list]]:
         ("compare-huge-prompt", "/compare", _compare(prompt="x" * 100_000)),
         ("compare-bad-template", "/compare", _compare(template="../../x")),
         # the report
-        ("evaluate-absolute", "/evaluate", [[ckpt], "installed", "installed", 1, [], ["greedy"], 5]),
-        ("evaluate-symlink", "/evaluate", [["link-out/run/best"], "installed", "installed", 1, [], ["greedy"], 5]),
+        ("evaluate-absolute", "/evaluate", [[ckpt], "installed", "installed", 1, [], ["greedy"], 5, True]),
+        ("evaluate-symlink", "/evaluate",
+         [["link-out/run/best"], "installed", "installed", 1, [], ["greedy"], 5, True]),
         ("evaluate-corpus-dotdot", "/evaluate",
-         [[shipped], "../../canary/corpus", "installed", 1, [], ["greedy"], 5]),
+         [[shipped], "../../canary/corpus", "installed", 1, [], ["greedy"], 5, True]),
         ("evaluate-pair-source", "/evaluate", [[shipped], "installed", "installed", 1,
-                                              ["../../canary"], ["greedy"], 5]),
+                                              ["../../canary"], ["greedy"], 5, True]),
         ("evaluate-huge-samples", "/evaluate",
-         [[shipped], "installed", "installed", 10 ** 9, [], ["greedy"], 5]),
+         [[shipped], "installed", "installed", 10 ** 9, [], ["greedy"], 5, True]),
         # the quick start
         ("quickstart-model-path", "/quickstart", ["../../models", 10, 10, False]),
         ("quickstart-negative-steps", "/quickstart", ["micro", -1, 10, False]),

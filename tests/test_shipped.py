@@ -58,6 +58,22 @@ _NOT_YET = pytest.mark.xfail(strict=True, reason="the shipped model misses this 
 _MISSED = {"Create a backup script", "list all large files"}
 
 
+def test_a_capitalised_request_gets_the_answer_its_lower_case_reading_gets(tmp_path):
+    """tldr writes every request capitalised, so a capital alone drew the shipped model to a tldr tool."""
+    checkpoint = load_checkpoint(SHIPPED / "bilingual" / "best")
+    request = "Delete log files older than 30 days"
+    typed = answer_request(checkpoint, request, AnswerSettings(either_case=False))
+    either = answer_request(checkpoint, request)
+    assert first_command_word(typed.command) == "git", typed.command
+    assert first_command_word(either.command) == "find" and either.read_as == "delete log files older than 30 days"
+    for flags, utility in (([], "find"), (["--as-typed"], "git")):  # the CLI's answer, and its off switch
+        result = subprocess.run([sys.executable, "-m", "core", "--workspace", str(tmp_path), "compare", "--prompt",
+                                 request, "--strategy", "greedy", "--checkpoints", str(SHIPPED / "bilingual" / "best"),
+                                 *flags],
+                                cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 0 and f"# {request}\n{utility} " in result.stdout, (flags, result)
+
+
 @pytest.mark.parametrize("strategy", ["greedy", "judge"])  # the plain answer, and the playground's default
 @pytest.mark.parametrize("request_text", [pytest.param(text, marks=_NOT_YET) if text in _MISSED else text
                                           for text in DEMO_REQUESTS])
@@ -75,6 +91,16 @@ def test_the_playground_shows_every_column_the_shipped_examples():
     assert all(text.startswith("#!/bin/bash\n# extract a tar archive\n") for text in texts[:2]) and texts[2] == ""
     assert notes[0] == notes[1] and notes[0].startswith("examples shown to the model:\n")
     assert notes[0].count("\n- `") == 3
+
+
+def test_the_playground_says_when_it_read_a_request_in_lower_case():
+    from webapp.playground_tab import answer_columns
+
+    paths, request = [None, str(SHIPPED / "bilingual" / "best"), None], "Delete log files older than 30 days"
+    texts, notes = answer_columns(paths, request, "greedy", seed=0)
+    assert f"# {request}\nfind " in texts[1] and notes[1].startswith("read in lower case, “delete log files")
+    texts, notes = answer_columns(paths, request, "greedy", seed=0, either_case=False)
+    assert f"# {request}\ngit " in texts[1] and notes[1] == ""
 
 
 def test_the_playground_opens_on_judged_answers_for_every_column():

@@ -81,13 +81,13 @@ def test_stage_two_from_the_app_takes_its_parents_size(client, app, pair):
 def test_playground_compares_two_checkpoints(client, pair):
     language, bilingual = pair
     result = client.predict("list all large files", "bash script", "free text (sampled, streamed)", 32, 0.8, 50,
-                            0.95, 0, language, bilingual, None, api_name="/compare")
+                            0.95, 0, True, language, bilingual, None, api_name="/compare")
     first, second, third, check_first, check_second, _ = result
     assert first.startswith("#!/bin/bash\n# list all large files\n")
     assert second.startswith("#!/bin/bash\n# list all large files\n") and third == ""
     assert "bash -n" in check_first and "bash -n" in check_second
     answered = client.predict("list all large files", "bash script", "answer (best of 8 samples, reranked)", 32,
-                              0.8, 50, 0.95, 0, language, bilingual, "checkpoints/nowhere/best",
+                              0.8, 50, 0.95, 0, True, language, bilingual, "checkpoints/nowhere/best",
                               api_name="/compare")
     # the prompt and one answer line at most (a micro model's answer may be empty)
     assert answered[1].startswith("#!/bin/bash\n# list all large files") and answered[1].rstrip("\n").count("\n") <= 2
@@ -96,7 +96,7 @@ def test_playground_compares_two_checkpoints(client, pair):
     # language-only column (which carries none) is judged on the same proposals
     judged = client.predict("list all the text files", "bash script",
                             "answer (similar known requests propose the command, the model judges)", 32, 0.8, 50,
-                            0.95, 0, language, bilingual, None, api_name="/compare")
+                            0.95, 0, True, language, bilingual, None, api_name="/compare")
     assert all(text.startswith("#!/bin/bash\n# list all the text files\n") for text in judged[:2])
     assert all("utilities the model judged" in note and "(proposed, " in note for note in judged[3:5])
     rows = client.predict(api_name="/list_runs")
@@ -106,7 +106,7 @@ def test_playground_compares_two_checkpoints(client, pair):
 def test_report_tab_evaluates_checkpoints(client, pair):
     paths = list(pair)
     table, pairs, comparisons, _ = client.predict(paths, "installed", "installed", 1, ["curated"], ["greedy"], 3,
-                                                  api_name="/evaluate")
+                                                  True, api_name="/evaluate")
     assert [row[:3] for row in pairs["data"]] == [["retrieval baseline (TF-IDF)", "curated", 3],
                                                   ["web-language · greedy", "curated", 3],
                                                   ["web-code · greedy", "curated", 3]]

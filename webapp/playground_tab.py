@@ -107,7 +107,7 @@ def stream_comparison(paths: list[str | None], prompt: str, settings: Generation
                [errors.get(p, "") if p else "" for p in paths])
 
 
-def answer_columns(paths: list[str | None], request: str, strategy: str, seed: int
+def answer_columns(paths: list[str | None], request: str, strategy: str, seed: int, either_case: bool = True
                    ) -> tuple[list[str], list[str]]:
     """Each checkpoint's answer as a script, and under it the candidates it weighed. Retrieval and
     judge read every column the same training pairs: those of the first checkpoint that carries
@@ -120,14 +120,17 @@ def answer_columns(paths: list[str | None], request: str, strategy: str, seed: i
             notes.append("")
             continue
         try:
-            answer = answer_request(cached_checkpoint(path), request, AnswerSettings(strategy=strategy, seed=seed),
-                                    index=index)
+            settings = AnswerSettings(strategy=strategy, seed=seed, either_case=either_case)
+            answer = answer_request(cached_checkpoint(path), request, settings, index=index)
         except Exception as exc:  # a user's mistake or a broken checkpoint: shown in its column
             texts.append(f"error: {exc if isinstance(exc, UserError) else f'{type(exc).__name__}: {exc}'}")
             notes.append("")
             continue
         texts.append(request_prompt(request) + answer.command + "\n")
-        notes.append(_candidates_note(answer.candidates) if strategy != "greedy" else "")
+        reading = f"read in lower case, “{answer.read_as}”: the model found that answer likelier" \
+            if answer.read_as else ""
+        weighed = _candidates_note(answer.candidates) if strategy != "greedy" else ""
+        notes.append("\n\n".join(note for note in (reading, weighed) if note))
     return texts, notes
 
 
@@ -172,6 +175,8 @@ def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], lis
         prompt = gr.Textbox(label="prompt", lines=2, value="list all large files", scale=3)
         template = gr.Radio(["bash script", "raw text"], value="bash script", label="template")
         decoding = gr.Radio(list(DECODINGS), value=default_decoding([language, bilingual]), label="bash prompts get")
+        either_case = gr.Checkbox(value=True, label="also read a request that starts with a capital in lower case "
+                                                    "(the answer the model finds likelier is kept)")
     gr.Examples(EXAMPLES, [prompt, template])
     with gr.Row():
         max_new = gr.Slider(16, 512, value=160, step=16, label="max new tokens")
@@ -190,7 +195,7 @@ def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], lis
     run = gr.Button("Generate side by side", variant="primary", interactive=bool(choices))
 
     def compare(prompt_text: str, template_label: str, decoding_label: str, tokens: float, temp: float,
-                k: float, p: float, seed_value: float, *pickers: str | None):
+                k: float, p: float, seed_value: float, both_readings: bool, *pickers: str | None):
         try:
             request = inputs.text(prompt_text, "prompt")
             template = {"bash script": "bash", "raw text": "raw"}.get(template_label)
@@ -210,7 +215,7 @@ def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], lis
             raise gr.Error(str(exc)) from None
         paths, failures = resolve_pickers(workspace, pickers)
         if template == "bash" and strategy:
-            texts, notes = answer_columns(paths, request, strategy, seed_number)
+            texts, notes = answer_columns(paths, request, strategy, seed_number, both_readings is True)
             texts = [failures[i] or t for i, t in enumerate(texts)]
             yield (*texts, *[f"{verdict(t, template)}\n\n{n}".strip() if t and not t.startswith("error:") else ""
                              for t, n in zip(texts, notes)])
@@ -223,7 +228,7 @@ def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], lis
             yield (*shown, *[""] * COLUMNS)
         yield (*shown, *[verdict(t, template) if t and s == t else "" for t, s in zip(texts, shown)])
 
-    run.click(compare, [prompt, template, decoding, max_new, temperature, top_k, top_p, seed, *pickers],
+    run.click(compare, [prompt, template, decoding, max_new, temperature, top_k, top_p, seed, either_case, *pickers],
               [*outputs, *checks], api_name="compare")
 
     def refresh():

@@ -5,6 +5,7 @@ import gradio as gr
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.answering import AnswerSettings
 from core.data.sources import pair_source_names
 from core.errors import UserError
 from core.jobslot import job_slot
@@ -57,6 +58,7 @@ def build_report_tab(workspace: Workspace) -> None:
                               label="held-out pairs from (and retrieval baseline over their training side)")
         strategies = gr.CheckboxGroup(list(STRATEGY_CHOICES), value=["greedy"], label="answer strategies")
         max_pairs = gr.Number(label="pairs per source", value=50, precision=0, minimum=1, maximum=2000)
+        either_case = gr.Checkbox(value=True, label="also read a request that starts with a capital in lower case")
     run = gr.Button("Evaluate", variant="primary")
     table = gr.Dataframe(headers=["checkpoint", "stage", *COLUMNS], interactive=False, wrap=True)
     pairs_table = gr.Dataframe(headers=["answerer", "pair set", "pairs", "utility accuracy", "token overlap"],
@@ -68,7 +70,7 @@ def build_report_tab(workspace: Workspace) -> None:
     chart = gr.Plot(label="per checkpoint")
 
     def evaluate(paths: list[str], english_corpus: str, code_corpus: str, per_prompt: float,
-                 pair_sources: list[str], chosen_strategies: list[str], per_source: float,
+                 pair_sources: list[str], chosen_strategies: list[str], per_source: float, both_readings: bool,
                  progress: gr.Progress = gr.Progress()):  # noqa: B008 (how Gradio hands a handler its tracker)
         try:
             checkpoints = [workspace.path(path) for path in inputs.names(paths, "checkpoints")]
@@ -82,7 +84,8 @@ def build_report_tab(workspace: Workspace) -> None:
                     checkpoints, workspace, inputs.text(english_corpus, "English corpus", 100).strip() or None,
                     inputs.text(code_corpus, "bash corpus", 100).strip() or None,
                     samples=inputs.whole_number(per_prompt, "samples"), pair_sets=pair_sets,
-                    strategies=inputs.names(chosen_strategies, "strategies") or ["greedy"], index=index)
+                    strategies=inputs.names(chosen_strategies, "strategies") or ["greedy"], index=index,
+                    answer_settings=AnswerSettings(either_case=both_readings is True))
         except UserError as exc:
             raise gr.Error(str(exc)) from None
         rows = report["checkpoints"]
@@ -95,5 +98,5 @@ def build_report_tab(workspace: Workspace) -> None:
                            for c in report["comparisons"]]
         return table_rows, pair_rows, comparison_rows, report_figure(rows)
 
-    run.click(evaluate, [chosen, english, code, samples, sources, strategies, max_pairs],
+    run.click(evaluate, [chosen, english, code, samples, sources, strategies, max_pairs, either_case],
               [table, pairs_table, comparisons_table, chart], api_name="evaluate")
