@@ -365,10 +365,17 @@ def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool =
     for source in sources:
         if not (source / "model.safetensors").exists():
             raise UserError(f"nothing to ship at {source}: run the recipe first")
-    size = sum(file.stat().st_size for source in sources for file in source.iterdir() if file.is_file())
+    # Everything `checkpoints/` will hold, as tests/test_shipped.py counts it: the weights, the run
+    # records, the report and the model card that stays.
+    files = [file for source in sources for file in source.iterdir()]
+    files += [workspace.run_dir(name) / record for name in SHIPPED_RUNS for record in ("run.json", "metrics.jsonl")]
+    files += [workspace.root / "reports" / "recipe.json", workspace.root / "reports" / "recipe.md",
+              workspace.root / "recipe.json", destination / "checkpoints" / "README.md"]
+    size = sum(file.stat().st_size for file in files if file.is_file())
     if size > SHIP_BUDGET:
-        raise UserError(f"the checkpoints to ship take {size / 1e6:.1f} MB, past the {SHIP_BUDGET / 1e6:.0f} MB "
-                        "the shipped pair may take (every version stays in the git history); ship a smaller size")
+        raise UserError(f"the checkpoints to ship take {size / 1e6:.1f} MB with their records and report, past the "
+                        f"{SHIP_BUDGET / 1e6:.0f} MB the shipped pair may take (every version stays in the git "
+                        "history); ship a smaller size")
     targets = [destination / "checkpoints" / name for name in SHIPPED_RUNS]
     taken = [target for target in targets if target.exists()]
     if taken and not replace:

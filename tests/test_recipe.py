@@ -19,12 +19,14 @@ from core import faults
 from core.checkpoint import EXAMPLES_FILE, load_checkpoint
 from core.config import CONFIG_DIR
 from core.errors import UserError
+from core.names import SHIPPED_RUNS
 from core.recipe import (
     RUNS,
     TOKENIZER,
     Recipe,
     _Log,
     _portable_report,
+    _ship_dir,
     export_and_report,
     load_recipe,
     prepare_data,
@@ -117,9 +119,11 @@ def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path, monkey
         list(export_and_report(workspace, load_recipe()))
 
     project = tmp_path / "project"
-    with monkeypatch.context() as patched:
-        patched.setattr("core.recipe.SHIP_BUDGET", 1000)
-        with pytest.raises(UserError, match="past the 0 MB the shipped pair may take"):
+    weights = sum(file.stat().st_size for name in SHIPPED_RUNS
+                  for file in (_ship_dir(workspace) / name / "best").iterdir())
+    with monkeypatch.context() as patched:  # the budget counts the records and the report, not only the weights
+        patched.setattr("core.recipe.SHIP_BUDGET", weights)
+        with pytest.raises(UserError, match="with their records and report, past the"):
             ship(workspace, project)
     assert not project.exists()
     shipped = ship(workspace, project)
