@@ -138,7 +138,7 @@ class _Log:
         """`resume` keeps the steps an earlier run of the same training recipe recorded; with
         `data_only`, an earlier run that built the same corpora is enough (its steps after the data
         are forgotten as soon as a run is trained anew: `keep_only`)."""
-        self.path = workspace.root / "recipe.json"
+        self.path = _record_path(workspace)
         self.record: dict[str, Any] = {"recipe": dataclasses.asdict(recipe), "steps": {},
                                        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         if resume:
@@ -194,11 +194,22 @@ def _ship_dir(workspace: Workspace) -> Path:
     return workspace.root / "ship" / "checkpoints"
 
 
+def _record_path(workspace: Workspace) -> Path:
+    return workspace.root / "recipe.json"
+
+
+def _report_files(workspace: Workspace) -> tuple[Path, Path, Path]:
+    """The recipe report's JSON, its Markdown and the folder of its answers (`report_files`)."""
+    from core.report import report_files
+
+    return report_files(workspace.root / "reports" / "recipe.json")
+
+
 def run_recipe(workspace: Workspace, recipe: Recipe, resume: bool = False) -> Iterator[str]:
     """Run every step, yielding one line as each ends; the figures land in recipe.json. With
     `resume`, the data an earlier run of the same corpora built is kept and its training goes on
     (`train_runs`)."""
-    log = _Log(workspace, recipe, resume=resume and (workspace.root / "recipe.json").exists(), data_only=True)
+    log = _Log(workspace, recipe, resume=resume and _record_path(workspace).exists(), data_only=True)
     if resume and set(DATA_STEPS) <= log.record["steps"].keys() and workspace.tokenizer_path(TOKENIZER).exists():
         yield "corpora and tokenizer: built earlier, kept"
     else:
@@ -314,6 +325,7 @@ def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], t
 
     pair_sets = evaluation_sets(recipe, held_out)
     index = RetrievalIndex(training)
+    report_json, _, outputs = _report_files(workspace)
     ship = _ship_dir(workspace)
     checkpoints = [ship / "language" / "best", workspace.run_dir(RUNS["code_only"]) / "best",
                    ship / "bilingual" / "best"]
@@ -322,8 +334,8 @@ def _evaluate(workspace: Workspace, recipe: Recipe, held_out: dict[str, list], t
                               answer_settings=AnswerSettings(
                                   max_new_tokens=48, neighbours=recipe.retrieval_examples or AnswerSettings.neighbours),
                               index=index,
-                              outputs_dir=workspace.root / "reports" / "recipe-outputs")
-    write_report(report, workspace.root / "reports" / "recipe.json")
+                              outputs_dir=outputs)
+    write_report(report, report_json)
     return report
 
 
@@ -369,8 +381,8 @@ def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool =
     # records, the report and the model card that stays.
     files = [file for source in sources for file in source.iterdir()]
     files += [workspace.run_dir(name) / record for name in SHIPPED_RUNS for record in ("run.json", "metrics.jsonl")]
-    files += [workspace.root / "reports" / "recipe.json", workspace.root / "reports" / "recipe.md",
-              workspace.root / "recipe.json", destination / "checkpoints" / "README.md"]
+    report_json, report_markdown, _ = _report_files(workspace)
+    files += [report_json, report_markdown, _record_path(workspace), destination / "checkpoints" / "README.md"]
     size = sum(file.stat().st_size for file in files if file.is_file())
     if size > SHIP_BUDGET:
         raise UserError(f"the checkpoints to ship take {size / 1e6:.1f} MB with their records and report, past the "
@@ -394,9 +406,9 @@ def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool =
         (target / "best" / "config.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
         shutil.copy2(workspace.run_dir(name) / "metrics.jsonl", target / "metrics.jsonl")
         shipped.append(target)
-    for suffix in (".json", ".md"):
-        report = (workspace.root / "reports" / f"recipe{suffix}").read_text(encoding="utf-8")
+    for source, suffix in ((report_json, ".json"), (report_markdown, ".md")):
         (destination / "checkpoints" / f"report{suffix}").write_text(
-            _portable_report(report, workspace, in_json=suffix == ".json"), encoding="utf-8")
-    shutil.copy2(workspace.root / "recipe.json", destination / "checkpoints" / "recipe.json")
+            _portable_report(source.read_text(encoding="utf-8"), workspace, in_json=suffix == ".json"),
+            encoding="utf-8")
+    shutil.copy2(_record_path(workspace), destination / "checkpoints" / "recipe.json")
     return shipped
