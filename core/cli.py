@@ -301,13 +301,14 @@ def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
     if args.resume and args.only not in (None, "train"):
         raise UserError("--resume goes on with an interrupted recipe: alone, or with --train-only")
     if args.ship:
-        check_shippable(recipe)
+        check_shippable(recipe)  # the weights alone, before the data: the rest once it is built
     if not args.ship_only:
         with job_slot(workspace, "recipe", "the demo checkpoints' recipe"):  # its own workspace's slot
             if args.only in ("data", "evaluate"):
                 steps = {"data": prepare_data, "evaluate": export_and_report}[args.only](workspace, recipe)
             else:
-                steps = (train_runs if args.only else run_recipe)(workspace, recipe, resume=args.resume)
+                steps = (train_runs if args.only else run_recipe)(workspace, recipe, resume=args.resume,
+                                                                  ship=args.ship)
             for line in steps:
                 print(line, flush=True)
     if args.ship or args.ship_only:

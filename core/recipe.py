@@ -40,6 +40,10 @@ RUNS = {"language": "language", "bilingual": "bilingual", "code_only": "code-onl
 
 ENGLISH_CORPUS, CODE_CORPUS, TOKENIZER = "recipe-english", "recipe-pairs", "recipe"
 SHIP_BUDGET = 30_000_000  # bytes the shipped checkpoints may take together: issue 8 says 30 MB
+# What `ship` copies besides the weights, tokenizers and training pairs, allowed for before training:
+# configs, weight headers, the report, recipe.json and the model card (0.075 MB for the shipped pair),
+# and the two shipped runs' metrics, which grow with their steps (0.069 MB for its 5,600: 12.3 a step).
+RECORD_BYTES, RECORD_BYTES_PER_STEP = 120_000, 16
 
 
 @dataclass
@@ -205,16 +209,16 @@ def _report_files(workspace: Workspace) -> tuple[Path, Path, Path]:
     return report_files(workspace.root / "reports" / "recipe.json")
 
 
-def run_recipe(workspace: Workspace, recipe: Recipe, resume: bool = False) -> Iterator[str]:
+def run_recipe(workspace: Workspace, recipe: Recipe, resume: bool = False, ship: bool = False) -> Iterator[str]:
     """Run every step, yielding one line as each ends; the figures land in recipe.json. With
     `resume`, the data an earlier run of the same corpora built is kept and its training goes on
-    (`train_runs`)."""
+    (`train_runs`); with `ship`, training begins only if `ship` could take its results."""
     log = _Log(workspace, recipe, resume=resume and _record_path(workspace).exists(), data_only=True)
     if resume and set(DATA_STEPS) <= log.record["steps"].keys() and workspace.tokenizer_path(TOKENIZER).exists():
         yield "corpora and tokenizer: built earlier, kept"
     else:
         yield from prepare_data(workspace, recipe, log)
-    yield from train_runs(workspace, recipe, log, resume=resume)
+    yield from train_runs(workspace, recipe, log, resume=resume, ship=ship)
     yield from export_and_report(workspace, recipe, log)
 
 
@@ -240,15 +244,19 @@ def prepare_data(workspace: Workspace, recipe: Recipe, log: _Log | None = None) 
     yield log.step(TOKENIZER_STEP, began, vocabulary=tokenizer.get_vocab_size())
 
 
-def train_runs(workspace: Workspace, recipe: Recipe, log: _Log | None = None, resume: bool = False) -> Iterator[str]:
+def train_runs(workspace: Workspace, recipe: Recipe, log: _Log | None = None, resume: bool = False,
+               ship: bool = False) -> Iterator[str]:
     """The three runs at equal budget (alone: `--train-only`, on the corpora and tokenizer an
     earlier run built here, whatever its size and steps). With `resume`, an interrupted recipe goes
     on where it stopped: the runs it finished are kept and the one it was in continues from its last
-    checkpoint, so a host lost an hour in loses one evaluation interval, not the hour."""
+    checkpoint, so a host lost an hour in loses one evaluation interval, not the hour. With `ship`,
+    what the data adds to the shipped copies is counted first (`check_shippable`)."""
     if log is None:
         log = _Log(workspace, recipe, resume=True, data_only=True)
         if not workspace.tokenizer_path(TOKENIZER).exists():
             raise UserError(f"{workspace.root} has no recipe tokenizer; run `recipe --data-only` there first")
+    if ship:
+        check_shippable(recipe, workspace)
     common = {"model": recipe.model, "english_corpus": ENGLISH_CORPUS, "code_corpus": CODE_CORPUS,
               "tokenizer": TOKENIZER, **{name: getattr(recipe, name) for name in ("batch_size", "seed")
                                          if getattr(recipe, name) is not None}}
@@ -351,21 +359,46 @@ def _portable_report(text: str, workspace: Workspace, in_json: bool) -> str:
     return text.replace(spell(workspace.root), "WORKSPACE/")
 
 
-def check_shippable(recipe: Recipe) -> None:
-    """Refuse, before an hour of training, a recipe whose float16 copies could not be shipped:
-    `ship` would refuse them at the end."""
+def check_shippable(recipe: Recipe, workspace: Workspace | None = None) -> None:
+    """Refuse, before an hour of training, a recipe whose copies `ship` would refuse at the end.
+    Before the data is built only the float16 weights are known; once it is (`workspace` holds the
+    recipe's tokenizer), so are the tokenizers and training pairs the copies carry, which take
+    2–3 MB: a size that fits by its weights alone may not fit with them."""
+    parts = _shipped_parts(recipe, workspace)
+    size = sum(parts.values())
+    if size > SHIP_BUDGET:
+        spelt = ", ".join(f"{name} {part / 1e6:.1f}" for name, part in parts.items())
+        raise UserError(f"--ship: the shipped copies of model {recipe.model!r} would take {size / 1e6:.1f} MB "
+                        f"({spelt}), past the {SHIP_BUDGET / 1e6:.0f} MB the shipped pair may take; "
+                        "train it without --ship, or a smaller size")
+
+
+def _shipped_parts(recipe: Recipe, workspace: Workspace | None) -> dict[str, int]:
+    """Bytes `ship` will copy, by what decides them, as far as they are known before training."""
+    import tempfile
+
     import torch
 
+    from core.data.sources import held_out_and_training
     from core.model import GPT
-    from core.tokenizer import DEFAULT_VOCAB_SIZE
+    from core.retrieval import save_pairs
+    from core.tokenizer import DEFAULT_VOCAB_SIZE, load_tokenizer
 
+    tokenizer = workspace.tokenizer_path(TOKENIZER) if workspace is not None else None
+    built = tokenizer is not None and tokenizer.exists()
+    vocab_size = load_tokenizer(tokenizer).get_vocab_size() if built else DEFAULT_VOCAB_SIZE
     with torch.device("meta"):  # the shape alone: no memory, no initialisation
-        model = GPT(dataclasses.replace(model_preset(recipe.model), vocab_size=DEFAULT_VOCAB_SIZE))
-    size = 2 * model.num_parameters() * len(SHIPPED_RUNS)
-    if size > SHIP_BUDGET:
-        raise UserError(f"--ship: {len(SHIPPED_RUNS)} float16 copies of model {recipe.model!r} take "
-                        f"{size / 1e6:.1f} MB, past the {SHIP_BUDGET / 1e6:.0f} MB the shipped pair may take; "
-                        "train it without --ship")
+        model = GPT(dataclasses.replace(model_preset(recipe.model), vocab_size=vocab_size))
+    parts = {"weights": 2 * model.num_parameters() * len(SHIPPED_RUNS)}
+    if not built:
+        return parts
+    assert workspace is not None and tokenizer is not None
+    parts["tokenizers"] = tokenizer.stat().st_size * len(SHIPPED_RUNS)
+    with tempfile.TemporaryDirectory() as scratch:  # written as the export writes them, to be measured
+        parts["training pairs"] = save_pairs(Path(scratch), held_out_and_training(
+            workspace, recipe.code_sources)[1]).stat().st_size
+    parts["records"] = RECORD_BYTES + RECORD_BYTES_PER_STEP * (recipe.language_steps + recipe.code_steps)
+    return parts
 
 
 def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool = False) -> list[Path]:

@@ -27,6 +27,7 @@ from core.recipe import (
     _Log,
     _portable_report,
     _ship_dir,
+    _shipped_parts,
     export_and_report,
     load_recipe,
     prepare_data,
@@ -127,6 +128,8 @@ def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path, monkey
             ship(workspace, project)
     assert not project.exists()
     shipped = ship(workspace, project)
+    copied = sum(file.stat().st_size for file in (project / "checkpoints").rglob("*") if file.is_file())
+    assert copied <= sum(_shipped_parts(recipe, workspace).values())  # what `--ship` counted before training
     assert [path.name for path in shipped] == ["language", "bilingual"]
     with pytest.raises(UserError, match="replace them explicitly"):
         ship(workspace, project)
@@ -172,6 +175,20 @@ def test_the_data_can_be_built_here_and_trained_on_elsewhere_at_another_size_and
     list(train_runs(workspace, recipe))  # training anew: the last report described other weights
     assert json.loads((workspace.root / "recipe.json").read_text())["steps"].keys() == {
         "english corpus", "bash corpus", "tokenizer", "train language", "train bilingual", "train code-only"}
+
+
+def test_ship_is_refused_before_training_when_the_data_shows_the_copies_would_not_fit(tmp_path, monkeypatch):
+    """The tokenizers and training pairs the copies carry are known once the data is built, and count."""
+    english = write_jsonl(tmp_path / "english.jsonl", english_documents(300))
+    recipe = micro_recipe(english)
+    workspace = Workspace.resolve(tmp_path / "ws")
+    list(prepare_data(workspace, recipe))
+    parts = _shipped_parts(recipe, workspace)
+    assert parts["tokenizers"] > 0 and parts["training pairs"] > 0
+    monkeypatch.setattr("core.recipe.SHIP_BUDGET", sum(parts.values()) - 1)
+    with pytest.raises(UserError, match=r"\(weights [\d.]+, tokenizers [\d.]+, training pairs [\d.]+, records"):
+        list(train_runs(workspace, recipe, ship=True))
+    assert not workspace.run_dir(RUNS["language"]).exists()
 
 
 def test_an_interrupted_recipe_goes_on_where_it_stopped(tmp_path, monkeypatch):
