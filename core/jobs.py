@@ -28,7 +28,7 @@ from core.config import TrainConfig
 from core.errors import UserError
 from core.hosting import DemoLimits
 from core.jobslot import take_slot
-from core.runstore import read_progress
+from core.runstore import check_run_dir, read_progress
 from core.workspace import Workspace
 
 LOG_LINES = 200
@@ -74,7 +74,7 @@ class JobManager:
             status = dataclasses.replace(self._status, log=list(self._log))
         if status.run_name:
             status = dataclasses.replace(status, **read_progress(self.workspace.run_dir(status.run_name),
-                                                                 status.total_steps))
+                                                                 status.total_steps, since=status.started))
         return status
 
     def start_training(self, config: TrainConfig, resume: bool = False, overwrite: bool = False) -> JobStatus:
@@ -82,6 +82,7 @@ class JobManager:
         if self.limits:
             self.limits.check_training(config)
         self._check_names(config)
+        check_run_dir(self.workspace.run_dir(config.run_name), resume, overwrite)
         from core.training import train
 
         def work() -> Iterator[str]:

@@ -20,6 +20,7 @@ from core.atomic import write_text
 from core.errors import UserError
 from core.faults import fault_point
 from core.runlock import run_is_live
+from core.workspace import is_shipped_run
 
 RUN_FILE, METRICS_FILE, LOG_FILE = "run.json", "metrics.jsonl", "log.txt"
 
@@ -52,10 +53,34 @@ def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
     return records
 
 
-def read_progress(run_dir: Path, total_steps: int) -> dict[str, Any]:
+def check_run_dir(run_dir: Path, resume: bool, overwrite: bool) -> bool:
+    """Refuse to clobber a run by accident; return whether an old run must be cleared. The trainer
+    asks before it builds anything, and the app before it starts a job, so a taken name is refused
+    at once rather than in a failed job's log."""
+    run_dir = Path(run_dir)
+    if is_shipped_run(run_dir):
+        raise UserError(f"run {run_dir.name!r} is the shipped demo checkpoint at {run_dir}, which training never "
+                        "writes over (`recipe --ship --replace` remakes it); pick another run name")
+    if resume and not (run_dir / "last").exists():
+        raise UserError(f"nothing to resume: {run_dir / 'last'} does not exist")
+    occupied = not resume and run_dir.exists() and any(run_dir.iterdir())
+    if occupied and not overwrite:
+        raise UserError(f"run {run_dir.name!r} already exists at {run_dir}; "
+                        "resume it, pick another run name, or overwrite it explicitly")
+    if occupied and not (run_dir / RUN_FILE).exists():  # overwrite deletes only runs it wrote
+        raise UserError(f"{run_dir} is not a run (it has no run.json), so it is not overwritten; "
+                        "move it away or pick another run name")
+    return occupied
+
+
+def read_progress(run_dir: Path, total_steps: int, since: float | None = None) -> dict[str, Any]:
     """How far a run is, from its metrics records alone: the one account of progress that the
-    app's console, the API's job status and a console watching another process all read."""
-    records = read_metrics(run_dir)
+    app's console, the API's job status and a console watching another process all read. Records
+    last written before `since` (a job's start) are an earlier run's: a job that failed before its
+    first step has made no progress, whatever the run of that name did before."""
+    path = Path(run_dir) / METRICS_FILE
+    written = path.stat().st_mtime if path.exists() else None
+    records = read_metrics(run_dir) if written is not None and (since is None or written >= since) else []
     if not records:
         return {"step": 0, "tokens_per_s": 0.0, "elapsed": 0.0, "eta_s": None}
     last = records[-1]

@@ -26,6 +26,7 @@ from core.distributed import Distributed
 from core.errors import UserError
 from core.model import GPT
 from core.names import DOMAIN_OF_STAGE
+from core.runstore import check_run_dir
 from core.tokenizer import fingerprint, load_tokenizer
 from core.workspace import Workspace
 
@@ -60,7 +61,7 @@ class StageSetup:
     def prepare(self, resume: bool, overwrite: bool) -> Prepared:
         if resume:
             self._recover()
-        clear = self._check_run_dir(resume, overwrite)
+        clear = check_run_dir(self.run_dir, resume, overwrite)
         tokenizer, model, parent = self._build_model(resume)
         self._prepare_run_dir(clear)
         data = self._load_data(tokenizer, model.config.context_length)
@@ -73,19 +74,6 @@ class StageSetup:
             for name in ("last", "best"):
                 recover_dir(self.run_dir / name)
         self.dist.barrier()
-
-    def _check_run_dir(self, resume: bool, overwrite: bool) -> bool:
-        """Refuse to clobber a run by accident; return whether an old run must be cleared."""
-        if resume and not (self.run_dir / "last").exists():
-            raise UserError(f"nothing to resume: {self.run_dir / 'last'} does not exist")
-        occupied = not resume and self.run_dir.exists() and any(self.run_dir.iterdir())
-        if occupied and not overwrite:
-            raise UserError(f"run {self.config.run_name!r} already exists at {self.run_dir}; "
-                            "resume it, pick another run name, or overwrite it explicitly")
-        if occupied and not (self.run_dir / "run.json").exists():  # overwrite deletes only runs it wrote
-            raise UserError(f"{self.run_dir} is not a run (it has no run.json), so it is not overwritten; "
-                            "move it away or pick another run name")
-        return occupied
 
     def _prepare_run_dir(self, clear: bool) -> None:
         """Clear an overwritten run only once the new one has loaded (its parent may live there)."""

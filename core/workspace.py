@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import UserError
-from core.names import DOMAINS
+from core.names import DOMAINS, SHIPPED_RUNS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Letters, digits and . _ + - ; not starting with a dot, so never "..", a hidden file or a path.
@@ -35,6 +35,13 @@ def check_name(kind: str, name: str) -> str:
 
 def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
+
+
+def is_shipped_run(run_dir: Path) -> bool:
+    """Whether a run folder is a demo checkpoint the project ships (`checkpoints/language`, ...): in
+    the default workspace, the project's own folder, a run of that name is the demo every visitor
+    of the app sees, which only `recipe --ship --replace` remakes."""
+    return Path(run_dir).resolve() in {(PROJECT_ROOT / "checkpoints" / name).resolve() for name in SHIPPED_RUNS}
 
 
 @dataclass(frozen=True)

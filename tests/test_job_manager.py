@@ -6,6 +6,7 @@ from conftest import micro_config
 
 from core.errors import UserError
 from core.jobs import JobManager, job_manager
+from core.workspace import Workspace
 
 
 def wait_until(manager, predicate, timeout=60):
@@ -48,6 +49,45 @@ def test_a_failing_job_is_reported_not_raised(workspace):
     assert status.state == "failed" and "english corpus 'absent' not found" in status.error
     manager.start_training(micro_config(run_name="after-failure", num_steps=5))  # not blocked
     assert manager.wait(timeout=30).state == "finished"
+
+
+def test_a_taken_run_name_is_refused_at_once_and_its_progress_is_not_a_new_jobs(workspace):
+    """The app's Start with the default name of a run that exists: one line, no job; and a job that
+    fails before its first step shows none of the progress the earlier run of that name made."""
+    manager = JobManager(workspace)
+    manager.start_training(micro_config(num_steps=10, log_interval=5))
+    assert manager.wait(timeout=60).step == 10
+    with pytest.raises(UserError, match="already exists"):
+        manager.start_training(micro_config(num_steps=10))
+    assert manager.status().state == "finished"  # no job was started
+    manager.start_training(micro_config(num_steps=10, tokenizer="absent"), overwrite=True)
+    status = manager.wait(timeout=30)
+    assert status.state == "failed" and status.step == 0 and status.eta_s is None, status
+
+
+def test_training_never_writes_over_a_shipped_demo_checkpoint(tmp_path, monkeypatch):
+    """In the project's own folder, the app's default workspace, the run `language` is the demo every
+    visitor of a public app sees: neither a job (overwrite ticked, or not) nor the trainer may replace
+    it, and the Training tab does not offer its name. A stand-in project, so a broken guard deletes
+    nothing real."""
+    from core.training import train
+    from webapp.training_tab import stage_defaults
+
+    monkeypatch.setattr("core.workspace.PROJECT_ROOT", tmp_path)
+    shipped = tmp_path / "checkpoints" / "language"
+    (shipped / "best").mkdir(parents=True)
+    (shipped / "run.json").write_text("{}")
+    workspace = Workspace.resolve(tmp_path).confine()
+    manager = JobManager(workspace)
+    for resume, overwrite in ((False, True), (False, False), (True, False)):
+        with pytest.raises(UserError, match="is the shipped demo checkpoint"):
+            manager.start_training(micro_config(run_name="language"), resume=resume, overwrite=overwrite)
+    with pytest.raises(UserError, match="is the shipped demo checkpoint"):
+        train(micro_config(run_name="language"), workspace, overwrite=True)
+    assert sorted(path.name for path in shipped.iterdir()) == ["best", "run.json"]
+    assert stage_defaults("language", workspace).run_name == "my-language"
+    assert stage_defaults("code", workspace).run_name == "my-bilingual"
+    assert stage_defaults("language", Workspace.resolve(tmp_path / "elsewhere")).run_name == "language"
 
 
 def test_every_caller_shares_the_workspace_manager(workspace):

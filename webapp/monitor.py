@@ -69,7 +69,7 @@ def progress_html(status: JobStatus, shown_run: str | None) -> str:
     if not status.total_steps:  # a task without training steps: its log says how far it is
         return f"<div><b>{label}</b></div>{error}"
     figures = (f"step {status.step}/{status.total_steps} · {status.tokens_per_s:,.0f} tokens/s · "
-               f"elapsed {_duration(status.elapsed)} · ETA {_duration(status.eta_s)}")
+               f"elapsed {_duration(status.elapsed)} · ETA {_duration(status.eta_s if status.active else None)}")
     return (f"<div><b>{label}</b></div><progress value='{status.step}' max='{status.total_steps}' "
             f"style='width:100%'></progress><div>{figures}</div>{error}")
 

@@ -20,7 +20,7 @@ from core.jobs import job_manager
 from core.names import STAGES
 from core.runconfig import resolve_run_config, stage_file
 from core.runs import list_checkpoints
-from core.workspace import Workspace
+from core.workspace import Workspace, is_shipped_run
 from webapp import inputs
 from webapp.monitor import TICK_SECONDS, build_monitor
 
@@ -31,8 +31,14 @@ _HELP = {field.name: field.metadata.get("help", "") for field in dataclasses.fie
 PARENT_SIZE = ""  # the size choice that means "the stage-1 parent's" (stage code)
 
 
-def stage_defaults(stage: str) -> TrainConfig:
-    return load_train_config(stage_file(stage))
+def stage_defaults(stage: str, workspace: Workspace | None = None) -> TrainConfig:
+    """The stage's config file, under a run name the workspace's demo checkpoints do not take: in
+    the project's own folder (the app's default workspace) `language` and `bilingual` are the
+    shipped runs, which training never writes over, so Start must not default to them."""
+    config = load_train_config(stage_file(stage))
+    if workspace is not None and is_shipped_run(workspace.run_dir(config.run_name)):
+        config = dataclasses.replace(config, run_name=f"my-{config.run_name}")
+    return config
 
 
 def _language_checkpoints(workspace: Workspace) -> list[str]:
@@ -91,7 +97,7 @@ def _component(name: str, value: Any) -> gr.components.Component:
 
 
 def build_training_tab(workspace: Workspace) -> None:
-    defaults = stage_defaults("language")
+    defaults = stage_defaults("language", workspace)
     manager = job_manager(workspace)
     sizes = [size for size in model_presets() if not manager.limits or size in manager.limits.models]
     fields: dict[str, gr.components.Component] = {}
@@ -148,7 +154,7 @@ def build_training_tab(workspace: Workspace) -> None:
 
     def refill(stage: str):
         try:
-            return fill(stage_defaults(stage))
+            return fill(stage_defaults(stage, workspace))
         except UserError as exc:
             raise gr.Error(str(exc)) from None
 
