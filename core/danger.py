@@ -17,7 +17,19 @@ DESTRUCTIVE = {
     "wipefs": "erases filesystem signatures", "fdisk": "rewrites partition tables",
     "sfdisk": "rewrites partition tables", "parted": "rewrites partition tables",
 }
+# Programs that delete data only in some forms: the words (subcommands, options) that make them do it,
+# each option standing for its longer variants too (`--delete` for `--delete-after`).
+DESTRUCTIVE_FORMS = {
+    "git": ((("clean",), "deletes untracked files"), (("reset", "--hard"), "discards uncommitted changes")),
+    "rsync": ((("--delete",), "deletes what the source lacks from the destination"),),
+    "crontab": ((("-r",), "deletes the crontab"),),
+    "kubectl": ((("delete",), "deletes cluster resources"),),
+    "docker": ((("rm",), "deletes containers or volumes"), (("rmi",), "deletes images"),
+               (("prune",), "deletes unused containers, images, networks or volumes")),
+}
 FIND_ACTIONS = {"-delete": "deletes what it finds"}
+OVERWRITING_REDIRECTS = {">", ">|", "&>"}  # `>>` appends; `>&2` and `2>&1` point at other outputs
+HARMLESS_TARGETS = {"/dev/null", "/dev/stdout", "/dev/stderr"}
 _SEPARATORS = {"|", "||", "&&", ";", "&", "|&", "(", ")", "{", "}", "!", "then", "do", "else"}
 # Words after which the next non-option word is a command again.
 _RUNNERS = {"sudo", "xargs", "exec", "nohup", "time", "env", "command", "nice", "timeout", "watch",
@@ -39,23 +51,47 @@ def _program(word: str) -> str:
     return name.split(".", 1)[0] if name.startswith("mkfs.") else name
 
 
+def _has(words: list[str], wanted: str) -> bool:
+    return any(word == wanted or (wanted.startswith("--") and word.startswith(wanted + "-")) for word in words)
+
+
+def _form(program: str, arguments: list[str]) -> tuple[str, str] | None:
+    """The destructive form of `program` that its `arguments` take, as (its name, what it does)."""
+    for words, effect in DESTRUCTIVE_FORMS.get(program, ()):
+        if all(_has(arguments, word) for word in words):
+            return " ".join((program, *words)), effect
+    return None
+
+
 def destructive_parts(script: str) -> list[tuple[str, str]]:
-    """(command, what it does) for each destructive command of `script`, in order, each once."""
+    """(command, what it does) for each destructive command of `script`, in order, each once: a
+    destructive program, a destructive form of another (`git clean`), `find -delete`, and a
+    redirection that overwrites a file (`> notes.txt`)."""
     found: dict[str, str] = {}
     for line in script.splitlines():
-        expecting_command = True
-        for word in _words(line):
-            if word in _SEPARATORS:
-                expecting_command = True
+        words, position = _words(line), 0
+        program: str | None = None  # the program of the command being read, and its words so far
+        arguments: list[str] = []
+        while position < len(words):
+            word = words[position]
+            position += 1
+            if word in _SEPARATORS or word in _RUNNERS:
+                if program and (form := _form(program, arguments)):
+                    found.setdefault(*form)
+                program, arguments = None, []
+            elif word in OVERWRITING_REDIRECTS:
+                target = words[position] if position < len(words) else ""
+                position += 1
+                if target and target not in HARMLESS_TARGETS and not target.isdigit():  # `$((3>2))` compares
+                    found.setdefault(f"> {target}", "overwrites the file if it exists")
             elif word in FIND_ACTIONS:
                 found.setdefault(f"find {word}", FIND_ACTIONS[word])
-            elif expecting_command:
-                if word in _RUNNERS or word.startswith("-") or word.isdigit() or "=" in word:
-                    continue  # a wrapper, its options, or a variable assignment: the command comes later
+            elif program is not None:
+                arguments.append(word)
+            elif not (word.startswith("-") or word.isdigit() or "=" in word):  # past a wrapper's options
                 program = _program(word)
                 if program in DESTRUCTIVE:
                     found.setdefault(program, DESTRUCTIVE[program])
-                expecting_command = False
-            elif word in _RUNNERS:
-                expecting_command = True
+        if program and (form := _form(program, arguments)):
+            found.setdefault(*form)
     return list(found.items())

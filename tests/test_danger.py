@@ -21,6 +21,23 @@ from webapp.playground_tab import verdict
     ("du -ah . | sort -rh | head -n 20", []),
     ("watch -n 5 df -h", []),
     ('echo "unbalanced | rm', ["rm"]),  # a line bash cannot parse is read word by word: it warns
+    ("sudo git clean -fdx && rm -f build.log", ["git clean", "rm"]),
+    ("git reset --hard HEAD~1", ["git reset --hard"]),
+    ("git reset HEAD notes.txt", []),
+    ("rsync -av --delete-after src/ /mnt/backup/", ["rsync --delete"]),
+    ("rsync -av src/ /mnt/backup/", []),
+    ("crontab -r", ["crontab -r"]),
+    ("crontab -l", []),
+    ("kubectl delete namespace prod", ["kubectl delete"]),
+    ("kubectl get pods", []),
+    ("docker system prune -af", ["docker prune"]),
+    ("docker volume rm data", ["docker rm"]),
+    ("docker ps -a", []),
+    ("echo 127.0.0.1 web > /etc/hosts", ["> /etc/hosts"]),
+    ("ls -l | sort 2> errors.txt", ["> errors.txt"]),
+    ("make >/dev/null 2>&1", []),
+    ("echo done >> build.log", []),
+    ("echo $((3>2))", []),
 ])
 def test_destructive_parts(script, expected):
     assert [name for name, _ in destructive_parts(script)] == expected
