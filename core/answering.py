@@ -50,7 +50,7 @@ from core.data.bashdoc import request_prompt, runs_something
 from core.engine import Decoder, Sampling
 from core.errors import RequestTooLong, UserError
 from core.evaluation import bash_syntax_ok, first_command_word
-from core.generation import MAX_TEMPERATURE, check_prompt
+from core.generation import MAX_TEMPERATURE, check_request
 from core.model import GPT
 from core.retrieval import RetrievalIndex, cached_index
 from core.tokenizer import end_of_text_id
@@ -134,8 +134,8 @@ def answer_line(completion: str, ended: bool = False) -> str | None:
 
 def prompt_ids(checkpoint: Checkpoint, request: str, examples: Sequence[str] = ()) -> list[int]:
     """The tokens of a request's prompt, with as many of `examples` (best first) as leave the
-    answer room in the context; a request too long for the context alone is refused."""
-    check_prompt(request)
+    answer room in the context; an empty request, or one too long for the context alone, is refused."""
+    check_request(request)
     tokenizer, context = checkpoint.tokenizer, checkpoint.model.config.context_length
     examples = list(examples)
     ids = tokenizer.encode(request_prompt(request, examples), add_special_tokens=False).ids

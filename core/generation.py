@@ -74,8 +74,16 @@ class Generation:
         return self.prompt_text + self.completion
 
 
+def check_request(request: str) -> None:
+    """`check_prompt`, and a bash prompt must hold a request: with none, the model would answer an
+    empty comment with whatever it writes most often, as if that were what was asked."""
+    check_prompt(request)
+    if not request.strip():
+        raise UserError("the request is empty: type what the command should do")
+
+
 def render_prompt(prompt: str, template: str) -> str:
-    check_prompt(prompt)
+    (check_request if template == "bash" else check_prompt)(prompt)
     if template not in TEMPLATES:
         raise UserError(f"template must be one of {', '.join(TEMPLATES)}, got {template!r}")
     return prompt if template == "raw" else request_prompt(prompt)

@@ -47,6 +47,13 @@ def test_tabs_job_and_live_chart(template_workspace, tmp_path):
             """() => [...document.querySelectorAll('.training-plot .js-plotly-plot')]
                  .some(p => (p.data || []).some(t => (t.x || []).length >= 3))""", timeout=60_000)
         page.get_by_text("· finished").filter(visible=True).first.wait_for(timeout=90_000)
+
+        # A page loaded now lists the run made since the app started and draws its curves at once.
+        later = browser.new_page(viewport={"width": 1400, "height": 1800})
+        later.goto(url)
+        later.get_by_role("tab", name="Runs").click()
+        later.locator(".js-plotly-plot").filter(visible=True).first.wait_for(timeout=20_000)
+        later.close()
         screenshot = tmp_path / "training-tab.png"
         page.screenshot(path=str(screenshot), full_page=True)
         assert screenshot.stat().st_size > 10_000

@@ -109,6 +109,9 @@ CASES: list[tuple[str, list[str], str]] = [
     ("sizes-vocab-huge", ["sizes", "--vocab-size", "1000000000000"], "vocab_size must be between 1 and 65,535"),
     # generate
     ("generate-tokens-negative", [*G, "--max-new-tokens", "-5"], "max_new_tokens must be between 1 and 4,096"),
+    ("generate-empty-request", ["generate", "--checkpoint", CKPT, "--prompt", "  "], "the request is empty"),
+    ("generate-empty-request-answered", ["generate", "--checkpoint", CKPT, "--prompt", "", "--strategy", "greedy"],
+     "the request is empty"),
     ("generate-unknown-precision", [*G, "--precision", "int4"], "invalid choice: 'int4'"),
     ("generate-tokens-zero", [*G, "--max-new-tokens", "0"], "max_new_tokens must be between 1 and 4,096"),
     ("generate-tokens-huge", [*G, "--max-new-tokens", "5000"], "max_new_tokens must be between 1 and 4,096"),

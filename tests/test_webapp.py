@@ -149,3 +149,44 @@ def test_corpora_and_tokenizers_are_built_as_the_workspaces_job(client):
                           api_name="/train_tokenizer").startswith("**Training tokenizer web-tok**")
     status = wait_for(client, lambda s: s["kind"] == "tokenizer" and s["state"] in ("finished", "failed"))
     assert status["state"] == "finished" and "tokenizer web-tok: 300 tokens" in status["log"][-1]
+
+
+def test_tabs_list_again_what_was_made_after_the_app_started(tmp_path, template_workspace):
+    """Opening a tab or loading the page reads the corpora, runs and checkpoints from disk again
+    (they were listed once, when the app started), keeps what is still chosen, and draws the chart
+    of the chosen runs without waiting for a click."""
+    import shutil
+
+    import gradio as gr
+    from conftest import copy_of, micro_config
+
+    from core.training import train
+    from webapp.data_tab import build_data_tab
+    from webapp.report_tab import build_report_tab
+    from webapp.runs_tab import build_runs_tab
+
+    workspace = copy_of(template_workspace, tmp_path / "ws")
+    with gr.Blocks():
+        data, runs, report = build_data_tab(workspace), build_runs_tab(workspace), build_report_tab(workspace)
+    shutil.copytree(workspace.corpus_dir("english", "installed"), workspace.corpus_dir("english", "later"))
+    train(micro_config(run_name="later", num_steps=10), workspace, show_progress=False)
+
+    shown, english, code = data.function("code/installed", ["installed", "gone"], [])
+    assert ("english/later", "english/later") in shown.choices and shown.value == "code/installed"
+    assert ("later", "later") in english.choices and english.value == ["installed"]
+    assert code.value == ["installed"]  # nothing chosen: the first corpus
+    table, chosen, chart, details = runs.function([], "val_loss_english", False)
+    assert [row[0] for row in table] == ["later"] and chosen.value == ["later"] and details["run_name"] == "later"
+    assert [trace.name for trace in chart.data] == ["later"]
+    best = str(workspace.run_dir("later") / "best")
+    picker = report.function([best, "/no/longer/there"])
+    assert best in [value for _, value in picker.choices] and picker.value == [best]
+
+
+def test_the_sampling_sliders_act_on_free_text_only():
+    """An answer is one line decoded its own way, so the playground greys the sliders out for it."""
+    from webapp.playground_tab import DECODINGS, samples_freely
+
+    answers = [label for label, strategy in DECODINGS.items() if strategy]
+    assert answers and not any(samples_freely("bash script", label) for label in answers)
+    assert samples_freely("bash script", "free text (sampled, streamed)") and samples_freely("raw text", answers[0])

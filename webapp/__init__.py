@@ -10,6 +10,7 @@ from core.workspace import Workspace
 from webapp.data_tab import build_data_tab
 from webapp.inputs import api_errors, text
 from webapp.playground_tab import build_playground_tab
+from webapp.refresh import refresh_on_visit
 from webapp.report_tab import build_report_tab
 from webapp.runs_tab import build_runs_tab
 from webapp.start_tab import build_start_tab
@@ -30,17 +31,18 @@ def build_app(workspace: Workspace, limits: DemoLimits | None = None) -> gr.Bloc
         with gr.Tabs():
             with gr.Tab("Start", id="start"):
                 build_start_tab(workspace)
-            with gr.Tab("Data", id="data"):
-                build_data_tab(workspace, limits)
+            with gr.Tab("Data", id="data") as data:
+                refreshes = [(data, build_data_tab(workspace, limits))]
             with gr.Tab("Training", id="training"):
                 build_training_tab(workspace)
-            with gr.Tab("Runs", id="runs"):
-                build_runs_tab(workspace)
+            with gr.Tab("Runs", id="runs") as runs:
+                refreshes.append((runs, build_runs_tab(workspace)))
             with gr.Tab("Playground", id="playground") as playground:
-                refresh_playground, playground_outputs = build_playground_tab(workspace)
-            with gr.Tab("Report", id="report"):
-                build_report_tab(workspace)
-        playground.select(refresh_playground, None, playground_outputs, api_visibility="private")
+                refreshes.append((playground, build_playground_tab(workspace)))
+            with gr.Tab("Report", id="report") as report:
+                refreshes.append((report, build_report_tab(workspace)))
+        for tab, refresh in refreshes:
+            refresh_on_visit(app, tab, refresh)
         _add_api(workspace)
     return app
 

@@ -18,6 +18,7 @@ from core.tokenizer import DEFAULT_VOCAB_SIZE, check_tokenizer, train_tokenizer
 from core.workspace import Workspace
 from webapp import inputs
 from webapp.monitor import TICK_SECONDS, build_monitor
+from webapp.refresh import TabRefresh, kept
 
 SAMPLES = 3
 
@@ -113,7 +114,7 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
                  api_name=f"download_{domain}")
 
 
-def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> gr.Dropdown:
+def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> TabRefresh:
     gr.Markdown("Build the corpora both stages read. Each is cleaned, de-duplicated and split "
                 "train/val, with a manifest. **Offline?** Keep the `installed` sources.")
     first = (_corpus_choices(workspace) or [None])[0]
@@ -174,12 +175,17 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> gr
     tokenizer_button.click(tokenizer, [english, code, vocab, tokenizer_name, replace_tokenizer], tokenizer_result,
                            api_name="train_tokenizer")
 
-    def refresh():
-        return (gr.Dropdown(choices=_corpus_choices(workspace)),
-                gr.Dropdown(choices=workspace.corpora("english")),
-                gr.Dropdown(choices=workspace.corpora("code")))
+    def refresh(shown: str | None, english_names: list[str], code_names: list[str]):
+        """The corpora read again; a choice still there is kept, an empty one gets the first."""
+        corpora, english_corpora, code_corpora = (_corpus_choices(workspace), workspace.corpora("english"),
+                                                  workspace.corpora("code"))
+        return (gr.Dropdown(choices=corpora, value=(kept(shown, corpora) or corpora[:1] or [None])[0]),
+                gr.Dropdown(choices=english_corpora, value=kept(english_names, english_corpora) or english_corpora[:1],
+                            multiselect=True),
+                gr.Dropdown(choices=code_corpora, value=kept(code_names, code_corpora) or code_corpora[:1],
+                            multiselect=True))
 
-    corpus_list.focus(refresh, None, [corpus_list, english, code], api_visibility="private")
+    corpus_list.focus(refresh, [corpus_list, english, code], [corpus_list, english, code], api_visibility="private")
     gr.Markdown("### Console\nCorpora and tokenizers are built as the workspace's one job, like training.")
     build_monitor(workspace, gr.Timer(TICK_SECONDS))
-    return corpus_list
+    return TabRefresh(refresh, [corpus_list, english, code], [corpus_list, english, code])

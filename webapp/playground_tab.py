@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import gradio as gr
@@ -26,6 +26,7 @@ from core.retrieval import first_carried_index
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
 from webapp import inputs
+from webapp.refresh import TabRefresh
 
 EXAMPLES = [[DEMO_STORY, "raw text"], *([request, "bash script"] for request in DEMO_REQUESTS)]
 COLUMNS = 3
@@ -35,6 +36,11 @@ DECODINGS = {"answer (greedy)": "greedy",
              "answer (best of 8 samples, reranked)": "rerank",
              "answer (3 similar known commands shown as examples)": "retrieval",
              "free text (sampled, streamed)": None}
+
+
+def samples_freely(template_label: str, decoding_label: str | None) -> bool:
+    """Whether the playground samples text (and reads its sampling settings) rather than answering."""
+    return template_label != "bash script" or DECODINGS.get(decoding_label or "") is None
 
 
 def checkpoint_choices(workspace: Workspace) -> list[tuple[str, str]]:
@@ -164,8 +170,8 @@ def _candidates_note(candidates) -> str:
     return "candidates the model weighed:\n" + "\n".join(lines)
 
 
-def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], list[gr.components.Component]]:
-    """Build the tab; return how to refresh its checkpoint lists and what that refresh updates."""
+def build_playground_tab(workspace: Workspace) -> TabRefresh:
+    """Build the tab; return how to list its checkpoints again (the two defaults chosen)."""
     choices = checkpoint_choices(workspace)
     language, bilingual = default_pair(workspace)
     empty = gr.Markdown(
@@ -178,19 +184,28 @@ def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], lis
         either_case = gr.Checkbox(value=True, label="also read a request that starts with a capital in lower case "
                                                     "(the answer the model finds likelier is kept)")
     gr.Examples(EXAMPLES, [prompt, template])
+    free = samples_freely("bash script", decoding.value)
     with gr.Row():
-        max_new = gr.Slider(16, 512, value=160, step=16, label="max new tokens")
-        temperature = gr.Slider(0.0, 1.5, value=0.8, step=0.05, label="temperature (0 = greedy)")
-        top_k = gr.Slider(0, 200, value=50, step=1, label="top-k (0 = off)")
-        top_p = gr.Slider(0.1, 1.0, value=0.95, step=0.05, label="top-p")
+        max_new = gr.Slider(16, 512, value=160, step=16, label="max new tokens", interactive=free)
+        temperature = gr.Slider(0.0, 1.5, value=0.8, step=0.05, label="temperature (0 = greedy)", interactive=free)
+        top_k = gr.Slider(0, 200, value=50, step=1, label="top-k (0 = off)", interactive=free)
+        top_p = gr.Slider(0.1, 1.0, value=0.95, step=0.05, label="top-p", interactive=free)
         seed = gr.Number(label="seed", value=0, precision=0)
+    sampling = [max_new, temperature, top_k, top_p]
+
+    def sampling_controls(template_label: str, decoding_label: str):
+        """The sampling sliders act on free text only: an answer is one line, decoded its own way."""
+        return [gr.Slider(interactive=samples_freely(template_label, decoding_label)) for _ in sampling]
+
+    for control in (template, decoding):
+        control.change(sampling_controls, [template, decoding], sampling, api_visibility="private")
     pickers, outputs, checks = [], [], []
     with gr.Row():
         for column, (label, value) in enumerate([("language-only", language), ("bilingual", bilingual),
                                                  ("optional third", None)]):
             with gr.Column():
                 pickers.append(gr.Dropdown(choices, value=value, label=label, allow_custom_value=True))
-                outputs.append(gr.Code(label=f"output {column + 1}", language="shell", lines=14))
+                outputs.append(gr.Code(label=f"output {column + 1}", language="shell", lines=14, wrap_lines=True))
                 checks.append(gr.Markdown())
     run = gr.Button("Generate side by side", variant="primary", interactive=bool(choices))
 
@@ -214,7 +229,7 @@ def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], lis
         except UserError as exc:
             raise gr.Error(str(exc)) from None
         paths, failures = resolve_pickers(workspace, pickers)
-        if template == "bash" and strategy:
+        if not samples_freely(template_label, decoding_label):
             texts, notes = answer_columns(paths, request, strategy, seed_number, both_readings is True)
             texts = [failures[i] or t for i, t in enumerate(texts)]
             yield (*texts, *[f"{verdict(t, template)}\n\n{n}".strip() if t and not t.startswith("error:") else ""
@@ -237,4 +252,4 @@ def build_playground_tab(workspace: Workspace) -> tuple[Callable[[], tuple], lis
         return (gr.Markdown(visible=not current), gr.Button(interactive=bool(current)),
                 *[gr.Dropdown(choices=current, value=v) for v in (lang, bi, None)])
 
-    return refresh, [empty, run, *pickers]
+    return TabRefresh(refresh, [], [empty, run, *pickers])

@@ -14,6 +14,7 @@ from core.report import COLUMNS, bilingual_report
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
 from webapp import inputs
+from webapp.refresh import TabRefresh, kept
 
 STRATEGY_CHOICES = ("greedy", "judge", "retrieval", "rerank")
 
@@ -40,13 +41,18 @@ def report_figure(rows: list[dict]) -> go.Figure:
     return figure
 
 
-def build_report_tab(workspace: Workspace) -> None:
+def report_choices(workspace: Workspace) -> list[tuple[str, str]]:
+    """(label, path) of the shipped checkpoints and every run's best one, each path once."""
+    entries = [*shipped_checkpoints(), *[e for e in list_checkpoints(workspace) if e.kind == "best"]]
+    return list({str(entry.path): (entry.label, str(entry.path)) for entry in entries}.values())
+
+
+def build_report_tab(workspace: Workspace) -> TabRefresh:
     gr.Markdown("Evaluate checkpoints side by side: language-only, code-only (stage code `from_scratch`) "
                 "and bilingual. English and bash bits-per-byte, forgetting, the share of sampled scripts "
                 "that `bash -n` accepts, distinct-n / repetition of story continuations, and how often each "
                 "answers a held-out request with the right utility — beside a TF-IDF retrieval baseline.")
-    entries = [*shipped_checkpoints(), *[e for e in list_checkpoints(workspace) if e.kind == "best"]]
-    choices = list({str(entry.path): (entry.label, str(entry.path)) for entry in entries}.values())
+    choices = report_choices(workspace)
     with gr.Row():
         chosen = gr.Dropdown(choices, value=[value for _, value in choices[:3]], multiselect=True,
                              label="checkpoints", allow_custom_value=True)
@@ -100,3 +106,9 @@ def build_report_tab(workspace: Workspace) -> None:
 
     run.click(evaluate, [chosen, english, code, samples, sources, strategies, max_pairs, either_case],
               [table, pairs_table, comparisons_table, chart], api_name="evaluate")
+
+    def refresh(selected: list[str]):
+        choices = report_choices(workspace)
+        return gr.Dropdown(choices=choices, value=kept(selected, [path for _, path in choices]), multiselect=True)
+
+    return TabRefresh(refresh, [chosen], [chosen])

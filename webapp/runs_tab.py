@@ -11,6 +11,7 @@ from core.runstore import read_run
 from core.workspace import Workspace
 from webapp import inputs
 from webapp.charts import overlay_figure
+from webapp.refresh import TabRefresh, kept
 
 COLUMNS = ["run", "stage", "status", "step", "model", "parameters", *(val_loss_key(domain) for domain in DOMAINS),
            "elapsed_s", "updated"]
@@ -24,7 +25,7 @@ def overlay(workspace: Workspace, names: list[str], metric: str, log_scale: bool
     return overlay_figure({name: run_metrics(workspace, name) for name in names or []}, metric, log_scale)
 
 
-def build_runs_tab(workspace: Workspace) -> None:
+def build_runs_tab(workspace: Workspace) -> TabRefresh:
     gr.Markdown("Every run in this workspace, read from `checkpoints/<run>/` (so it survives restarts).")
     refresh = gr.Button("Refresh")
     table = gr.Dataframe(headers=COLUMNS, value=runs_table(workspace), interactive=False, wrap=True)
@@ -49,6 +50,14 @@ def build_runs_tab(workspace: Workspace) -> None:
         current = [row["run"] for row in run_summaries(workspace)]
         return runs_table(workspace), gr.Dropdown(choices=current)
 
+    def revisit(selected: list[str], name: str, log: bool):
+        """The table and the choices read again, and the chart of the runs still chosen drawn."""
+        current = [row["run"] for row in run_summaries(workspace)]
+        still = kept(selected, current) or current[:2]
+        return (runs_table(workspace), gr.Dropdown(choices=current, value=still, multiselect=True),
+                *update(still, name, log))
+
     for trigger in (chosen.change, metric.change, log_scale.change):
         trigger(update, [chosen, metric, log_scale], [chart, details], api_visibility="private")
     refresh.click(reload, None, [table, chosen], api_name="list_runs")
+    return TabRefresh(revisit, [chosen, metric, log_scale], [table, chosen, chart, details])
