@@ -278,8 +278,15 @@ def load_train_config(path: str | Path, overrides: dict[str, Any] | None = None)
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a mapping of keys to values")
-    merged = {**data, **{k: v for k, v in (overrides or {}).items() if v is not None}}
-    return from_dict(TrainConfig, merged, str(path))
+    given = {key: value for key, value in (overrides or {}).items() if value is not None}
+    try:  # the file's own values first: a fault there is the file's, one past them the flags' or fields'
+        from_dict(TrainConfig, data, str(path))
+        where = "the settings given" if given else str(path)
+    except UserError:
+        if not given:
+            raise
+        where = str(path)  # a file that needs what was given (a stage-2 config without its parent, say)
+    return from_dict(TrainConfig, {**data, **given}, where)
 
 
 def save_train_config(config: TrainConfig, path: str | Path) -> None:

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,14 @@ def test_a_crafted_model_shape_cannot_ask_for_a_huge_allocation(key, value):
     shape = {"n_layer": 2, "n_head": 1, "n_embd": 64, "context_length": 64, "vocab_size": 512, key: value}
     with pytest.raises(UserError, match=f"{key} must be between 1 and"):
         from_dict(ModelConfig, shape, "x")
+
+
+def test_a_bad_setting_is_blamed_on_the_setting_and_a_bad_file_on_the_file(tmp_path):
+    """A flag or a form field out of range is not the config file's fault (the file is fine)."""
+    with pytest.raises(UserError, match=r"^the settings given: num_steps must be between 1"):
+        load_train_config(Path("configs/language.yaml"), {"num_steps": -3})
+    bad = write(tmp_path, "num_steps: -3\n")
+    with pytest.raises(UserError, match=rf"^{re.escape(str(bad))}: num_steps must be between 1"):
+        load_train_config(bad, {"learning_rate": 1e-3})
+    with pytest.raises(UserError, match=rf"^{re.escape(str(bad))}: num_steps must be between 1"):
+        load_train_config(bad)
