@@ -37,8 +37,9 @@ D = ["download", "--domain", "english", "--source", "local", "--path", "{ws}/inp
 # (id, argv after `--workspace WS`, a substring the one error line must hold)
 CASES: list[tuple[str, list[str], str]] = [
     # download
-    ("download-max-docs-negative", [*D, "--max-docs", "-1"], "max_docs must be at least 1, got -1"),
-    ("download-max-docs-zero", [*D, "--max-docs", "0"], "max_docs must be at least 1, got 0"),
+    ("download-max-docs-negative", [*D, "--max-docs", "-1"], "max_docs must be between 1 and 1,000,000,000,000,"),
+    ("download-max-docs-zero", [*D, "--max-docs", "0"], "max_docs must be between 1 and 1,000,000,000,000, got 0"),
+    ("download-max-docs-huge", [*D, "--max-docs", str(10**30)], "max_docs must be between 1 and 1,000,000,000,000"),
     ("download-max-mb-zero", [*D, "--max-mb", "0"], "max_mb must be more than 0"),
     ("download-max-mb-negative", [*D, "--max-mb", "-1"], "max_mb must be more than 0"),
     ("download-max-mb-nan", [*D, "--max-mb", "nan"], "max_mb must be more than 0"),
@@ -62,7 +63,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("download-max-docs-float", [*D, "--max-docs", "1.5"], "invalid int value: '1.5'"),
     ("download-code-examples", ["download_code_data", "--source", "curated", "--examples", "99"],
      "examples must be between 0 and 10"),
-    ("download-language-max-docs", ["download_language_data", "--max-docs", "-5"], "max_docs must be at least 1"),
+    ("download-language-max-docs", ["download_language_data", "--max-docs", "-5"], "max_docs must be between 1 and"),
     # tokenizer
     ("tokenizer-vocab-small", ["tokenizer", "--name", "fresh", "--vocab-size", "10"],
      "vocab_size must be between 258 and 65,535"),

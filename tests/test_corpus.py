@@ -90,8 +90,9 @@ def test_an_existing_corpus_is_replaced_only_when_asked(tmp_path):
 
 
 @pytest.mark.parametrize("limits, message", [
-    ({"max_docs": 0}, "max_docs must be at least 1, got 0"), ({"max_docs": -1}, "max_docs must be at least 1"),
-    ({"max_bytes": 0}, "max_bytes must be at least 1"), ({"val_fraction": 0.0}, r"val_fraction must be in \(0, 0.5\]"),
+    ({"max_docs": 0}, "max_docs must be between 1 and 1,000,000,000,000, got 0"),
+    ({"max_docs": -1}, "max_docs must be between 1"), ({"max_docs": 10**13}, "max_docs must be between 1"),
+    ({"max_bytes": 0}, "max_bytes must be between 1"), ({"val_fraction": 0.0}, r"val_fraction must be in \(0, 0.5\]"),
     ({"val_fraction": 0.6}, "val_fraction must be in"), ({"val_fraction": float("nan")}, "val_fraction must be in"),
 ])
 def test_limits_that_mean_nothing_are_refused_before_anything_is_written(tmp_path, limits, message):

@@ -94,14 +94,20 @@ def _write_jsonl(handle, text: str) -> int:
     return len(text.encode("utf-8"))
 
 
+# Past every source's size (a billion documents, a terabyte): a larger limit is a typo, and one of
+# 1e30 would be stored in the manifest and printed as a 31-digit count.
+MAX_CORPUS_LIMIT = 10**12
+
+
 def check_corpus_limits(max_docs: int | None, max_bytes: int | None, max_doc_bytes: int,
                         val_fraction: float) -> None:
-    """A limit of 0 or less would mean nothing (or stop after one document), so it is refused."""
+    """A limit of 0 or less would mean nothing (or stop after one document), so it is refused, and so
+    is one past `MAX_CORPUS_LIMIT`."""
     if not 0.0 < val_fraction <= MAX_VAL_FRACTION:
         raise UserError(f"val_fraction must be in (0, {MAX_VAL_FRACTION}], got {val_fraction}")
     for name, value in (("max_docs", max_docs), ("max_bytes", max_bytes), ("max_doc_bytes", max_doc_bytes)):
         if value is not None:
-            check_range(name, value, 1)
+            check_range(name, value, 1, MAX_CORPUS_LIMIT)
 
 
 def build_corpus(documents: Iterable[str | tuple[str, str] | Rejected], out_dir: Path, *, domain: str,
