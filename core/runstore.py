@@ -53,14 +53,19 @@ def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
     return records
 
 
+def refuse_shipped(run_dir: Path) -> None:
+    """Training never touches a shipped demo checkpoint, not even to tidy it up before a resume."""
+    if is_shipped_run(run_dir):
+        raise UserError(f"run {Path(run_dir).name!r} is the shipped demo checkpoint at {run_dir}, which training "
+                        "never writes over (`recipe --ship --replace` remakes it); pick another run name")
+
+
 def check_run_dir(run_dir: Path, resume: bool, overwrite: bool) -> bool:
     """Refuse to clobber a run by accident; return whether an old run must be cleared. The trainer
     asks before it builds anything, and the app before it starts a job, so a taken name is refused
     at once rather than in a failed job's log."""
     run_dir = Path(run_dir)
-    if is_shipped_run(run_dir):
-        raise UserError(f"run {run_dir.name!r} is the shipped demo checkpoint at {run_dir}, which training never "
-                        "writes over (`recipe --ship --replace` remakes it); pick another run name")
+    refuse_shipped(run_dir)
     if resume and not (run_dir / "last").exists():
         raise UserError(f"nothing to resume: {run_dir / 'last'} does not exist")
     occupied = not resume and run_dir.exists() and any(run_dir.iterdir())

@@ -26,7 +26,7 @@ from core.distributed import Distributed
 from core.errors import UserError
 from core.model import GPT
 from core.names import DOMAIN_OF_STAGE
-from core.runstore import check_run_dir
+from core.runstore import check_run_dir, refuse_shipped
 from core.tokenizer import fingerprint, load_tokenizer
 from core.workspace import Workspace
 
@@ -59,6 +59,7 @@ class StageSetup:
         self.run_dir = workspace.run_dir(config.run_name)
 
     def prepare(self, resume: bool, overwrite: bool) -> Prepared:
+        refuse_shipped(self.run_dir)
         if resume:
             self._recover()
         clear = check_run_dir(self.run_dir, resume, overwrite)

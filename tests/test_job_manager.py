@@ -82,8 +82,9 @@ def test_training_never_writes_over_a_shipped_demo_checkpoint(tmp_path, monkeypa
     for resume, overwrite in ((False, True), (False, False), (True, False)):
         with pytest.raises(UserError, match="is the shipped demo checkpoint"):
             manager.start_training(micro_config(run_name="language"), resume=resume, overwrite=overwrite)
-    with pytest.raises(UserError, match="is the shipped demo checkpoint"):
-        train(micro_config(run_name="language"), workspace, overwrite=True)
+    for resume, overwrite in ((False, True), (True, False)):
+        with pytest.raises(UserError, match="is the shipped demo checkpoint"):
+            train(micro_config(run_name="language"), workspace, resume=resume, overwrite=overwrite)
     assert sorted(path.name for path in shipped.iterdir()) == ["best", "run.json"]
     assert stage_defaults("language", workspace).run_name == "my-language"
     assert stage_defaults("code", workspace).run_name == "my-bilingual"
