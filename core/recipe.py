@@ -362,8 +362,8 @@ def _portable_report(text: str, workspace: Workspace, in_json: bool) -> str:
 def check_shippable(recipe: Recipe, workspace: Workspace | None = None) -> None:
     """Refuse, before an hour of training, a recipe whose copies `ship` would refuse at the end.
     Before the data is built only the float16 weights are known; once it is (`workspace` holds the
-    recipe's tokenizer), so are the tokenizers and training pairs the copies carry, which take
-    2–3 MB: a size that fits by its weights alone may not fit with them."""
+    recipe's tokenizer), so are the tokenizers and training pairs the copies carry (2 MB for the
+    shipped pair): a size that fits by its weights alone may not fit with them."""
     parts = _shipped_parts(recipe, workspace)
     size = sum(parts.values())
     if size > SHIP_BUDGET:
@@ -373,27 +373,30 @@ def check_shippable(recipe: Recipe, workspace: Workspace | None = None) -> None:
                         "train it without --ship, or a smaller size")
 
 
+def _half_weights(model_name: str, vocab_size: int) -> int:
+    """Bytes of the shipped runs' float16 weights at this size and vocabulary."""
+    import torch
+
+    from core.model import GPT
+
+    with torch.device("meta"):  # the shape alone: no memory, no initialisation
+        model = GPT(dataclasses.replace(model_preset(model_name), vocab_size=vocab_size))
+    return 2 * model.num_parameters() * len(SHIPPED_RUNS)
+
+
 def _shipped_parts(recipe: Recipe, workspace: Workspace | None) -> dict[str, int]:
     """Bytes `ship` will copy, by what decides them, as far as they are known before training."""
     import tempfile
 
-    import torch
-
     from core.data.sources import held_out_and_training
-    from core.model import GPT
     from core.retrieval import save_pairs
     from core.tokenizer import DEFAULT_VOCAB_SIZE, load_tokenizer
 
-    tokenizer = workspace.tokenizer_path(TOKENIZER) if workspace is not None else None
-    built = tokenizer is not None and tokenizer.exists()
-    vocab_size = load_tokenizer(tokenizer).get_vocab_size() if built else DEFAULT_VOCAB_SIZE
-    with torch.device("meta"):  # the shape alone: no memory, no initialisation
-        model = GPT(dataclasses.replace(model_preset(recipe.model), vocab_size=vocab_size))
-    parts = {"weights": 2 * model.num_parameters() * len(SHIPPED_RUNS)}
-    if not built:
-        return parts
-    assert workspace is not None and tokenizer is not None
-    parts["tokenizers"] = tokenizer.stat().st_size * len(SHIPPED_RUNS)
+    if workspace is None or not workspace.tokenizer_path(TOKENIZER).exists():  # no data yet: the weights alone
+        return {"weights": _half_weights(recipe.model, DEFAULT_VOCAB_SIZE)}
+    tokenizer = workspace.tokenizer_path(TOKENIZER)
+    parts = {"weights": _half_weights(recipe.model, load_tokenizer(tokenizer).get_vocab_size()),
+             "tokenizers": tokenizer.stat().st_size * len(SHIPPED_RUNS)}
     with tempfile.TemporaryDirectory() as scratch:  # written as the export writes them, to be measured
         parts["training pairs"] = save_pairs(Path(scratch), held_out_and_training(
             workspace, recipe.code_sources)[1]).stat().st_size
