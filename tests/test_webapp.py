@@ -190,3 +190,21 @@ def test_the_sampling_sliders_act_on_free_text_only():
     answers = [label for label, strategy in DECODINGS.items() if strategy]
     assert answers and not any(samples_freely("bash script", label) for label in answers)
     assert samples_freely("bash script", "free text (sampled, streamed)") and samples_freely("raw text", answers[0])
+
+
+def test_the_playground_keeps_its_columns_when_opened_again(tmp_path):
+    """Opening the tab lists the checkpoints again without undoing the visitor's choice; columns
+    left empty when nothing was trained yet get the demo pair."""
+    import gradio as gr
+
+    from core.workspace import Workspace
+    from webapp.playground_tab import build_playground_tab, default_pair
+
+    workspace = Workspace.resolve(tmp_path / "ws")
+    with gr.Blocks():
+        playground = build_playground_tab(workspace)
+    mine = str(tmp_path / "elsewhere" / "best")
+    *_, first, second, third = playground.function(mine, None, None)
+    assert (first.value, second.value, third.value) == (mine, None, None)
+    *_, first, second, third = playground.function(None, None, None)
+    assert (first.value, second.value, third.value) == (*default_pair(workspace), None)

@@ -246,10 +246,12 @@ def build_playground_tab(workspace: Workspace) -> TabRefresh:
     run.click(compare, [prompt, template, decoding, max_new, temperature, top_k, top_p, seed, either_case, *pickers],
               [*outputs, *checks], api_name="compare")
 
-    def refresh():
+    def refresh(*chosen: str | None):
+        """The checkpoints listed again; the columns keep what they show (a typed path too), and get
+        the default pair only when all are empty (nothing was trained when the page was built)."""
         current = checkpoint_choices(workspace)
-        lang, bi = default_pair(workspace)
+        values = chosen if any(chosen) else (*default_pair(workspace), None)
         return (gr.Markdown(visible=not current), gr.Button(interactive=bool(current)),
-                *[gr.Dropdown(choices=current, value=v) for v in (lang, bi, None)])
+                *[gr.Dropdown(choices=current, value=value) for value in values])
 
-    return TabRefresh(refresh, [], [empty, run, *pickers])
+    return TabRefresh(refresh, pickers, [empty, run, *pickers])
