@@ -103,6 +103,13 @@ class Int8GPT(GPT):
             raise UserError("an int8 model is for inference only; train the float32 checkpoint")
         return super().train(False)
 
+    def num_parameters(self, include_embeddings: bool = True) -> int:
+        """The float model's count: an int8 matrix is a buffer, which `parameters()` does not yield
+        (the head's int8 copy of the tied embedding is no weight of its own)."""
+        matrices = [module.weight.values for module in self.modules()
+                    if isinstance(module, Int8Linear) and module is not self.lm_head.coarse]
+        return super().num_parameters(include_embeddings) + sum(matrix.numel() for matrix in matrices)
+
 
 def quantize_int8(model: GPT) -> Int8GPT:
     """An int8 copy of `model` for CPU inference; `model` itself is left as it was."""

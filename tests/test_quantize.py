@@ -75,6 +75,8 @@ def test_a_quantized_model_is_a_copy_that_never_trains(trained):
     before = {name: tensor.clone() for name, tensor in checkpoint.model.state_dict().items()}
     quantized = with_precision(checkpoint, "int8").model
     assert isinstance(quantized, Int8GPT) and not isinstance(checkpoint.model, Int8GPT)
+    for embeddings in (True, False):  # the report's parameters column, whatever the precision
+        assert quantized.num_parameters(embeddings) == checkpoint.model.num_parameters(embeddings)
     assert all(torch.equal(before[name], tensor) for name, tensor in checkpoint.model.state_dict().items())
     assert all(p.requires_grad for p in checkpoint.model.parameters())  # the float32 one still trains
     assert not any(p.requires_grad for p in quantized.parameters())
