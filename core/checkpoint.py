@@ -54,6 +54,19 @@ class Checkpoint:
     def model_config(self) -> ModelConfig:
         return self.model.config
 
+    @property
+    def parent(self) -> Path | None:
+        """The stage-1 checkpoint a stage-2 one was trained from: recorded absolute by the trainer,
+        or relative to the folder that holds `checkpoints/` (as the shipped copies record it, so
+        they point at each other wherever the project lives) — never relative to a workspace,
+        whose own run of that name would be another model."""
+        parent = self.info.get("parent")
+        if not isinstance(parent, str) or not parent:
+            return None
+        if Path(parent).is_absolute():
+            return Path(parent)
+        return self.path.parents[2] / parent if len(self.path.parents) > 2 else None
+
 
 def save_checkpoint(path: Path, model: GPT, tokenizer: Tokenizer, info: dict[str, Any],
                     trainer_state: dict[str, Any] | None = None, pairs: Sequence[Pair] = ()) -> None:

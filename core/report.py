@@ -136,6 +136,15 @@ def _english_figures(checkpoint: Checkpoint, max_new_tokens: int) -> dict[str, A
             "story": STORY_PROMPTS[0] + stories[0]}
 
 
+def _readable(workspace: Workspace, path: str) -> bool:
+    """Whether a parent checkpoint can be read here: it exists, and a confined workspace (the app)
+    does not fence it out."""
+    try:
+        return workspace.path(path).exists()
+    except UserError:
+        return False
+
+
 def checkpoint_report(checkpoint: Checkpoint, workspace: Workspace, corpora: dict[str, str],
                       samples: int = 2, eval_batches: int = 8, batch_size: int = 8,
                       max_new_tokens: int = 80) -> dict[str, Any]:
@@ -143,7 +152,8 @@ def checkpoint_report(checkpoint: Checkpoint, workspace: Workspace, corpora: dic
     path = checkpoint.path
     row: dict[str, Any] = {"checkpoint": str(path), "stage": checkpoint.info.get("stage"),
                            "from_scratch": bool(checkpoint.info.get("train_config", {}).get("from_scratch")),
-                           "step": checkpoint.info.get("step"), "parent": checkpoint.info.get("parent"),
+                           "step": checkpoint.info.get("step"),
+                           "parent": str(checkpoint.parent) if checkpoint.parent else None,
                            "parameters": checkpoint.model.num_parameters()}
     row.update(_language_figures(checkpoint, workspace, corpora, eval_batches, batch_size))
     row.update(_bash_figures(checkpoint, samples, max_new_tokens))
@@ -246,8 +256,8 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
         if not parent or "val_bpb_english" not in row:
             continue
         parent_row = by_path.get(str(Path(parent).resolve()))
-        if parent_row is None and workspace.path(parent).exists():  # a confined workspace refuses a parent outside
-            stage_1 = with_precision(load_checkpoint(workspace.path(parent)), precision)
+        if parent_row is None and _readable(workspace, parent):
+            stage_1 = with_precision(load_checkpoint(Path(parent)), precision)
             parent_row = _language_figures(stage_1, workspace, {"english": corpora["english"]}, 8, 8)
         if parent_row and "val_bpb_english" in parent_row:
             row["forgetting_bpb_english"] = round(row["val_bpb_english"] - parent_row["val_bpb_english"], 4)

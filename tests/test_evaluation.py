@@ -210,6 +210,20 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
     alone = bilingual_report(paths[2:], workspace, samples=1)["checkpoints"][0]
     assert alone["forgetting_bpb_english"] == pytest.approx(bilingual["forgetting_bpb_english"], abs=1e-3)
 
+    # A shipped copy names its parent relative to the project that holds it, not to the workspace
+    # reporting on it, whose own run `language` is another model.
+    project = tmp_path / "project" / "checkpoints"
+    train(micro_config(run_name="other", num_steps=5), workspace, show_progress=False)
+    shutil.copytree(workspace.run_dir("other") / "best", project / "language" / "best")
+    shutil.copytree(paths[2], project / "bilingual" / "best")
+    config = project / "bilingual" / "best" / "config.json"
+    config.write_text(json.dumps({**json.loads(config.read_text()), "parent": "checkpoints/language/best"}))
+    shipped = bilingual_report([project / "bilingual" / "best"], workspace, samples=1)["checkpoints"][0]
+    other = bilingual_report([project / "language" / "best"], workspace, samples=1)["checkpoints"][0]
+    assert other["val_bpb_english"] != pytest.approx(language["val_bpb_english"], abs=1e-3)
+    assert shipped["forgetting_bpb_english"] == pytest.approx(
+        shipped["val_bpb_english"] - other["val_bpb_english"], abs=1e-3)
+
 
 def test_report_inputs_are_checked_before_evaluating(workspace, tmp_path):
     from core.report import check_report_inputs, check_report_target, report_corpora
