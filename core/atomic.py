@@ -153,10 +153,17 @@ def check_replaceable(target: Path, *, replace: bool, protected: tuple[Path, ...
 
     A writer calls this before it builds `target`: an existing non-empty target needs `replace`,
     and no writer may ever replace a protected folder (its own source, the workspace) or a folder
-    that contains one, whatever it was told."""
+    that contains one, whatever it was told, nor write in, over or around what the project ships
+    (`core.workspace.shipped_paths`)."""
     from core.errors import UserError
+    from core.workspace import shipped_paths
 
     target = Path(target).expanduser().resolve()
+    for shipped in shipped_paths():
+        shipped = shipped.resolve()
+        if target == shipped or shipped in target.parents or target in shipped.parents:
+            raise UserError(f"refusing to write over {target}: the project ships {shipped}, which only "
+                            "`recipe --ship` remakes")
     for guarded in protected:
         guarded = Path(guarded).expanduser().resolve()
         if target == guarded or target in guarded.parents:

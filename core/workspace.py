@@ -37,6 +37,16 @@ def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+SHIPPED_RECORDS = ("README.md", "report.json", "report.md", "recipe.json")  # beside the runs in checkpoints/
+
+
+def shipped_paths() -> tuple[Path, ...]:
+    """What the project ships in `checkpoints/`: the demo runs and their card, report and records.
+    Only `recipe --ship` writes there; every other writer refuses to (`core.atomic.check_replaceable`)."""
+    folder = PROJECT_ROOT / "checkpoints"
+    return tuple(folder / name for name in (*SHIPPED_RUNS, *SHIPPED_RECORDS))
+
+
 def is_shipped_run(run_dir: Path) -> bool:
     """Whether a run folder is a demo checkpoint the project ships (`checkpoints/language`, ...): in
     the default workspace, the project's own folder, a run of that name is the demo every visitor

@@ -76,3 +76,19 @@ def test_a_workspace_that_is_a_file_is_refused(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(UserError, match="is a file"):
         Workspace.resolve(tmp_path / "file")
+
+
+def test_no_writer_writes_in_over_or_around_what_the_project_ships(tmp_path, monkeypatch):
+    """An export into a shipped checkpoint, a report over the shipped one, a folder holding them:
+    refused even when asked to replace; a run of one's own beside them is not. A stand-in project,
+    so a broken guard writes over nothing real."""
+    from core.atomic import check_replaceable
+
+    monkeypatch.setattr("core.workspace.PROJECT_ROOT", tmp_path)
+    shipped = tmp_path / "checkpoints" / "bilingual" / "best"
+    shipped.mkdir(parents=True)
+    for target in (shipped / "sub", shipped, tmp_path / "checkpoints", tmp_path / "checkpoints" / "report.json",
+                   tmp_path):
+        with pytest.raises(UserError, match="the project ships"):
+            check_replaceable(target, replace=True)
+    check_replaceable(tmp_path / "checkpoints" / "mine" / "best", replace=True)
