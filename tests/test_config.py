@@ -31,6 +31,7 @@ def test_shipped_configs_load():
     assert sources["english"]["tinystories"].path == "roneneldan/TinyStories"
     assert sources["code"]["tiny-codes"].filter == {"programming_language": "Bash"}
     assert sources["code"]["the-stack-smol"].gated
+    assert sources["code"]["tldr"].description.endswith("answered by the page's name")  # no `#` read as a comment
 
 
 def test_stage_defaults_follow_the_design():
