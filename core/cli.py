@@ -245,7 +245,8 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
                               outputs_dir=outputs, precision=args.precision)
     print(report_markdown(report))
     json_path, markdown_path = write_report(report, out)
-    print(f"report written to {json_path} and {markdown_path}; every answer in {outputs}")
+    answers = f"; every answer in {outputs}" if pair_sets else ""  # no request was answered without pairs
+    print(f"report written to {json_path} and {markdown_path}{answers}")
 
 
 def _export(args: argparse.Namespace, workspace: Workspace) -> None:
