@@ -168,7 +168,7 @@ def _answer(args: argparse.Namespace, checkpoint: Checkpoint, index: RetrievalIn
 def _generate(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.checkpoint import load_checkpoint
     from core.device import pick_device
-    from core.generation import generate, render_prompt
+    from core.generation import encode_prompt, generate
     from core.quantize import with_precision
 
     settings = _settings(args)
@@ -177,7 +177,7 @@ def _generate(args: argparse.Namespace, workspace: Workspace) -> None:
     if args.strategy:
         print(_answer(args, checkpoint))
         return
-    print(render_prompt(args.prompt, settings.template), end="", flush=True)
+    print(encode_prompt(checkpoint, args.prompt, settings.template)[0], end="", flush=True)  # refused: nothing shown
     result = generate(checkpoint, args.prompt, settings,
                       on_text=lambda piece: print(piece, end="", flush=True))
     print(f"\n[{result.new_tokens} tokens, stopped by {result.stopped_by}]", file=sys.stderr)

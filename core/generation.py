@@ -99,18 +99,25 @@ def _cut_at_stop(text: str, stops: Sequence[str]) -> tuple[str, bool]:
     return (text[:cut], True) if cut >= 0 else (text, False)
 
 
+def encode_prompt(checkpoint: Checkpoint, prompt: str, template: str) -> tuple[str, list[int]]:
+    """The prompt as the model reads it, text and tokens; one too long for the context is refused
+    here, before a caller shows any of it."""
+    prompt_text = render_prompt(prompt, template)
+    tokenizer, context = checkpoint.tokenizer, checkpoint.model.config.context_length
+    ids = tokenizer.encode(prompt_text, add_special_tokens=False).ids or [end_of_text_id(tokenizer)]
+    if len(ids) >= context:
+        raise UserError(f"prompt is {len(ids)} tokens; this model reads at most {context - 1} "
+                        "before generating. Shorten the prompt")
+    return prompt_text, ids
+
+
 def generate(checkpoint: Checkpoint, prompt: str, settings: GenerationSettings | None = None,
              on_text: TokenCallback | None = None) -> Generation:
     """Sample a continuation; `on_text` receives each new piece of text as soon as it is final."""
     settings = settings or GenerationSettings()
     settings.validate()
-    prompt_text = render_prompt(prompt, settings.template)
+    prompt_text, ids = encode_prompt(checkpoint, prompt, settings.template)
     tokenizer, model = checkpoint.tokenizer, checkpoint.model
-    ids = tokenizer.encode(prompt_text, add_special_tokens=False).ids or [end_of_text_id(tokenizer)]
-    context = model.config.context_length
-    if len(ids) >= context:
-        raise UserError(f"prompt is {len(ids)} tokens; this model reads at most {context - 1} "
-                        "before generating. Shorten the prompt")
     device = next(model.parameters()).device
     stops = [*settings.stop, *default_stops(settings.template)]
     eot = end_of_text_id(tokenizer)

@@ -127,6 +127,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("generate-seed-huge", [*G, "--seed", BIG], "seed must be between 0 and 4,294,967,295"),
     ("generate-seed-float", [*G, "--seed", "1e23"], "invalid int value: '1e23'"),
     ("generate-prompt-not-utf8", ["generate", "--checkpoint", CKPT, "--prompt", BAD_UTF8], "not valid UTF-8"),
+    ("generate-prompt-past-the-context", ["generate", "--checkpoint", CKPT, "--prompt", "word " * 400],
+     "this model reads at most"),
     ("generate-prompt-too-long", ["generate", "--checkpoint", CKPT, "--prompt", "x" * 20_001],
      "the limit is 20,000"),
     ("generate-unknown-strategy", [*G, "--strategy", "beam"], "strategy must be one of"),
@@ -305,8 +307,9 @@ def run_bad(argv: list[str], capsys: pytest.CaptureFixture, tally: Tally, progre
     tally.tried += 1
     capsys.readouterr()
     assert main(argv) == 2, argv
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert "Traceback" not in err
+    assert progress or out == "", out[:200]  # nothing of a refused command's output, as if it had begun
     if progress:
         err = err[err.rfind("\n", 0, len(err) - 1) + 1:]
     assert err.count("\n") == 1 and err.startswith("error: "), err
