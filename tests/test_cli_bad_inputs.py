@@ -39,6 +39,8 @@ CASES: list[tuple[str, list[str], str]] = [
     # download
     ("download-max-docs-negative", [*D, "--max-docs", "-1"], "max_docs must be between 1 and 1,000,000,000,000,"),
     ("download-max-docs-zero", [*D, "--max-docs", "0"], "max_docs must be between 1 and 1,000,000,000,000, got 0"),
+    ("download-path-nobody-reads", ["download_code_data", "--source", "curated", "--path", "{ws}"],
+     "--path is read by no source given (curated)"),
     ("download-max-docs-huge", [*D, "--max-docs", str(10**30)], "max_docs must be between 1 and 1,000,000,000,000"),
     ("download-max-mb-zero", [*D, "--max-mb", "0"], "max_mb must be more than 0"),
     ("download-max-mb-negative", [*D, "--max-mb", "-1"], "max_mb must be more than 0"),

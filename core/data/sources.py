@@ -293,6 +293,11 @@ def check_download(workspace: Workspace, domain: str, source: str, *, name: str 
         raise UserError("give a source: a name from `python -m core sources`, or local with --path")
     folder = str(workspace.source_path(path)) if path else None  # server folders: only where allowed
     specs = [resolve_source(domain, part, folder) for part in names]
+    if path and not any("path" in SOURCE_KINDS[spec.kind].options for spec in specs):
+        readers = [name for name, spec in data_sources().get(domain, {}).items()
+                   if "path" in SOURCE_KINDS[spec.kind].options]
+        raise UserError(f"--path is read by no source given ({', '.join(names)}); "
+                        f"the {domain} sources that read one: local, {', '.join(readers)}")
     out_dir = workspace.corpus_dir(domain, name or "+".join(names))
     check_replaceable(out_dir, replace=replace, protected=(workspace.root,))
     return names, specs, out_dir
