@@ -87,6 +87,8 @@ def _train(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.runconfig import resolve_run_config
     from core.training import train
 
+    if args.resume and args.overwrite:
+        raise UserError("--resume goes on with a run and --overwrite replaces it; choose one")
     overrides = {field.name: getattr(args, field.name) for field in dataclasses.fields(TrainConfig)}
     config = resolve_run_config(workspace, overrides, config_file=args.config, resume=args.resume)
     stop = threading.Event()
@@ -106,13 +108,25 @@ def _train(args: argparse.Namespace, workspace: Workspace) -> None:
     print(f"checkpoints: {result.run_dir / 'best'} and {result.run_dir / 'last'}")
 
 
+def _for_stage(args: argparse.Namespace, stage: str) -> None:
+    """A stage command's own stage: `--stage` naming another is a contradiction, not a choice."""
+    if args.stage not in (None, stage):
+        raise UserError(f"--stage {args.stage} contradicts this command, which trains stage {stage}; "
+                        "leave --stage out, or use `train --stage`")
+    args.stage = stage
+
+
 def _train_language(args: argparse.Namespace, workspace: Workspace) -> None:
-    args.stage = "language"
+    _for_stage(args, "language")
     _train(args, workspace)
 
 
 def _train_code(args: argparse.Namespace, workspace: Workspace) -> None:
-    args.stage = "code"
+    _for_stage(args, "code")
+    if args.language_checkpoint and args.init_from and args.language_checkpoint != args.init_from:
+        raise UserError("--language-checkpoint and --init-from name two parents; give one")
+    if args.from_scratch and (args.language_checkpoint or args.init_from):
+        raise UserError("--from-scratch trains without a parent; leave out --language-checkpoint/--init-from")
     args.init_from = args.language_checkpoint or args.init_from
     _train(args, workspace)
 

@@ -77,6 +77,11 @@ CASES: list[tuple[str, list[str], str]] = [
     ("tokenizer-name-climbs", ["tokenizer", "--name", ".."], "tokenizer name must be"),
     # train
     ("train-unknown-stage", ["train", "--stage", "poetry"], "stage must be one of language, code"),
+    ("train-language-told-another-stage", ["train_language", "--stage", "code"], "--stage code contradicts"),
+    ("train-code-two-parents", ["train_code", "--language-checkpoint", "a", "--init-from", "b"], "name two parents"),
+    ("train-code-from-scratch-with-a-parent", ["train_code", "--from-scratch", "--language-checkpoint", "a"],
+     "--from-scratch trains without a parent"),
+    ("train-resume-and-overwrite", ["train_language", "--resume", "--overwrite"], "choose one"),
     ("train-resume-changes-its-config", ["train_language", "--resume", "--learning-rate", "0.1"],
      "cannot change learning_rate"),
     ("train-steps-zero", [*T, "--num-steps", "0"], "num_steps must be between 1 and 10,000,000"),
