@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import shutil
 import signal
 import sys
 import threading
@@ -292,16 +293,32 @@ def _import_hf(args: argparse.Namespace, workspace: Workspace) -> None:
     result = import_hf(workspace.path(args.folder), workspace.path(args.out), replace=args.replace,
                        protected=workspace.guarded)
     shape = result.shape
+    tokenizer = _register_tokenizer(workspace, result.path)
     print(f"imported {args.folder} -> {result.path} ({shape.n_layer} layers × {shape.n_embd}, {shape.n_head} "
-          f"heads, context {shape.context_length}, {shape.vocab_size:,} tokens)")
+          f"heads, context {shape.context_length}, {shape.vocab_size:,} tokens; its tokenizer: {tokenizer})")
+    command = f"python -m core train_code --language-checkpoint {args.out} --tokenizer {tokenizer}"
     if result.preset:
-        print(f"size {result.preset}; fine-tune it on bash with "
-              f"`python -m core train_code --language-checkpoint {args.out}`")
+        print(f"size {result.preset}; fine-tune it on bash with `{command}`")
     else:
         print(f"its shape matches no size in configs/models.yaml; to fine-tune it on bash, add a line "
               f"`NAME: {{n_layer: {shape.n_layer}, n_head: {shape.n_head}, n_embd: {shape.n_embd}, "
-              f"context_length: {shape.context_length}}}` there and run "
-              f"`python -m core train_code --language-checkpoint {args.out} --model NAME`")
+              f"context_length: {shape.context_length}}}` there and run `{command} --model NAME`")
+
+
+def _register_tokenizer(workspace: Workspace, checkpoint: Path) -> str:
+    """The checkpoint's tokenizer as one of the workspace's, named after its run (`imported-2` when
+    another of that name exists), so stage 2 can name the tokenizer its parent was trained with."""
+    source = checkpoint / "tokenizer.json"
+    base = next(part for part in reversed(checkpoint.parts) if part not in ("best", "last"))
+    for name in (base, *(f"{base}-{number}" for number in range(2, 100))):
+        target = workspace.tokenizer_path(name)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            return name
+        if target.read_bytes() == source.read_bytes():
+            return name
+    raise UserError(f"tokenizers {base} to {base}-99 all exist; copy {source} into tokenizers/NAME/ yourself")
 
 
 def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:

@@ -119,8 +119,9 @@ class StageSetup:
             if ours != parent.info.get("tokenizer_fingerprint"):
                 raise UserError(
                     f"tokenizer {self.config.tokenizer!r} ({tokenizer_path}) differs from the one "
-                    f"checkpoint {parent.path} was trained with; token ids would change meaning. "
-                    "Use the checkpoint's tokenizer (the one it was trained with) for stage 2")
+                    f"checkpoint {parent.path} was trained with; token ids would change meaning. Use the "
+                    f"checkpoint's own: copy {parent.path / 'tokenizer.json'} to tokenizers/NAME/tokenizer.json "
+                    "in the workspace and pass --tokenizer NAME")
 
     def _shard(self, tokenizer: Tokenizer, context: int, domain: str, corpus: str, split: str,
                required: bool) -> TokenShard | None:

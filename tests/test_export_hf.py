@@ -136,6 +136,31 @@ def test_stage_2_fine_tunes_an_imported_model(trained, exported, capsys):
     assert load_checkpoint(root / "checkpoints" / "from-imported" / "last").info["parent"] == str(root / "imported")
 
 
+def test_the_command_import_hf_prints_fine_tunes_in_a_workspace_with_another_tokenizer(trained, exported, tmp_path,
+                                                                                       capsys):
+    """The imported model's tokenizer is registered in the workspace under its run's name, so the
+    printed command runs where `default` is another tokenizer (which stage 2 must refuse)."""
+    from core.tokenizer import train_tokenizer
+
+    root = tmp_path / "ws"
+    shutil.copytree(trained[0], root)
+    workspace = Workspace.resolve(root)
+    shutil.rmtree(workspace.tokenizer_path("default").parent)
+    train_tokenizer([workspace.corpus_dir("code", "installed")], workspace.tokenizer_path("default"), vocab_size=300,
+                    show_progress=False)
+    capsys.readouterr()
+    assert main(["--workspace", str(root), "import-hf", str(exported), "--out", "checkpoints/imported/best"]) == 0
+    printed = capsys.readouterr().out
+    command = printed.split("fine-tune it on bash with `python -m core ")[1].split("`")[0].split()
+    assert command[-2:] == ["--tokenizer", "imported"]
+    assert main(["--workspace", str(root), *command, "--run-name", "stage-2", "--num-steps", "2",
+                 "--eval-interval", "2", "--eval-batches", "1", "--batch-size", "4", "--device", "cpu"]) == 0
+    assert main(["--workspace", str(root), "import-hf", str(exported), "--out", "checkpoints/imported/best",
+                 "--replace"]) == 0
+    assert "its tokenizer: imported)" in capsys.readouterr().out  # the same one again: no second copy
+    assert (root / "tokenizers" / "imported").exists() and not (root / "tokenizers" / "imported-2").exists()
+
+
 def _foreign_gpt2(folder: Path, tokenizer_path: Path, **config_overrides) -> "torch.nn.Module":
     """A GPT2LMHeadModel made by transformers alone (random weights, a shape no preset has)."""
     from tokenizers import Tokenizer
