@@ -252,6 +252,6 @@ def build_playground_tab(workspace: Workspace) -> TabRefresh:
         current = checkpoint_choices(workspace)
         values = chosen if any(chosen) else (*default_pair(workspace), None)
         return (gr.Markdown(visible=not current), gr.Button(interactive=bool(current)),
-                *[gr.Dropdown(choices=current, value=value) for value in values])
+                *[gr.Dropdown(choices=current, value=value, allow_custom_value=True) for value in values])
 
     return TabRefresh(refresh, pickers, [empty, run, *pickers])
