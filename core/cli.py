@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import re
 import shutil
 import signal
 import sys
@@ -309,7 +310,8 @@ def _register_tokenizer(workspace: Workspace, checkpoint: Path) -> str:
     """The checkpoint's tokenizer as one of the workspace's, named after its run (`imported-2` when
     another of that name exists), so stage 2 can name the tokenizer its parent was trained with."""
     source = checkpoint / "tokenizer.json"
-    base = next(part for part in reversed(checkpoint.parts) if part not in ("best", "last"))
+    folder = next(part for part in reversed(checkpoint.parts) if part not in ("best", "last"))
+    base = re.sub(r"[^A-Za-z0-9_.+-]+", "-", folder).strip(".-")[:90] or "imported"  # a valid tokenizer name
     for name in (base, *(f"{base}-{number}" for number in range(2, 100))):
         target = workspace.tokenizer_path(name)
         if not target.exists():

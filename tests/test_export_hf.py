@@ -159,6 +159,8 @@ def test_the_command_import_hf_prints_fine_tunes_in_a_workspace_with_another_tok
                  "--replace"]) == 0
     assert "its tokenizer: imported)" in capsys.readouterr().out  # the same one again: no second copy
     assert (root / "tokenizers" / "imported").exists() and not (root / "tokenizers" / "imported-2").exists()
+    assert main(["--workspace", str(root), "import-hf", str(exported), "--out", "my export/best"]) == 0
+    assert "its tokenizer: my-export)" in capsys.readouterr().out  # a folder name no tokenizer may have
 
 
 def _foreign_gpt2(folder: Path, tokenizer_path: Path, **config_overrides) -> "torch.nn.Module":
