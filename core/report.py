@@ -153,7 +153,7 @@ def checkpoint_report(checkpoint: Checkpoint, workspace: Workspace, corpora: dic
     row: dict[str, Any] = {"checkpoint": str(path), "stage": checkpoint.info.get("stage"),
                            "from_scratch": bool(checkpoint.info.get("train_config", {}).get("from_scratch")),
                            "step": checkpoint.info.get("step"),
-                           "parent": str(checkpoint.parent) if checkpoint.parent else None,
+                           "parent": str(parent) if (parent := checkpoint.parent) else None,
                            "parameters": checkpoint.model.num_parameters()}
     row.update(_language_figures(checkpoint, workspace, corpora, eval_batches, batch_size))
     row.update(_bash_figures(checkpoint, samples, max_new_tokens))

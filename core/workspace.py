@@ -40,18 +40,18 @@ def _within(path: Path, folder: Path) -> bool:
 SHIPPED_RECORDS = ("README.md", "report.json", "report.md", "recipe.json")  # beside the runs in checkpoints/
 
 
-def shipped_paths() -> tuple[Path, ...]:
-    """What the project ships in `checkpoints/`: the demo runs and their card, report and records.
-    Only `recipe --ship` writes there; every other writer refuses to (`core.atomic.check_replaceable`)."""
-    folder = PROJECT_ROOT / "checkpoints"
-    return tuple(folder / name for name in (*SHIPPED_RUNS, *SHIPPED_RECORDS))
+def shipped_paths(names: tuple[str, ...] = (*SHIPPED_RUNS, *SHIPPED_RECORDS)) -> tuple[Path, ...]:
+    """What the project ships in `checkpoints/` (by default all of it: the demo runs and their card,
+    report and records). Only `recipe --ship` writes there; every other writer refuses to
+    (`core.atomic.check_replaceable`)."""
+    return tuple(PROJECT_ROOT / "checkpoints" / name for name in names)
 
 
 def is_shipped_run(run_dir: Path) -> bool:
     """Whether a run folder is a demo checkpoint the project ships (`checkpoints/language`, ...): in
     the default workspace, the project's own folder, a run of that name is the demo every visitor
     of the app sees, which only `recipe --ship --replace` remakes."""
-    return Path(run_dir).resolve() in {(PROJECT_ROOT / "checkpoints" / name).resolve() for name in SHIPPED_RUNS}
+    return Path(run_dir).resolve() in {path.resolve() for path in shipped_paths(tuple(SHIPPED_RUNS))}
 
 
 @dataclass(frozen=True)
