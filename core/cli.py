@@ -33,13 +33,15 @@ if typing.TYPE_CHECKING:  # imported where used: most commands never need torch
     from core.retrieval import RetrievalIndex
 
 Handler = Callable[[argparse.Namespace, Workspace], None]
+DEFAULT_SOURCE = "installed"  # what the download commands read without --source: offline, on any machine
+SAMPLING_ONLY = ("template", "temperature", "top_k", "top_p", "stop")  # what --strategy's answers never read
 
 
 # ----- data ------------------------------------------------------------------------------------
 def _download(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.data.sources import download
 
-    manifest = download(workspace, args.domain, args.source, name=args.name, path=args.path,
+    manifest = download(workspace, args.domain, args.source or DEFAULT_SOURCE, name=args.name, path=args.path,
                         max_docs=args.max_docs, max_mb=args.max_mb, max_files=args.max_files,
                         val_fraction=args.val_fraction, examples=args.examples,
                         runnable_only=args.runnable_only, replace=args.replace)
@@ -49,16 +51,24 @@ def _download(args: argparse.Namespace, workspace: Workspace) -> None:
           f"{sum(manifest.rejected.values()):,}) -> {where}")
 
 
+def _source_named_by(args: argparse.Namespace, flag: str, source: str) -> None:
+    """A shorthand flag for a source, checked against `--source`: both naming different sources
+    is a contradiction, not a choice one of them should silently win."""
+    if args.source not in (None, source):
+        raise UserError(f"{flag} means --source {source}, but --source {args.source} was given too; choose one")
+    args.source = source
+
+
 def _download_language_data(args: argparse.Namespace, workspace: Workspace) -> None:
     if args.tinystories:
-        args.source = "tinystories"
+        _source_named_by(args, "--tinystories", "tinystories")
     args.domain = "english"
     _download(args, workspace)
 
 
 def _download_code_data(args: argparse.Namespace, workspace: Workspace) -> None:
     if args.use_existing:
-        args.source = "curated"
+        _source_named_by(args, "--use-existing", "curated")
     args.domain = "code"
     _download(args, workspace)
 
@@ -108,6 +118,8 @@ def _train(args: argparse.Namespace, workspace: Workspace) -> None:
     figures = ", ".join(f"{k} {v:.4f}" for k, v in result.metrics.items())
     print(f"{config.run_name}: {result.status} at step {result.step}; {figures}")
     print(f"checkpoints: {result.run_dir / 'best'} and {result.run_dir / 'last'}")
+    if stop.is_set():  # saved, but not what was asked: a `train && next` chain must not go on
+        raise KeyboardInterrupt
 
 
 def _for_stage(args: argparse.Namespace, stage: str) -> None:
@@ -153,9 +165,12 @@ def _settings(args: argparse.Namespace) -> GenerationSettings:
     (with `--strategy` too: its answer options are drawn from them)."""
     from core.generation import GenerationSettings, render_prompt
 
-    settings = GenerationSettings(max_new_tokens=args.max_new_tokens, temperature=args.temperature,
-                                  top_k=args.top_k, top_p=args.top_p, seed=args.seed,
-                                  template=args.template, stop=list(args.stop or []))
+    sampling = {name: getattr(args, name) for name in SAMPLING_ONLY if getattr(args, name) is not None}
+    if args.strategy and sampling:
+        flags = ", ".join("--" + name.replace("_", "-") for name in sampling)
+        raise UserError(f"--strategy {args.strategy} answers with one command line and does not read {flags}; "
+                        "leave them out, or leave out --strategy to sample freely")
+    settings = GenerationSettings(max_new_tokens=args.max_new_tokens, seed=args.seed, **sampling)
     settings.validate()
     render_prompt(args.prompt, settings.template)
     check_device(args.device)
@@ -360,9 +375,9 @@ def _quickstart(args: argparse.Namespace, workspace: Workspace) -> None:
 
 
 # ----- parser ----------------------------------------------------------------------------------
-def _add_download_args(parser: argparse.ArgumentParser, default_source: str) -> None:
-    parser.add_argument("--source", default=default_source,
-                        help="a name from configs/datasets.yaml (see `sources`) or local")
+def _add_download_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", help=f"a name from configs/datasets.yaml (see `sources`) or local "
+                                         f"(default: {DEFAULT_SOURCE})")
     parser.add_argument("--path", help="file or folder for --source local (or a tldr checkout)")
     parser.add_argument("--name", help="corpus name (default: the source name)")
     parser.add_argument("--max-docs", type=int, help="stop after this many documents")
@@ -407,11 +422,12 @@ def _add_as_typed_arg(parser: argparse.ArgumentParser) -> None:
 
 def _add_sampling_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--prompt", required=True)
-    parser.add_argument("--template", choices=("bash", "raw"), default="bash")
+    # The sampling options default to GenerationSettings' own, so an option given can be told apart.
+    parser.add_argument("--template", choices=("bash", "raw"), help="bash (a request) or raw (any text)")
     parser.add_argument("--max-new-tokens", type=int, default=200)
-    parser.add_argument("--temperature", type=float, default=0.8)
-    parser.add_argument("--top-k", type=int, default=50)
-    parser.add_argument("--top-p", type=float, default=0.95)
+    parser.add_argument("--temperature", type=float, help="sampling temperature; 0 is greedy")
+    parser.add_argument("--top-k", type=int, help="sample among this many likeliest tokens; 0: all")
+    parser.add_argument("--top-p", type=float, help="and among the fewest whose probability reaches this")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--stop", action="append", help="stop string (repeatable)")
     parser.add_argument("--strategy", help="answer the request with one command line instead of sampling: "
@@ -443,12 +459,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("download", _download, "build a corpus from a named or local source", job="download")
     p.add_argument("--domain", choices=DOMAINS, required=True)
-    _add_download_args(p, "installed")
+    _add_download_args(p)
     p = command("download_language_data", _download_language_data, "build the English corpus", job="download")
-    _add_download_args(p, "installed")
+    _add_download_args(p)
     p.add_argument("--tinystories", action="store_true", help="same as --source tinystories")
     p = command("download_code_data", _download_code_data, "build the bash corpus", job="download")
-    _add_download_args(p, "installed")
+    _add_download_args(p)
     p.add_argument("--use-existing", action="store_true", help="the shipped curated examples")
     command("sources", _sources, "list the named data sources")
     p = command("tokenizer", _tokenizer, "train the byte-level BPE on English + code corpora", job="tokenizer")

@@ -56,10 +56,11 @@ def _saved_config(workspace: Workspace, run_name: str, given: dict[str, Any]) ->
     run_dir = workspace.run_dir(run_name)
     if not (run_dir / "run.json").exists():
         raise UserError(f"nothing to resume: no run {run_name!r} at {run_dir}")
-    saved = read_run(run_dir).get("config")
+    record = read_run(run_dir)
+    saved = record.get("config")
     if not isinstance(saved, dict):
         raise UserError(f"run {run_name!r} has no readable saved config to resume from")
-    config = from_dict(TrainConfig, saved, f"{workspace.run_dir(run_name) / 'run.json'}: config")
+    config = from_dict(TrainConfig, saved, f"{run_dir / 'run.json'}: config")
     changed = sorted(name for name, value in given.items() if name not in RESUMABLE_CHANGES
                      and getattr(config, name, value) != value)
     if changed:
@@ -67,4 +68,19 @@ def _saved_config(workspace: Workspace, run_name: str, given: dict[str, Any]) ->
                         f"(only {', '.join(RESUMABLE_CHANGES)})")
     config = dataclasses.replace(config, **{name: given[name] for name in RESUMABLE_CHANGES if name in given})
     config.validate("resumed run")
+    _check_steps_left(run_name, run_dir, config.num_steps, finished=record.get("status") == "finished")
     return config
+
+
+def _check_steps_left(run_name: str, run_dir: Path, num_steps: int, finished: bool) -> None:
+    """A resume must have steps to train: otherwise it would load, train nothing and report the
+    run as done again — or, asked for fewer steps than it has, as if it had stopped there."""
+    try:
+        step = read_info(run_dir / "last").get("step")
+    except UserError:  # no readable last/ (a kill mid-swap the trainer recovers): it decides
+        return
+    if not isinstance(step, int):
+        return
+    if step > num_steps or (finished and step == num_steps):
+        raise UserError(f"run {run_name!r} has already trained {step:,} steps, so resuming it with "
+                        f"num_steps {num_steps:,} would train nothing; give num_steps above {step:,} to go on")

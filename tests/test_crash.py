@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -117,3 +118,25 @@ def test_a_full_disk_keeps_the_previous_checkpoint(workspace, monkeypatch):
     info = read_run(run)
     assert info["status"] == "failed" and "No space left on device" in info["error"]
     assert [p.name for p in run.rglob("*") if LEFTOVER.search(p.name)] == []
+
+
+def test_ctrl_c_saves_the_run_and_exits_130(workspace):
+    """The first Ctrl-C of `train` stops after the step and saves last/, but the command did not
+    do what it was asked: it must exit 130, so a `train && next` chain does not go on."""
+    command = [sys.executable, "-m", "core", "--workspace", str(workspace.root), *_cli_args(), "--num-steps",
+               "100000"]  # given last, it wins over _cli_args' 30: the run outlasts the wait below
+    process = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    run = workspace.run_dir("language")
+    try:
+        deadline = time.monotonic() + 120
+        while not read_metrics(run) and time.monotonic() < deadline:  # step 0's record: training has begun
+            time.sleep(0.2) if process.poll() is None else pytest.fail(process.stderr.read()[-2000:])
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err[-2000:]
+    assert "language: stopped at step" in out
+    assert err.rstrip().endswith("interrupted")
+    assert read_run(run)["status"] == "stopped"
+    assert 0 < load_checkpoint(run / "last").info["step"] < 100000

@@ -1,6 +1,8 @@
 """How a run's configuration is decided, for the CLI and the app alike."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 from conftest import micro_config
 
@@ -25,11 +27,21 @@ def test_stage_two_takes_its_parents_size_unless_one_is_named(parent):
     assert baseline.model == "cpu"
 
 
-def test_a_resume_continues_with_the_saved_config(parent):
-    config = resolve_run_config(parent, {"run_name": "language", "learning_rate": None}, resume=True)
+def test_a_resume_continues_with_the_saved_config(workspace):
+    stop = threading.Event()
+    stop.set()  # stopped after its first step, with 4 of its 5 still to train
+    train(micro_config(num_steps=5, eval_interval=5), workspace, show_progress=False, stop=stop)
+    config = resolve_run_config(workspace, {"run_name": "language", "learning_rate": None}, resume=True)
     assert config.model == "micro" and config.num_steps == 5 and config.batch_size == 8
+
+
+def test_a_finished_run_resumes_only_with_more_steps(parent):
     longer = resolve_run_config(parent, {"run_name": "language", "num_steps": 9, "model": "micro"}, resume=True)
     assert longer.num_steps == 9
+    for steps in (None, 5, 4):
+        with pytest.raises(UserError, match="already trained 5 steps, so resuming it with num_steps "
+                                            f"{steps or 5} would train nothing; give num_steps above 5"):
+            resolve_run_config(parent, {"run_name": "language", "num_steps": steps}, resume=True)
     with pytest.raises(UserError, match="cannot change batch_size, model"):
         resolve_run_config(parent, {"run_name": "language", "model": "cpu", "batch_size": 4}, resume=True)
     with pytest.raises(UserError, match="nothing to resume"):
@@ -37,4 +49,4 @@ def test_a_resume_continues_with_the_saved_config(parent):
 
 
 def test_the_stage_yaml_is_found_by_the_run_name_it_names(parent):
-    assert resolve_run_config(parent, {}, stage="language", resume=True).run_name == "language"
+    assert resolve_run_config(parent, {"num_steps": 9}, stage="language", resume=True).run_name == "language"

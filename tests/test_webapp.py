@@ -131,6 +131,17 @@ def test_training_tab_says_what_is_missing_first(tmp_path, workspace):
     assert "needs a language checkpoint" in missing_inputs(workspace, "code", "default", "installed", "installed")
 
 
+def test_a_run_that_has_trained_all_its_steps_is_not_offered_for_resuming(client, app, pair):
+    from webapp.training_tab import resumable
+
+    workspace = app[1]
+    can, why = resumable(workspace, "web-language")
+    assert not can and "has already trained 30 steps" in why
+    assert resumable(workspace, "no-such-run") == (False, "")
+    message = client.predict(*micro_fields("web-language", 30), api_name="/resume_training")
+    assert message.startswith("**Not resumed:**") and "would train nothing" in message
+
+
 def test_corpora_and_tokenizers_are_built_as_the_workspaces_job(client):
     started = client.predict("curated", "", "web-curated", 0, 0, 0, False, api_name="/download_code")
     assert started.startswith("**Building code/web-curated**")

@@ -59,6 +59,19 @@ def missing_inputs(workspace: Workspace, stage: str, tokenizer: str, english: st
     return ""
 
 
+def resumable(workspace: Workspace, run_name: str) -> tuple[bool, str]:
+    """Whether Resume applies to the run named, and if it has a last checkpoint but cannot go on
+    (it has trained all its steps), why: the button is disabled with that reason rather than
+    refusing after a click."""
+    if not run_name or not (workspace.run_dir(run_name) / "last").exists():
+        return False, ""
+    try:
+        resolve_run_config(workspace, {"run_name": run_name}, resume=True)
+    except UserError as exc:
+        return False, f"Resume: {exc}"
+    return True, ""
+
+
 def _field_value(name: str, value: Any) -> Any:
     """One field from the browser or the API, checked against its type (None: not given)."""
     kind = _TYPES[name]
@@ -222,11 +235,11 @@ def build_training_tab(workspace: Workspace) -> None:
         active = status.active
         try:
             missing = missing_inputs(workspace, stage_value, tokenizer_name, english, code)
-            can_resume = bool(name) and (workspace.run_dir(name) / "last").exists()
+            can_resume, not_resumable = resumable(workspace, name)
         except UserError as exc:  # a name being typed that is not a plain name yet
-            missing, can_resume = str(exc), False
+            missing, can_resume, not_resumable = str(exc), False, ""
         reason = (f"A {status.kind} job is running; stop it or wait before starting another." if active
-                  else missing)
+                  else missing or not_resumable)
         return (gr.Button(interactive=not active and not missing), gr.Button(interactive=active),
                 gr.Button(interactive=not active and can_resume), reason)
 
