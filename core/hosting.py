@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from core.config import TrainConfig
 from core.errors import UserError
+from core.workspace import Workspace
 
 AUTH_VARIABLE = "PCM_AUTH"  # "user:password" for a private instance
 
@@ -25,6 +26,9 @@ class DemoLimits:
     max_batch_size: int = 32
     max_grad_accum_steps: int = 4
     max_download_mb: float = 50.0
+    # All visitors' corpora and runs together (a `cpu` run keeps about 85 MB): past this, new jobs
+    # wait for the owner to clear space, rather than fill the disk the shipped demo runs from.
+    max_workspace_gb: float = 5.0
 
     def check_training(self, config: TrainConfig) -> None:
         if config.model not in self.models:
@@ -41,6 +45,15 @@ class DemoLimits:
         if language_steps + code_steps > self.max_steps:
             raise UserError(f"this public demo allows {self.max_steps:,} steps in all, "
                             f"got {language_steps + code_steps:,}")
+
+    def check_room(self, workspace: Workspace) -> None:
+        """Refuse a new job once the workspace holds its bound: each job is bounded, but a
+        stranger could start them one after another until the disk is full."""
+        used = workspace.bytes_used()
+        if used > self.max_workspace_gb * 1e9:
+            raise UserError(f"this public demo's workspace already holds {used / 1e9:.1f} GB, its bound is "
+                            f"{self.max_workspace_gb:g} GB: new jobs wait until its owner clears space "
+                            "(the playground still answers)")
 
     def download_mb(self, asked: float | None) -> float:
         """The size cap of a download: what was asked, within the demo's bound."""

@@ -151,6 +151,8 @@ class JobManager:
                 raise UserError(f"a {self._status.kind} job is already running "
                                 f"({self._status.run_name or 'quick start'}); stop it or wait for it "
                                 "to finish before starting another")
+            if self.limits:
+                self.limits.check_room(self.workspace)
             slot = take_slot(self.workspace, kind, description or status.get("run_name") or kind,
                              status.get("run_name"))
             self._stop = threading.Event()

@@ -11,6 +11,7 @@ app is a public service, so it works on a `confined` workspace where every path 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from core.errors import UserError
 from core.names import DOMAINS, SHIPPED_RUNS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+OUTPUT_FOLDERS = ("data", "tokenizers", "checkpoints")  # what a workspace produces, under its root
 # Letters, digits and . _ + - ; not starting with a dot, so never "..", a hidden file or a path.
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
 
@@ -52,6 +54,17 @@ def is_shipped_run(run_dir: Path) -> bool:
     the default workspace, the project's own folder, a run of that name is the demo every visitor
     of the app sees, which only `recipe --ship --replace` remakes."""
     return Path(run_dir).resolve() in {path.resolve() for path in shipped_paths(tuple(SHIPPED_RUNS))}
+
+
+def _bytes_under(folder: Path) -> int:
+    """The sizes of the files under `folder`, links not followed; a file deleted while it is
+    counted (a writer's temporary) counts as nothing."""
+    total = 0
+    for parent, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(FileNotFoundError):
+                total += os.lstat(os.path.join(parent, name)).st_size
+    return total
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,11 @@ class Workspace:
         return resolved
 
     # ----- listings ----------------------------------------------------------------------------
+    def bytes_used(self) -> int:
+        """The bytes of everything the workspace produced (corpora, tokenizers, runs); links are
+        counted as links, so a link to a large file outside costs nothing."""
+        return sum(_bytes_under(self.root / folder) for folder in OUTPUT_FOLDERS)
+
     def corpora(self, domain: str) -> list[str]:
         return self._listed(self.root / "data" / domain, "manifest.json")
 

@@ -28,6 +28,41 @@ def test_demo_limits_refuse_big_jobs_and_allow_presets():
         limits.download_mb(500)
 
 
+def test_a_workspace_counts_what_it_produced_and_nothing_it_links_to(tmp_path):
+    from core.workspace import Workspace
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "big.bin").write_bytes(b"x" * 100_000)
+    root = tmp_path / "ws"
+    for folder, size in (("data/code/c", 1000), ("tokenizers/t", 200), ("checkpoints/r/best", 30)):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "file").write_bytes(b"x" * size)
+    (root / "checkpoints" / "linked").symlink_to(outside)  # a folder link is not walked into
+    (root / "elsewhere").mkdir()
+    (root / "elsewhere" / "file").write_bytes(b"x" * 5000)  # not a workspace folder (the code, .git)
+    assert Workspace.resolve(root).bytes_used() == 1230
+
+
+def test_a_full_demo_workspace_takes_no_new_job(workspace):
+    """Each job is bounded; together they are too, so a stranger's jobs one after another cannot
+    fill the disk: past the bound no job starts, whoever asks, and nothing is lost."""
+    from core.jobs import JobManager
+
+    used = workspace.bytes_used()
+    DemoLimits(max_workspace_gb=used / 1e9 * 1.01).check_room(workspace)
+    limits = DemoLimits(max_workspace_gb=used / 1e9 * 0.99)
+    with pytest.raises(UserError, match=r"workspace already holds 0\.0 GB, its bound is .* new jobs wait"):
+        limits.check_room(workspace)
+    manager = JobManager(workspace, limits)
+    with pytest.raises(UserError, match="new jobs wait until its owner clears space"):
+        manager.start_task("download", "a corpus", lambda log: "built")
+    with pytest.raises(UserError, match="new jobs wait"):
+        manager.start_training(micro_config(run_name="more"))
+    assert manager.status().state == "idle" and not workspace.run_dir("more").exists()
+    assert workspace.bytes_used() == used
+
+
 def test_demo_mode_is_on_for_a_space(monkeypatch):
     monkeypatch.delenv("SPACE_ID", raising=False)
     assert not demo_requested(False) and demo_requested(True)
