@@ -170,6 +170,8 @@ def _settings(args: argparse.Namespace) -> GenerationSettings:
         flags = ", ".join("--" + name.replace("_", "-") for name in sampling)
         raise UserError(f"--strategy {args.strategy} answers with one command line and does not read {flags}; "
                         "leave them out, or leave out --strategy to sample freely")
+    if args.as_typed and not args.strategy:
+        raise UserError("--as-typed is for --strategy answers: free sampling always reads the prompt as typed")
     settings = GenerationSettings(max_new_tokens=args.max_new_tokens, seed=args.seed, **sampling)
     settings.validate()
     render_prompt(args.prompt, settings.template)

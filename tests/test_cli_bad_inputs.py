@@ -149,6 +149,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("generate-unknown-strategy", [*G, "--strategy", "beam"], "strategy must be one of"),
     ("generate-strategy-with-temperature", [*G, "--strategy", "greedy", "--temperature", "0.5"],
      "--strategy greedy answers with one command line and does not read --temperature;"),
+    ("generate-as-typed-without-strategy", [*G, "--as-typed"], "--as-typed is for --strategy answers"),
     ("compare-strategy-with-sampling", [*C, "--strategy", "judge", "--top-k", "5", "--template", "raw"],
      "does not read --template, --top-k;"),
     ("generate-strategy-tokens-negative", [*G, "--strategy", "greedy", "--max-new-tokens", "-5"],
