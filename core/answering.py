@@ -48,7 +48,7 @@ from core.commands import commands_on_path, is_command_name
 from core.config import check_range, check_seed
 from core.data.bashdoc import request_prompt, runs_something
 from core.engine import Decoder, Sampling
-from core.errors import RequestTooLong, UserError
+from core.errors import RequestTooLong, UserError, shown
 from core.evaluation import bash_syntax_ok, first_command_word
 from core.generation import MAX_TEMPERATURE, check_request
 from core.model import GPT
@@ -80,7 +80,7 @@ class AnswerSettings:
 
     def validate(self) -> None:
         if self.strategy not in STRATEGIES:
-            raise UserError(f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")
+            raise UserError(f"strategy must be one of {', '.join(STRATEGIES)}, got {shown(self.strategy)}")
         for name, low, high in (("samples", 1, 64), ("neighbours", 1, 50), ("candidates", 1, 50),
                                 ("max_new_tokens", 1, MAX_ANSWER_TOKENS)):
             check_range(name, getattr(self, name), low, high)

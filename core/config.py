@@ -18,7 +18,7 @@ from typing import Any, ClassVar, TypeVar
 
 import yaml
 
-from core.errors import UserError
+from core.errors import UserError, shown
 from core.names import DOMAINS, STAGES
 from core.workspace import check_name
 
@@ -55,7 +55,7 @@ def check_finite(name: str, value: float, where: str = "") -> None:
 def check_device(device: str, where: str = "") -> None:
     """A device name PyTorch cannot parse fails deep inside it, so it is refused here by name."""
     if device not in DEVICES and not (device.startswith("cuda:") and device[5:].isdigit()):
-        raise UserError(_at(where, f"device must be auto, cpu, cuda, cuda:N or mps, got {device!r}"))
+        raise UserError(_at(where, f"device must be auto, cpu, cuda, cuda:N or mps, got {shown(device)}"))
 
 
 @dataclass
@@ -134,7 +134,7 @@ class TrainConfig:
 
     def validate(self, where: str) -> None:
         if self.stage not in STAGES:
-            raise UserError(f"{where}: stage must be one of {', '.join(STAGES)}, got {self.stage!r}")
+            raise UserError(f"{where}: stage must be one of {', '.join(STAGES)}, got {shown(self.stage)}")
         try:
             check_name("run", self.run_name)
         except UserError as exc:
@@ -158,7 +158,8 @@ class TrainConfig:
             raise UserError(f"{where}: grad_clip and weight_decay must be 0 or more")
         check_device(self.device, where)
         if self.model not in model_presets():  # a typo fails here, not minutes later in a job
-            raise UserError(f"{where}: unknown model size {self.model!r}; choose one of {', '.join(model_presets())}")
+            raise UserError(f"{where}: unknown model size {shown(self.model)}; "
+                            f"choose one of {', '.join(model_presets())}")
 
 
 @dataclass
@@ -189,7 +190,7 @@ class SourceSpec:
 
         validate_source(self, where)
         if self.format not in ("plain", "tiny_codes"):
-            raise UserError(f"{where}: format must be plain or tiny_codes, got {self.format!r}")
+            raise UserError(f"{where}: format must be plain or tiny_codes, got {shown(self.format)}")
         if self.group_rows < 1:
             raise UserError(f"{where}: group_rows must be at least 1")
 
@@ -227,9 +228,9 @@ def from_dict(cls: type[T], data: Any, where: str) -> T:
         if key not in names:
             close = difflib.get_close_matches(str(key), names, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(names)}"
-            raise UserError(f"{where}: unknown key {key!r}{hint}")
+            raise UserError(f"{where}: unknown key {shown(key)}{hint}")
         if not _type_ok(value, hints[key]):
-            raise UserError(f"{where}: {key} has the wrong type: {value!r}")
+            raise UserError(f"{where}: {key} has the wrong type: {shown(value)}")
     required = [f.name for f in dataclasses.fields(cls)
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
     missing = [name for name in required if name not in data]
@@ -269,7 +270,7 @@ def model_presets(path: str | Path = CONFIG_DIR / "models.yaml") -> dict[str, Mo
 def model_preset(name: str, path: str | Path = CONFIG_DIR / "models.yaml") -> ModelConfig:
     presets = model_presets(path)
     if name not in presets:
-        raise UserError(f"unknown model size {name!r}; choose one of {', '.join(presets)}")
+        raise UserError(f"unknown model size {shown(name)}; choose one of {', '.join(presets)}")
     return presets[name]
 
 

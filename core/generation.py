@@ -18,7 +18,7 @@ from core.data.bashdoc import request_prompt
 from core.data.streaming import END_OF_TEXT
 from core.device import pick_device
 from core.engine import Sampling, generate_ids
-from core.errors import UserError
+from core.errors import UserError, shown
 from core.quantize import pick_precision, with_precision
 from core.tokenizer import end_of_text_id
 
@@ -46,7 +46,7 @@ class GenerationSettings(Sampling):
             raise UserError(f"top_p must be in (0, 1], got {self.top_p}")
         check_seed(self.seed)
         if self.template not in TEMPLATES:
-            raise UserError(f"template must be one of {', '.join(TEMPLATES)}, got {self.template!r}")
+            raise UserError(f"template must be one of {', '.join(TEMPLATES)}, got {shown(self.template)}")
 
 
 def check_prompt(prompt: str) -> None:
@@ -85,7 +85,7 @@ def check_request(request: str) -> None:
 def render_prompt(prompt: str, template: str) -> str:
     (check_request if template == "bash" else check_prompt)(prompt)
     if template not in TEMPLATES:
-        raise UserError(f"template must be one of {', '.join(TEMPLATES)}, got {template!r}")
+        raise UserError(f"template must be one of {', '.join(TEMPLATES)}, got {shown(template)}")
     return prompt if template == "raw" else request_prompt(prompt)
 
 

@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from core.checkpoint import Checkpoint
-from core.errors import UserError
+from core.errors import UserError, shown
 from core.model import GPT
 from core.names import PRECISIONS
 
@@ -134,7 +134,7 @@ def pick_precision(requested: str, device: torch.device | str) -> str:
     by reading weights and int8 held float32's quality (benchmarks/README.md), and float32
     elsewhere; int8 elsewhere is refused, as it was measured on CPU only."""
     if requested not in PRECISIONS:
-        raise UserError(f"precision must be one of {', '.join(PRECISIONS)}, got {requested!r}")
+        raise UserError(f"precision must be one of {', '.join(PRECISIONS)}, got {shown(requested)}")
     on_cpu = torch.device(device).type == "cpu"
     if requested == "int8" and not on_cpu:
         raise UserError(f"int8 weights are for CPU inference; on {device} use precision fp32 or auto")

@@ -15,7 +15,7 @@ from typing import Any
 
 from core.checkpoint import read_info
 from core.config import CONFIG_DIR, TrainConfig, from_dict, load_train_config
-from core.errors import UserError
+from core.errors import UserError, shown
 from core.names import STAGES
 from core.runstore import read_run
 from core.workspace import Workspace
@@ -26,7 +26,7 @@ RESUMABLE_CHANGES = ("num_steps", "device")
 
 def stage_file(stage: str) -> Path:
     if stage not in STAGES:
-        raise UserError(f"stage must be one of {', '.join(STAGES)}, got {str(stage)[:40]!r}")
+        raise UserError(f"stage must be one of {', '.join(STAGES)}, got {shown(stage)}")
     return CONFIG_DIR / f"{stage}.yaml"
 
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import UserError
+from core.errors import UserError, shown
 from core.names import DOMAINS, SHIPPED_RUNS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +91,7 @@ class Workspace:
     # ----- named folders ---------------------------------------------------------------------
     def corpus_dir(self, domain: str, name: str) -> Path:
         if domain not in DOMAINS:
-            raise UserError(f"domain must be one of {', '.join(DOMAINS)}, got {str(domain)[:40]!r}")
+            raise UserError(f"domain must be one of {', '.join(DOMAINS)}, got {shown(domain)}")
         return self._fenced(self.root / "data" / domain / check_name("corpus", name))
 
     def tokenizer_path(self, name: str) -> Path:

@@ -57,6 +57,20 @@ def test_wrong_type_and_bad_values(tmp_path):
         load_train_config(write(tmp_path, "stage: language\nreplay_fraction: 0.2\n"))
 
 
+def test_a_value_is_quoted_short_however_large_it_unfolds(tmp_path):
+    """A 500-byte YAML of nested aliases unfolds into nine to the eighth lists: written out in the
+    message, it took the server 18 s and sent the browser hundreds of MB."""
+    lines = ["run_name:", '  - &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for name, previous in zip("bcdefgh", "abcdefg"):
+        lines.append(f"  - &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    with pytest.raises(UserError, match=r"run_name has the wrong type: \[\['lol', 'lol'") as error:
+        load_train_config(write(tmp_path, "\n".join(lines) + "\n"))
+    assert len(str(error.value)) < 300
+    with pytest.raises(UserError, match=r"device must be auto, .*, got 'c+\.\.\.c+'") as error:
+        load_train_config(write(tmp_path, "device: " + "c" * 100_000 + "\n"))
+    assert len(str(error.value)) < 1000
+
+
 def test_malformed_and_missing_files(tmp_path):
     with pytest.raises(UserError, match="not valid YAML"):
         load_train_config(write(tmp_path, "num_steps: [1, 2\n"))

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import gradio as gr
 
-from core.errors import UserError
+from core.errors import UserError, shown
 
 MAX_TEXT_CHARS = 4000
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,16 +25,16 @@ def real_number(value: Any, label: str) -> float:
     try:
         number = float(value)
     except (ValueError, OverflowError):
-        raise UserError(f"{label} must be a number, got {str(value)[:40]!r}") from None
+        raise UserError(f"{label} must be a number, got {shown(value)}") from None
     if not math.isfinite(number):
-        raise UserError(f"{label} must be a finite number, got {value!r}")
+        raise UserError(f"{label} must be a finite number, got {shown(value)}")
     return number
 
 
 def whole_number(value: Any, label: str) -> int:
     number = real_number(value, label)
     if number != int(number):
-        raise UserError(f"{label} must be a whole number, got {value!r}")
+        raise UserError(f"{label} must be a whole number, got {shown(value)}")
     return int(number)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import gradio as gr
 
 from core.config import TrainConfig, load_train_config, model_presets, save_train_config
-from core.errors import UserError
+from core.errors import UserError, shown
 from core.jobs import job_manager
 from core.names import STAGES
 from core.runconfig import resolve_run_config, stage_file
@@ -92,7 +92,7 @@ def overrides_from_fields(values: list[Any]) -> dict[str, Any]:
         raise UserError(f"expected {len(FIELD_ORDER)} fields ({', '.join(FIELD_ORDER)}), got {len(values)}")
     overrides = {name: _field_value(name, value) for name, value in zip(FIELD_ORDER, values)}
     if overrides["stage"] not in STAGES:
-        raise UserError(f"stage must be one of {', '.join(STAGES)}, got {str(overrides['stage'])[:40]!r}")
+        raise UserError(f"stage must be one of {', '.join(STAGES)}, got {shown(overrides['stage'])}")
     if overrides["stage"] == "language":  # stage 1 has no parent and nothing to replay
         overrides.update(init_from=None, from_scratch=False, replay_fraction=0.0)
     return overrides

@@ -27,7 +27,7 @@ from core.data.corpus import (
     clean_document,
     is_validation,
 )
-from core.errors import UserError
+from core.errors import UserError, shown
 from core.workspace import PROJECT_ROOT, Workspace
 
 Record = tuple[str | Rejected, Pair | None]
@@ -141,7 +141,7 @@ def validate_source(spec: SourceSpec, where: str) -> None:
     """An unknown kind, an option the kind does not read, or a missing required one: one line each."""
     kind = SOURCE_KINDS.get(spec.kind)
     if kind is None:
-        raise UserError(f"{where}: kind must be one of {', '.join(SOURCE_KINDS)}, got {spec.kind!r}")
+        raise UserError(f"{where}: kind must be one of {', '.join(SOURCE_KINDS)}, got {shown(spec.kind)}")
     defaults = SourceSpec(kind=spec.kind)
     for option in dataclasses.fields(SourceSpec):
         name = option.name
@@ -210,7 +210,7 @@ def source_pairs(workspace: Workspace, source: str, split: str = "val", *, path:
                  max_pairs: int | None = None) -> list[Pair]:
     """The pairs of a source on one side of the corpus split (`val`: never trained on), in order."""
     if split not in ("train", "val"):
-        raise UserError(f"split must be train or val, got {split!r}")
+        raise UserError(f"split must be train or val, got {shown(split)}")
     return _pairs_by_split(workspace, source, path, val_fraction, max_files)[split][:max_pairs]
 
 
