@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from core.evaluation import (
     shellcheck_warnings,
 )
 from core.generation import GenerationSettings, generate
+from core.markdown import fenced
 from core.names import REPORT_COLUMNS, val_bpb_key, val_loss_key
 from core.pairs import distinct_matches, paired_comparison, score_pairs, write_pair_outputs
 from core.prompts import BASH_PROMPTS, STORY_PROMPTS
@@ -55,7 +55,6 @@ RETRIEVAL_BASELINE = "retrieval baseline (TF-IDF)"
 DEFAULT_CORPUS = "installed"  # measured when present and no corpus is named
 MAX_SAMPLES = 64  # bash samples per prompt: 5 prompts × 64 already takes minutes per checkpoint
 PairSets = dict[str, Sequence[Pair]]
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # every control character but tab and newline
 POOLED = "all sets, each pair once"  # the pair set of the pooled paired comparisons
 
 
@@ -317,15 +316,6 @@ def report_markdown(report: dict[str, Any]) -> str:
         lines += ["", f"**{row['checkpoint']}** — story:", *fenced(row["story"], "text"),
                   "bash:", *fenced(row["bash_example"], "bash")]
     return "\n".join(lines)
-
-
-def fenced(text: str, language: str) -> list[str]:
-    """A model's text as a Markdown code block that it cannot break out of: the fence is longer
-    than any run of backticks in the text, and control characters (a terminal's escape sequences,
-    which a byte-level model can write) are shown as escapes rather than sent to whoever reads it."""
-    visible = CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
-    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", visible)), default=0))
-    return [fence + language, visible, fence]
 
 
 def write_report(report: dict[str, Any], out: Path) -> tuple[Path, Path]:

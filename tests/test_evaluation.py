@@ -22,7 +22,7 @@ from core.evaluation import (
     token_overlap,
 )
 from core.pairs import distinct_matches, paired_comparison, read_pairs, score_answers, score_pairs
-from core.report import POOLED, RETRIEVAL_BASELINE, bilingual_report, fenced, report_markdown, write_report
+from core.report import POOLED, RETRIEVAL_BASELINE, bilingual_report, report_markdown, write_report
 from core.retrieval import RetrievalIndex
 from core.tokenizer import load_tokenizer, token_byte_lengths
 from core.training import Trainer, train
@@ -223,15 +223,6 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
     assert other["val_bpb_english"] != pytest.approx(language["val_bpb_english"], abs=1e-3)
     assert shipped["forgetting_bpb_english"] == pytest.approx(
         shipped["val_bpb_english"] - other["val_bpb_english"], abs=1e-3)
-
-
-def test_a_models_text_cannot_break_out_of_its_code_block():
-    """A byte-level model can write backticks and terminal escapes: the report shows both as text."""
-    story = "a fence ``` then ````` and an escape \x1b[2J and a bell \x07\n\tend"
-    block = fenced(story, "text")
-    assert block[0] == "``````text" and block[2] == "``````"
-    assert block[1] == "a fence ``` then ````` and an escape \\x1b[2J and a bell \\x07\n\tend"
-    assert fenced("ls -l", "bash") == ["```bash", "ls -l", "```"]
 
 
 def test_report_inputs_are_checked_before_evaluating(workspace, tmp_path):

@@ -242,3 +242,25 @@ def test_hostile_value_is_refused_and_the_canary_is_untouched(target, case_id):
 
 def test_the_case_table_is_large_enough():
     assert len(CASE_IDS) >= 40 and len(set(CASE_IDS)) == len(CASE_IDS)
+
+
+MARKUP = '<img src=x onerror="window.x=1"><b>bold</b>[link](http://evil.example/)'
+
+
+def test_markup_a_visitor_types_comes_back_as_text(target):
+    """Toasts render HTML and messages Markdown: a refusal or a note quoting what was typed must show
+    the characters, not an image, markup or a live link."""
+    client = target["client"]
+    failed = client.predict("curated", "", MARKUP, 0, 0, 0, False, api_name="/download_code")
+    assert failed.startswith("**Failed:**") and "<img" not in failed and "<b>" not in failed
+    assert "&lt;img src=x" in failed and "\\[link\\](http://evil.example/)" in failed
+    started = client.predict(*_training(run_name=MARKUP), False, api_name="/start_training")
+    assert started.startswith("**Not started:**") and "<img" not in started and "&lt;img" in started
+    with pytest.raises(Exception) as raised:  # a Gradio error, shown in a toast
+        client.predict(MARKUP, api_name="/run_metrics")
+    assert "<img" not in str(raised.value) and "&lt;img" in str(raised.value)
+    bilingual = str(PROJECT_ROOT / "checkpoints" / "bilingual" / "best")
+    texts_and_notes = client.predict(*_compare(prompt=f"Delete {MARKUP}", decoding="answer (greedy)",
+                                               pickers=(bilingual, None, None)), api_name="/compare")
+    note = texts_and_notes[3]
+    assert "read in lower case" in note and "&lt;b&gt;bold&lt;/b&gt;" in note and "<b>" not in note

@@ -13,11 +13,13 @@ from core.data.sources import check_download, download
 from core.errors import UserError
 from core.hosting import DemoLimits
 from core.jobs import job_manager
+from core.markdown import fenced
 from core.names import DOMAINS
 from core.tokenizer import DEFAULT_VOCAB_SIZE, check_tokenizer, train_tokenizer
 from core.workspace import Workspace
 from webapp import inputs
 from webapp.monitor import TICK_SECONDS, build_monitor
+from webapp.notices import reason_line, warn
 from webapp.refresh import TabRefresh, kept
 
 SAMPLES = 3
@@ -36,14 +38,14 @@ def describe_corpus(workspace: Workspace, choice: str | None) -> tuple[dict, str
         corpus = workspace.corpus_dir(domain, name)
         manifest = Manifest.read(corpus)
     except UserError as exc:
-        return {}, f"**Failed:** {exc}"
+        return {}, reason_line("Failed", exc)
     samples = []
     for text in read_documents(corpus, "train"):
         samples.append(text[:800] + ("…" if len(text) > 800 else ""))
         if len(samples) == SAMPLES:
             break
-    fence = "```bash" if domain == "code" else "```text"
-    shown = "\n\n".join(f"**sample {i + 1}**\n{fence}\n{s}\n```" for i, s in enumerate(samples))
+    language = "bash" if domain == "code" else "text"
+    shown = "\n\n".join("\n".join([f"**sample {i + 1}**", *fenced(s, language)]) for i, s in enumerate(samples))
     return dataclasses.asdict(manifest), shown
 
 
@@ -105,8 +107,8 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
 
             manager.start_task("download", f"{domain} corpus {out_dir.name} from {source_text}", work)
         except UserError as exc:
-            gr.Warning(str(exc))
-            return f"**Failed:** {exc}"
+            warn(exc)
+            return reason_line("Failed", exc)
         return (f"**Building {domain}/{out_dir.name}** as this workspace's job: follow it in the console below; "
                 "it joins the list of corpora when it is done.")
 
@@ -168,8 +170,8 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> Ta
 
             manager.start_task("tokenizer", f"tokenizer {out.parent.name}", work)
         except UserError as exc:
-            gr.Warning(str(exc))
-            return f"**Failed:** {exc}"
+            warn(exc)
+            return reason_line("Failed", exc)
         return f"**Training tokenizer {out.parent.name}** as this workspace's job: follow it in the console below."
 
     tokenizer_button.click(tokenizer, [english, code, vocab, tokenizer_name, replace_tokenizer], tokenizer_result,

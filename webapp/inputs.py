@@ -11,9 +11,8 @@ import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import gradio as gr
-
 from core.errors import UserError, shown
+from webapp.notices import refusal
 
 MAX_TEXT_CHARS = 4000
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,5 +72,5 @@ def api_errors(handler: F) -> F:
         try:
             return handler(*args, **kwargs)
         except UserError as exc:
-            raise gr.Error(str(exc)) from None
+            raise refusal(exc) from None
     return wrapped  # type: ignore[return-value]

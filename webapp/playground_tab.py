@@ -21,11 +21,13 @@ from core.data.bashdoc import request_prompt
 from core.errors import UserError
 from core.evaluation import bash_syntax_ok
 from core.generation import GenerationSettings, generate
+from core.markdown import inline_code, literal
 from core.prompts import DEMO_REQUESTS, DEMO_STORY
 from core.retrieval import first_carried_index
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
 from webapp import inputs
+from webapp.notices import refusal
 from webapp.refresh import TabRefresh
 
 EXAMPLES = [[DEMO_STORY, "raw text"], *([request, "bash script"] for request in DEMO_REQUESTS)]
@@ -74,7 +76,7 @@ def verdict(text: str, template: str) -> str:
         line = "**syntax error** — `bash -n` rejects this script (parsed, not run)"
     dangers = destructive_parts(text)
     if dangers:
-        line += "\n\n**⚠ destructive** — " + "; ".join(f"`{name}` {what}" for name, what in dangers) + \
+        line += "\n\n**⚠ destructive** — " + "; ".join(f"{inline_code(name)} {what}" for name, what in dangers) + \
             ": read it before you run it"
     return line
 
@@ -133,7 +135,7 @@ def answer_columns(paths: list[str | None], request: str, strategy: str, seed: i
             notes.append("")
             continue
         texts.append(request_prompt(request) + answer.command + "\n")
-        reading = f"read in lower case, “{answer.read_as}”: the model found that answer likelier" \
+        reading = f"read in lower case, “{literal(answer.read_as)}”: the model found that answer likelier" \
             if answer.read_as else ""
         weighed = _candidates_note(answer.candidates) if strategy != "greedy" else ""
         notes.append("\n\n".join(note for note in (reading, weighed) if note))
@@ -160,12 +162,12 @@ def resolve_pickers(workspace: Workspace, pickers: tuple[str | None, ...]
 def _candidates_note(candidates) -> str:
     retrieved = [c for c in candidates if c.origin == "retrieved"]
     if retrieved:
-        return "examples shown to the model:\n" + "\n".join(f"- `{c.command[:80]}`" for c in retrieved)
+        return "examples shown to the model:\n" + "\n".join(f"- {inline_code(c.command[:80])}" for c in retrieved)
     if any(c.origin == "proposed" for c in candidates):
-        lines = [f"- `{c.command[:80]}` ({c.origin}, {c.score:.2f})" for c in candidates[:5]]
+        lines = [f"- {inline_code(c.command[:80])} ({c.origin}, {c.score:.2f})" for c in candidates[:5]]
         return "utilities the model judged (its log-probability + the log of the lookup's vote share):\n" + \
             "\n".join(lines)
-    lines = [f"- `{c.command[:80]}` ({c.origin}, mean log-prob {c.score:.2f})"
+    lines = [f"- {inline_code(c.command[:80])} ({c.origin}, mean log-prob {c.score:.2f})"
              for c in sorted(candidates, key=lambda c: -c.score)[:5]]
     return "candidates the model weighed:\n" + "\n".join(lines)
 
@@ -227,7 +229,7 @@ def build_playground_tab(workspace: Workspace) -> TabRefresh:
             if len(pickers) != COLUMNS:
                 raise UserError(f"give {COLUMNS} checkpoint choices (empty for none)")
         except UserError as exc:
-            raise gr.Error(str(exc)) from None
+            raise refusal(exc) from None
         paths, failures = resolve_pickers(workspace, pickers)
         if not samples_freely(template_label, decoding_label):
             texts, notes = answer_columns(paths, request, strategy, seed_number, both_readings is True)

@@ -14,6 +14,7 @@ from core.report import COLUMNS, bilingual_report
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
 from webapp import inputs
+from webapp.notices import refusal
 from webapp.refresh import TabRefresh, kept
 
 STRATEGY_CHOICES = ("greedy", "judge", "retrieval", "rerank")
@@ -93,7 +94,7 @@ def build_report_tab(workspace: Workspace) -> TabRefresh:
                     strategies=inputs.names(chosen_strategies, "strategies") or ["greedy"], index=index,
                     answer_settings=AnswerSettings(either_case=both_readings is True))
         except UserError as exc:
-            raise gr.Error(str(exc)) from None
+            raise refusal(exc) from None
         rows = report["checkpoints"]
         table_rows = [[row["checkpoint"].split("/checkpoints/")[-1],
                        f"{row['stage']}{' (from scratch)' if row.get('from_scratch') else ''}",

@@ -11,6 +11,7 @@ from core.runstore import read_run
 from core.workspace import Workspace
 from webapp import inputs
 from webapp.charts import overlay_figure
+from webapp.notices import refusal
 from webapp.refresh import TabRefresh, kept
 
 COLUMNS = ["run", "stage", "status", "step", "model", "parameters", *(val_loss_key(domain) for domain in DOMAINS),
@@ -44,7 +45,7 @@ def build_runs_tab(workspace: Workspace) -> TabRefresh:
             first = read_run(workspace.run_dir(chosen_runs[0])) if chosen_runs else {}
             return overlay(workspace, chosen_runs, name, log is True), first
         except UserError as exc:
-            raise gr.Error(str(exc)) from None
+            raise refusal(exc) from None
 
     def reload():
         current = [row["run"] for row in run_summaries(workspace)]

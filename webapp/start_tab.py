@@ -9,6 +9,7 @@ from core.jobs import job_manager
 from core.workspace import Workspace
 from webapp import inputs
 from webapp.monitor import TICK_SECONDS, build_monitor
+from webapp.notices import reason_line, warn
 
 INTRO = """
 ## A small GPT that learns English first, then bash
@@ -53,8 +54,8 @@ def build_start_tab(workspace: Workspace) -> None:
                 model=inputs.text(size, "model size", 40), language_steps=inputs.whole_number(stage1, "stage 1 steps"),
                 code_steps=inputs.whole_number(stage2, "stage 2 steps"), overwrite=overwrite is True)
         except UserError as exc:
-            gr.Warning(str(exc))
-            return f"**Not started:** {exc}"
+            warn(exc)
+            return reason_line("Not started", exc)
         return "Quick start is running: data → tokenizer → stage 1 → stage 2. Progress below."
 
     start.click(quickstart, [model, language_steps, code_steps, replace], result, api_name="quickstart")

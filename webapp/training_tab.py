@@ -17,12 +17,14 @@ import gradio as gr
 from core.config import TrainConfig, load_train_config, model_presets, save_train_config
 from core.errors import UserError, shown
 from core.jobs import job_manager
+from core.markdown import literal
 from core.names import STAGES
 from core.runconfig import resolve_run_config, stage_file
 from core.runs import list_checkpoints
 from core.workspace import Workspace, is_shipped_run
 from webapp import inputs
 from webapp.monitor import TICK_SECONDS, build_monitor
+from webapp.notices import reason_line, refusal, warn
 
 # The order the start, resume and save handlers (and the API) receive the fields in.
 FIELD_ORDER = tuple(field.name for field in dataclasses.fields(TrainConfig))
@@ -49,10 +51,10 @@ def missing_inputs(workspace: Workspace, stage: str, tokenizer: str, english: st
     """What a stage needs first and where to get it, or "" when everything is there."""
     corpus = ("english", english) if stage == "language" else ("code", code)
     if not (workspace.corpus_dir(*corpus) / "manifest.json").exists():
-        return (f"No {corpus[0]} corpus **{corpus[1]}** yet: build it in the **Data** tab "
+        return (f"No {corpus[0]} corpus **{literal(corpus[1])}** yet: build it in the **Data** tab "
                 "(or run **Quick start** in the Start tab).")
     if stage == "language" and not workspace.tokenizer_path(tokenizer or "default").exists():
-        return f"No tokenizer **{tokenizer}** yet: train it at the bottom of the **Data** tab."
+        return f"No tokenizer **{literal(tokenizer)}** yet: train it at the bottom of the **Data** tab."
     if stage == "code" and not _language_checkpoints(workspace):
         return ("Stage code needs a language checkpoint: train stage 1 first (stage **language** here, "
                 "or **Quick start** in the Start tab).")
@@ -68,7 +70,7 @@ def resumable(workspace: Workspace, run_name: str) -> tuple[bool, str]:
     try:
         resolve_run_config(workspace, {"run_name": run_name}, resume=True)
     except UserError as exc:
-        return False, f"Resume: {exc}"
+        return False, f"Resume: {literal(exc)}"
     return True, ""
 
 
@@ -169,7 +171,7 @@ def build_training_tab(workspace: Workspace) -> None:
         try:
             return fill(stage_defaults(stage, workspace))
         except UserError as exc:
-            raise gr.Error(str(exc)) from None
+            raise refusal(exc) from None
 
     fields["stage"].change(refill, fields["stage"], form, api_visibility="private")
 
@@ -182,8 +184,8 @@ def build_training_tab(workspace: Workspace) -> None:
             config = resolved(field_values)
             manager.start_training(config, overwrite=overwrite_run is True)
         except UserError as exc:
-            gr.Warning(str(exc))
-            return f"**Not started:** {exc}"
+            warn(exc)
+            return reason_line("Not started", exc)
         return f"Started **{config.run_name}** (stage {config.stage}, {config.model}, {config.num_steps} steps)."
 
     def resume_job(*values: Any) -> str:
@@ -192,15 +194,15 @@ def build_training_tab(workspace: Workspace) -> None:
             config = resolve_run_config(workspace, {"run_name": run_name}, resume=True)
             manager.start_training(config, resume=True)
         except UserError as exc:
-            gr.Warning(str(exc))
-            return f"**Not resumed:** {exc}"
+            warn(exc)
+            return reason_line("Not resumed", exc)
         return f"Resuming **{config.run_name}** from its last checkpoint with its saved config."
 
     def stop_job() -> str:
         try:
             manager.stop()
         except UserError as exc:
-            return f"**Nothing to stop:** {exc}"
+            return reason_line("Nothing to stop", exc)
         return "Stopping: the job saves a checkpoint and ends after its current step."
 
     start.click(start_job, [*form, overwrite], hint, api_name="start_training")
@@ -211,7 +213,7 @@ def build_training_tab(workspace: Workspace) -> None:
         try:
             config = resolved(list(values))
         except UserError as exc:
-            gr.Warning(str(exc))
+            warn(exc)
             return None
         path = Path(tempfile.mkdtemp(prefix="run-config-")) / f"{config.run_name}.yaml"
         save_train_config(config, path)
@@ -223,7 +225,7 @@ def build_training_tab(workspace: Workspace) -> None:
         try:
             return fill(load_train_config(file))
         except UserError as exc:
-            gr.Warning(str(exc))
+            warn(exc)
             return {}
 
     save.click(save_config, form, saved_file, api_visibility="private")
@@ -237,7 +239,7 @@ def build_training_tab(workspace: Workspace) -> None:
             missing = missing_inputs(workspace, stage_value, tokenizer_name, english, code)
             can_resume, not_resumable = resumable(workspace, name)
         except UserError as exc:  # a name being typed that is not a plain name yet
-            missing, can_resume, not_resumable = str(exc), False, ""
+            missing, can_resume, not_resumable = literal(exc), False, ""
         reason = (f"A {status.kind} job is running; stop it or wait before starting another." if active
                   else missing or not_resumable)
         return (gr.Button(interactive=not active and not missing), gr.Button(interactive=active),
