@@ -154,6 +154,9 @@ class TrainConfig:
             raise UserError(f"{where}: command_loss_weight must be in [1, 100], got {self.command_loss_weight}")
         if self.replay_fraction and self.stage != "code":
             raise UserError(f"{where}: replay_fraction mixes English into stage 'code' only")
+        for name in ("beta1", "beta2"):  # AdamW's moving averages: 1 or more never forgets, below 0 diverges
+            if not 0.0 <= getattr(self, name) < 1.0:
+                raise UserError(f"{where}: {name} must be in [0, 1), got {getattr(self, name)}")
         if self.grad_clip < 0 or self.weight_decay < 0:
             raise UserError(f"{where}: grad_clip and weight_decay must be 0 or more")
         check_device(self.device, where)

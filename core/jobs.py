@@ -78,12 +78,17 @@ class JobManager:
         return status
 
     def start_training(self, config: TrainConfig, resume: bool = False, overwrite: bool = False) -> JobStatus:
+        from core.stage import check_inputs
+        from core.training import train
+
         config.validate("training config")
+        self._check_names(config)
+        # The run folder first: a shipped run is refused as one, whatever else is wrong with the asking.
+        check_run_dir(self.workspace.run_dir(config.run_name), resume, overwrite)
         if self.limits:
             self.limits.check_training(config)
-        self._check_names(config)
-        check_run_dir(self.workspace.run_dir(config.run_name), resume, overwrite)
-        from core.training import train
+        if not resume:  # a resumed run reads its own last checkpoint, which check_run_dir found
+            check_inputs(config, self.workspace)
 
         def work() -> Iterator[str]:
             result = train(config, self.workspace, resume=resume, overwrite=overwrite, stop=self._stop,

@@ -17,11 +17,12 @@ import torch
 from tokenizers import Tokenizer
 
 from core.atomic import recover_dir
-from core.checkpoint import Checkpoint, load_checkpoint
+from core.checkpoint import Checkpoint, load_checkpoint, read_info
 from core.config import ModelConfig, TrainConfig, model_preset
 from core.data.bashdoc import Pair, parse_bash_document
 from core.data.corpus import read_documents
 from core.data.shards import TokenShard, tokenize_split
+from core.device import pick_device
 from core.distributed import Distributed
 from core.errors import UserError
 from core.model import GPT
@@ -29,6 +30,9 @@ from core.names import DOMAIN_OF_STAGE
 from core.runstore import check_run_dir, refuse_shipped
 from core.tokenizer import fingerprint, load_tokenizer
 from core.workspace import Workspace
+
+INIT_FROM_NEEDED = ("stage code needs init_from: the language checkpoint to fine-tune "
+                    "(or from_scratch for a code-only baseline)")
 
 
 @dataclass
@@ -48,6 +52,32 @@ class Prepared:
     model: GPT
     parent: str | None  # the stage-2 parent checkpoint's path, if any
     data: RunData
+
+
+def check_inputs(config: TrainConfig, workspace: Workspace) -> None:
+    """Everything a new run will read exists, and its device is there: the app checks this before
+    it says "Started", so a missing corpus or an absent GPU is one line at once rather than a job
+    that fails a moment later. `StageSetup` refuses the same things again as it loads them."""
+    pick_device(config.device)
+    domain = DOMAIN_OF_STAGE[config.stage]
+    corpora = {"english": config.english_corpus, "code": config.code_corpus}
+    needed = [domain] + (["english"] if config.replay_fraction and domain != "english" else [])
+    for name in needed:
+        _check_corpus(workspace, name, corpora[name])
+    if config.stage == "code" and not config.from_scratch:
+        if not config.init_from:
+            raise UserError(INIT_FROM_NEEDED)
+        read_info(workspace.path(config.init_from))
+    elif not workspace.tokenizer_path(config.tokenizer).exists():
+        load_tokenizer(workspace.tokenizer_path(config.tokenizer))  # its one line, where to get one
+
+
+def _check_corpus(workspace: Workspace, domain: str, corpus: str) -> Path:
+    corpus_dir = workspace.corpus_dir(domain, corpus)
+    if not (corpus_dir / "manifest.json").exists():
+        raise UserError(f"{domain} corpus {corpus!r} not found at {corpus_dir}; "
+                        f"download it first (`python -m core download --domain {domain}`)")
+    return corpus_dir
 
 
 class StageSetup:
@@ -92,8 +122,7 @@ class StageSetup:
         shape = model_preset(config.model)
         if config.stage == "code" and not config.from_scratch:
             if not config.init_from:
-                raise UserError("stage code needs init_from: the language checkpoint to fine-tune "
-                                "(or from_scratch for a code-only baseline)")
+                raise UserError(INIT_FROM_NEEDED)
             parent = load_checkpoint(self.workspace.path(config.init_from), self.device)
             self._check_compatible(parent, shape)
             return parent.tokenizer, parent.model.train(), str(parent.path)
@@ -128,8 +157,7 @@ class StageSetup:
         corpus_dir = self.workspace.corpus_dir(domain, corpus)
         if not (corpus_dir / "manifest.json").exists():
             if required:
-                raise UserError(f"{domain} corpus {corpus!r} not found at {corpus_dir}; "
-                                f"download it first (`python -m core download --domain {domain}`)")
+                _check_corpus(self.workspace, domain, corpus)
             self.message(f"no {domain} corpus {corpus!r}: {domain} is not evaluated in this run")
             return None
         # With several processes, rank 0 writes the token file and the others then open it.

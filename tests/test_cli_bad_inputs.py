@@ -109,6 +109,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("train-config-broken-yaml", ["train", "--config", "{ws}/inputs/broken.yaml"], "is not valid YAML"),
     ("train-config-typo", ["train", "--config", "{ws}/inputs/typo.yaml"], "did you mean 'num_steps'"),
     ("train-config-list", ["train", "--config", "{ws}/inputs/list.yaml"], "expected a mapping"),
+    ("train-beta1-too-big", [*T, "--beta1", "2"], "beta1 must be in [0, 1), got 2.0"),
+    ("train-beta2-negative", [*T, "--beta2", "-1"], "beta2 must be in [0, 1), got -1.0"),
     ("train-replay-fraction", ["train_code", "--run-name", "fresh", "--replay-fraction", "2"],
      "replay_fraction must be in [0, 1]"),
     ("train-code-missing-parent", ["train_code", "--run-name", "fresh", "--language-checkpoint", "absent"],

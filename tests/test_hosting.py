@@ -63,6 +63,19 @@ def test_a_full_demo_workspace_takes_no_new_job(workspace):
     assert workspace.bytes_used() == used
 
 
+def test_a_shipped_run_is_refused_as_shipped_before_any_bound():
+    """Resuming the shipped bilingual run (4,400 steps) in demo mode used to be refused for its
+    steps; the reason is that it is the demo, whatever its steps."""
+    from core.config import CONFIG_DIR, load_train_config
+    from core.jobs import JobManager
+    from core.workspace import PROJECT_ROOT, Workspace
+
+    config = load_train_config(CONFIG_DIR / "code.yaml", {"run_name": "bilingual", "num_steps": 4400, "model": "cpu"})
+    manager = JobManager(Workspace.resolve(PROJECT_ROOT), DemoLimits())
+    with pytest.raises(UserError, match="shipped"):
+        manager.start_training(config, resume=True)
+
+
 def test_demo_mode_is_on_for_a_space(monkeypatch):
     monkeypatch.delenv("SPACE_ID", raising=False)
     assert not demo_requested(False) and demo_requested(True)

@@ -2,8 +2,11 @@
 import time
 
 import pytest
+import torch
 from gradio_client import Client
 from web_app import micro_fields, running_app
+
+from webapp.training_tab import FIELD_ORDER
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +143,23 @@ def test_a_run_that_has_trained_all_its_steps_is_not_offered_for_resuming(client
     assert resumable(workspace, "no-such-run") == (False, "")
     message = client.predict(*micro_fields("web-language", 30), api_name="/resume_training")
     assert message.startswith("**Not resumed:**") and "would train nothing" in message
+
+
+def test_a_run_whose_inputs_are_missing_is_not_started(client, app, pair):
+    """Refused at once with the reason, not "Started" and a failed job (and an empty run folder) later."""
+    workspace = app[1]
+    cases = [(micro_fields("web-no-corpus", 5, stage="code", init_from="checkpoints/web-language/best",
+                            code_corpus="nosuch"), "code corpus 'nosuch' not found"),
+             (micro_fields("web-no-parent", 5, stage="code", init_from="checkpoints/absent/best"),
+              "checkpoint not found"),
+             (micro_fields("web-no-tokenizer", 5, tokenizer="nosuch"), "tokenizer not found")]
+    if not torch.cuda.is_available():
+        cases.append((micro_fields("web-no-gpu", 5, device="cuda"), "sees no CUDA GPU"))
+    for fields, reason in cases:
+        message = client.predict(*fields, False, api_name="/start_training")
+        assert message.startswith("**Not started:**") and reason in message, message
+        assert not workspace.run_dir(fields[FIELD_ORDER.index("run_name")]).exists()
+    assert client.predict(api_name="/job_status")["state"] != "running"
 
 
 def test_corpora_and_tokenizers_are_built_as_the_workspaces_job(client):
