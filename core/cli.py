@@ -198,6 +198,21 @@ def _answer(args: argparse.Namespace, checkpoint: Checkpoint, index: RetrievalIn
                                                         index=index).command
 
 
+def _checkpoint(workspace: Workspace, given: str) -> Path:
+    """A checkpoint named on the command line, in the workspace; a workspace without the shipped
+    demo's runs (`PCM_WORKSPACE` elsewhere, as the README sets it) gets the project's copy, said
+    on stderr, so `--checkpoint checkpoints/bilingual/best` works before any training there."""
+    from core.workspace import shipped_checkpoint
+
+    path = workspace.path(given)
+    shipped = None if path.exists() else shipped_checkpoint(given)
+    if shipped is None:
+        return path
+    print(f"note: the workspace {workspace.root} has no {given}; using the shipped demo checkpoint {shipped}",
+          file=sys.stderr)
+    return shipped
+
+
 def _generate(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.checkpoint import load_checkpoint
     from core.device import pick_device
@@ -205,7 +220,7 @@ def _generate(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.quantize import with_precision
 
     settings = _settings(args)
-    checkpoint = with_precision(load_checkpoint(workspace.path(args.checkpoint), pick_device(args.device)),
+    checkpoint = with_precision(load_checkpoint(_checkpoint(workspace, args.checkpoint), pick_device(args.device)),
                                 args.precision)
     if args.strategy:
         print(_answer(args, checkpoint))
@@ -223,7 +238,7 @@ def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.quantize import with_precision
     from core.runs import shipped_checkpoints
 
-    paths = [workspace.path(c) for c in args.checkpoints] if args.checkpoints else [
+    paths = [_checkpoint(workspace, c) for c in args.checkpoints] if args.checkpoints else [
         entry.path for entry in shipped_checkpoints()]
     if not paths:
         raise UserError("no checkpoints to compare: give --checkpoints (the shipped demo ones are missing)")
@@ -259,7 +274,7 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
     settings = AnswerSettings(max_new_tokens=48, seed=args.seed, either_case=not args.as_typed)
     for strategy in args.strategies:  # refuse a typo before minutes of evaluation
         dataclasses.replace(settings, strategy=strategy).validate()
-    checkpoints = [workspace.path(p) for p in args.checkpoints]
+    checkpoints = [_checkpoint(workspace, p) for p in args.checkpoints]
     check_report_inputs(workspace, checkpoints, args.english_corpus, args.code_corpus, args.samples)
     out = workspace.path(args.out)
     check_report_target(out, args.replace, protected=workspace.guarded)
@@ -283,7 +298,7 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
 
 
 def _export(args: argparse.Namespace, workspace: Workspace) -> None:
-    source, out = workspace.path(args.checkpoint), workspace.path(args.out)
+    source, out = _checkpoint(workspace, args.checkpoint), workspace.path(args.out)
     if args.format == "onnx":
         from core.export.onnx import export_onnx
 

@@ -56,6 +56,17 @@ def is_shipped_run(run_dir: Path) -> bool:
     return Path(run_dir).resolve() in {path.resolve() for path in shipped_paths(tuple(SHIPPED_RUNS))}
 
 
+def shipped_checkpoint(given: str | Path) -> Path | None:
+    """The project's shipped checkpoint a relative path names (`checkpoints/bilingual/best`), if it
+    names one: what a command falls back to in a workspace that has no such run of its own."""
+    if Path(given).is_absolute():
+        return None
+    candidate = (PROJECT_ROOT / given).resolve()
+    runs = {path.resolve() for path in shipped_paths(tuple(SHIPPED_RUNS))}
+    inside = candidate.parent in runs  # a run's best/ or last/, not the run folder itself
+    return candidate if inside and candidate.is_dir() else None
+
+
 def _bytes_under(folder: Path) -> int:
     """The sizes of the files under `folder`, links not followed; a file deleted while it is
     counted (a writer's temporary) counts as nothing."""

@@ -115,3 +115,21 @@ def test_generate_and_compare_take_the_weights_precision(capsys):
     assert main(["--workspace", str(PROJECT_ROOT), "compare", "--prompt", "list files", "--max-new-tokens", "8",
                  "--precision", "int8"]) == 0
     assert capsys.readouterr().out.count("=====") == 2
+
+
+def test_a_workspace_elsewhere_reads_the_shipped_checkpoints_by_their_project_paths(tmp_path, capsys):
+    """The README sets PCM_WORKSPACE elsewhere and then names checkpoints/bilingual/best: before any
+    training there, that is the shipped demo checkpoint, and the command says so."""
+    shipped = "checkpoints/bilingual/best"
+    if not (PROJECT_ROOT / shipped / "model.safetensors").exists():
+        pytest.skip("the shipped demo checkpoints are absent")
+    base = ["--workspace", str(tmp_path / "elsewhere")]
+    assert main([*base, "generate", "--checkpoint", shipped, "--prompt", "list files", "--strategy", "greedy"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("#!/bin/bash\n# list files\n")
+    assert err == (f"note: the workspace {tmp_path / 'elsewhere'} has no {shipped}; using the shipped demo "
+                   f"checkpoint {PROJECT_ROOT / shipped}\n")
+    for not_a_checkpoint in ("checkpoints/bilingual", "checkpoints/other/best"):  # the run folder; no such run
+        assert main([*base, "generate", "--checkpoint", not_a_checkpoint, "--prompt", "x"]) == 2
+        assert "checkpoint not found" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere").exists()  # nothing was written there
