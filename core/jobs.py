@@ -153,9 +153,9 @@ class JobManager:
     def _start(self, kind: str, work: Callable[[], Iterator[str]], description: str = "", **status: Any) -> JobStatus:
         with self._lock:
             if self._status.active:
-                raise UserError(f"a {self._status.kind} job is already running "
-                                f"({self._status.run_name or 'quick start'}); stop it or wait for it "
-                                "to finish before starting another")
+                running = self._status.run_name or self._status.description or self._status.kind
+                raise UserError(f"a {self._status.kind} job is already running ({running}); stop it or wait "
+                                "for it to finish before starting another")
             if self.limits:
                 self.limits.check_room(self.workspace)
             slot = take_slot(self.workspace, kind, description or status.get("run_name") or kind,

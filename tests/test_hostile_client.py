@@ -173,6 +173,8 @@ def _cases(canary: str) -> list[tuple[str, str, list]]:
         ("train-tokenizer-dotdot", "/start_training", [*_training(tokenizer="../../canary"), False]),
         ("train-corpus-symlink", "/start_training", [*_training(english_corpus="evil"), False]),
         ("train-stage-path", "/start_training", [*_training(stage="../../../etc/passwd"), False]),
+        ("train-empty-run-name", "/start_training", [*_training(run_name=""), False]),  # not the YAML's name
+        ("train-blank-corpus", "/start_training", [*_training(english_corpus="  "), False]),
         ("train-huge-steps", "/start_training", [*_training(num_steps=10 ** 15), False]),
         ("train-huge-batch", "/start_training", [*_training(batch_size=10 ** 9), False]),
         ("train-negative-seed", "/start_training", [*_training(seed=-1), False]),

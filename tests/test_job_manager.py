@@ -1,4 +1,5 @@
 """The app's background job, without the app: one at a time, stoppable, failures reported."""
+import threading
 import time
 
 import pytest
@@ -32,6 +33,18 @@ def test_one_job_at_a_time_and_stop_saves(workspace):
     assert any("stopped at step" in line for line in status.log)
     with pytest.raises(UserError, match="no job is running"):
         manager.stop()
+
+
+def test_a_refused_job_names_the_one_that_runs(workspace):
+    manager = JobManager(workspace)
+    release = threading.Event()
+    manager.start_task("download", "code corpus big from the-stack-smol", lambda log: release.wait(30) and "done")
+    try:
+        with pytest.raises(UserError, match=r"a download job is already running \(code corpus big from the-stack"):
+            manager.start_task("download", "another", lambda log: "done")
+    finally:
+        release.set()
+        manager.wait(timeout=30)
 
 
 def test_progress_fields_and_eta(workspace):

@@ -74,6 +74,11 @@ def resumable(workspace: Workspace, run_name: str) -> tuple[bool, str]:
     return True, ""
 
 
+# Fields the form must fill: left empty, each would silently become the stage YAML's (a run named
+# `language`, say), where an empty model or parent does mean "the default" (the parent's size, none).
+NAMED_FIELDS = ("run_name", "tokenizer", "english_corpus", "code_corpus")
+
+
 def _field_value(name: str, value: Any) -> Any:
     """One field from the browser or the API, checked against its type (None: not given)."""
     kind = _TYPES[name]
@@ -85,7 +90,10 @@ def _field_value(name: str, value: Any) -> Any:
         return inputs.whole_number(value, name)
     if kind is float:
         return inputs.real_number(value, name)
-    return inputs.text(value, name, 500) or None
+    text = inputs.text(value, name, 500)
+    if not text and name in NAMED_FIELDS:
+        raise UserError(f"{name.replace('_', ' ')} is empty: give one")
+    return text or None
 
 
 def overrides_from_fields(values: list[Any]) -> dict[str, Any]:
@@ -152,6 +160,9 @@ def build_training_tab(workspace: Workspace) -> None:
         with gr.Row():
             save = gr.Button("Save config")
             saved_file = gr.File(label="config.yaml")
+            # Saved configs live in one folder for the app's life, removed when it ends (Gradio serves
+            # its own copy); before, each click left a folder in /tmp for good.
+            saved_configs = tempfile.TemporaryDirectory(prefix="pcm-run-configs-")
             load = gr.File(label="load a config.yaml", file_types=[".yaml", ".yml"])
     timer = gr.Timer(TICK_SECONDS)
     build_monitor(workspace, timer)
@@ -215,7 +226,7 @@ def build_training_tab(workspace: Workspace) -> None:
         except UserError as exc:
             warn(exc)
             return None
-        path = Path(tempfile.mkdtemp(prefix="run-config-")) / f"{config.run_name}.yaml"
+        path = Path(tempfile.mkdtemp(dir=saved_configs.name)) / f"{config.run_name}.yaml"
         save_train_config(config, path)
         return str(path)
 
