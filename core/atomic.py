@@ -168,10 +168,9 @@ def check_replaceable(target: Path, *, replace: bool, protected: tuple[Path, ...
         guarded = Path(guarded).expanduser().resolve()
         if target == guarded or target in guarded.parents:
             raise UserError(f"refusing to write over {target}: it is or contains {guarded}")
-    if target.is_file() or target.is_symlink():
-        occupied = True
+    if target.is_symlink() or target.is_file():
+        taken = "already exists" + (" and is not empty" if target.is_file() and target.stat().st_size else "")
     else:
-        occupied = target.is_dir() and any(target.iterdir())
-    if occupied and not replace:
-        raise UserError(f"{target} already exists and is not empty; choose another target or ask to "
-                        "replace it (--replace)")
+        taken = "already exists and is not empty" if target.is_dir() and any(target.iterdir()) else ""
+    if taken and not replace:
+        raise UserError(f"{target} {taken}; choose another target or ask to replace it (--replace)")

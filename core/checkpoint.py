@@ -28,7 +28,7 @@ from tokenizers import Tokenizer
 from core.atomic import check_replaceable, rebuilt
 from core.config import ModelConfig, from_dict
 from core.data.bashdoc import Pair
-from core.errors import UserError
+from core.errors import UserError, shown
 from core.faults import fault_point
 from core.model import GPT
 from core.tokenizer import fingerprint
@@ -117,6 +117,10 @@ def read_info(path: Path) -> dict[str, Any]:
     if not isinstance(info, dict):
         raise UserError(f"checkpoint {path} is corrupt: {CONFIG} holds a {type(info).__name__}, "
                         "not a mapping")
+    if "model_type" in info and "model" not in info:  # what transformers writes, an export of ours too
+        raise UserError(f"{path} is a transformers folder ({shown(info['model_type'])}), not one of this "
+                        "project's checkpoints: load it with transformers, or make it one with "
+                        f"`python -m core import-hf {path} --out NAME`")
     return info
 
 

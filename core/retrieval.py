@@ -80,17 +80,23 @@ def save_pairs(folder: Path, pairs: Sequence[Pair]) -> Path:
     return path
 
 
-def load_index(folder: Path) -> RetrievalIndex | None:
-    """The index of the pairs a checkpoint trained on, or None when it carries none (a stage-1
-    checkpoint, or one written before checkpoints carried them)."""
+def load_pairs(folder: Path) -> list[Pair] | None:
+    """The pairs a checkpoint trained on, or None when it carries none (a stage-1 checkpoint, or
+    one written before checkpoints carried them)."""
     path = Path(folder) / EXAMPLES_FILE
     if not path.exists():
         return None
     try:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
-            return RetrievalIndex([Pair(**json.loads(line)) for line in lines])
+            return [Pair(**json.loads(line)) for line in lines]
     except (OSError, ValueError, TypeError, EOFError) as exc:
         raise UserError(f"{path} is corrupt ({exc}); export the checkpoint again") from None
+
+
+def load_index(folder: Path) -> RetrievalIndex | None:
+    """The index of the pairs a checkpoint trained on (`load_pairs`), or None."""
+    pairs = load_pairs(folder)
+    return None if pairs is None else RetrievalIndex(pairs)
 
 
 def cached_index(folder: Path) -> RetrievalIndex | None:

@@ -244,3 +244,35 @@ def test_nothing_is_overwritten_unasked(trained, exported, tmp_path, capsys):
     assert main(["--workspace", str(root), "export", "--checkpoint", str(checkpoint), "--out", str(out),
                  "--format", "hf", "--replace"]) == 0
     assert not (out / "keep.txt").exists() and (out / "model.safetensors").exists()
+
+
+def test_the_training_pairs_travel_through_transformers_and_back(trained, tmp_path):
+    """A stage-2 checkpoint's pairs are what the judge and retrieval answers read: an export to
+    transformers carries them, and import-hf gives them back."""
+    from core.data.bashdoc import Pair
+    from core.retrieval import load_pairs, save_pairs
+
+    root, checkpoint = trained
+    carrying = tmp_path / "carrying"
+    shutil.copytree(checkpoint, carrying)
+    pairs = [Pair("list files", "ls -l"), Pair("show disk usage", "du -sh .")]
+    save_pairs(carrying, pairs)
+    out, back = tmp_path / "hf", tmp_path / "back"
+    assert main(["--workspace", str(root), "export", "--checkpoint", str(carrying), "--out", str(out),
+                 "--format", "hf"]) == 0
+    assert load_pairs(out) == pairs
+    assert (out / "model.safetensors").stat().st_mode == (out / "config.json").stat().st_mode  # not owner-only
+    assert main(["--workspace", str(root), "import-hf", str(out), "--out", str(back)]) == 0
+    assert load_pairs(back) == pairs
+
+
+def test_a_folder_of_the_other_kind_is_named_for_what_it_is(trained, exported, tmp_path, capsys):
+    root, checkpoint = trained
+    base = ["--workspace", str(root)]
+    assert main([*base, "generate", "--checkpoint", str(exported), "--prompt", "x"]) == 2
+    assert "is a transformers folder ('gpt2'), not one of this project's checkpoints" in capsys.readouterr().err
+    assert main([*base, "import-hf", str(checkpoint), "--out", str(tmp_path / "again")]) == 2
+    assert "is already one of this project's checkpoints" in capsys.readouterr().err
+    (tmp_path / "empty-file").touch()
+    assert main([*base, "export", "--checkpoint", str(checkpoint), "--out", str(tmp_path / "empty-file")]) == 2
+    assert f"{tmp_path / 'empty-file'} already exists; choose another target" in capsys.readouterr().err

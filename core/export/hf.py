@@ -7,16 +7,19 @@ of ours, because the model *is* a GPT2LMHeadModel once its weights are renamed (
                                      fingerprint back and stage 2 accepts it)
     tokenizer_config.json            how AutoTokenizer wraps it: a fast tokenizer, special tokens
     README.md                        the model card (core.export.card)
+    examples.jsonl.gz                the training pairs a stage-2 checkpoint carries (the judge's and
+                                     retrieval's lookup), which import-hf carries back
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import torch
 from tokenizers import Tokenizer
 
 from core.atomic import check_replaceable, rebuilt
-from core.checkpoint import load_checkpoint, read_info
+from core.checkpoint import EXAMPLES_FILE, load_checkpoint, read_info
 from core.data.streaming import END_OF_TEXT
 from core.errors import UserError
 from core.export.card import model_card, run_record
@@ -56,4 +59,8 @@ def export_hf(source: Path, destination: Path, half: bool = False, replace: bool
         wrapper.save_pretrained(tmp)
         checkpoint.tokenizer.save(str(tmp / "tokenizer.json"))
         (tmp / "README.md").write_text(card, encoding="utf-8")
+        # transformers writes the weights readable by their owner alone; share them as the rest is.
+        shutil.copymode(tmp / "README.md", tmp / "model.safetensors")
+        if (source / EXAMPLES_FILE).exists():  # the lookup's pairs: judge and retrieval after import-hf
+            shutil.copy2(source / EXAMPLES_FILE, tmp / EXAMPLES_FILE)
     return destination

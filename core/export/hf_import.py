@@ -62,6 +62,9 @@ def _config(folder: Path):  # -> transformers.GPT2Config (imported lazily: it ta
     except ValueError as exc:
         raise UserError(f"cannot import {folder}: config.json is not valid JSON ({exc})") from None
     model_type = raw.get("model_type") if isinstance(raw, dict) else None
+    if model_type is None and isinstance(raw, dict) and isinstance(raw.get("model"), dict):
+        raise UserError(f"{folder} is already one of this project's checkpoints: use it as it is "
+                        "(`--checkpoint`), there is nothing to import")
     if model_type != "gpt2":
         raise UserError(f"cannot import {folder}: it is a {model_type!r} model, and import-hf reads "
                         "GPT-2 (GPT2LMHeadModel) folders only")
@@ -135,5 +138,7 @@ def import_hf(folder: Path, destination: Path, replace: bool = False,
     preset = matching_preset(shape)
     info = {"stage": "language", "parent": None, "imported_from": str(folder.resolve()),
             **({"train_config": {"model": preset}} if preset else {})}
-    save_checkpoint(destination, model.eval(), tokenizer, info)
+    from core.retrieval import load_pairs  # scikit-learn loads only for an import that needs it
+
+    save_checkpoint(destination, model.eval(), tokenizer, info, pairs=load_pairs(folder) or ())
     return Imported(path=destination, shape=shape, preset=preset)
