@@ -72,12 +72,11 @@ def check_inputs(config: TrainConfig, workspace: Workspace) -> None:
         load_tokenizer(workspace.tokenizer_path(config.tokenizer))  # its one line, where to get one
 
 
-def _check_corpus(workspace: Workspace, domain: str, corpus: str) -> Path:
+def _check_corpus(workspace: Workspace, domain: str, corpus: str) -> None:
     corpus_dir = workspace.corpus_dir(domain, corpus)
     if not (corpus_dir / "manifest.json").exists():
         raise UserError(f"{domain} corpus {corpus!r} not found at {corpus_dir}; "
                         f"download it first (`python -m core download --domain {domain}`)")
-    return corpus_dir
 
 
 class StageSetup:

@@ -55,11 +55,21 @@ def test_progress_fields_and_eta(workspace):
     assert status.tokens_per_s > 0 and status.elapsed > 0 and status.eta_s == 0.0
 
 
+def broken_tokenizer(workspace: Workspace) -> str:
+    """A tokenizer that exists but does not load: a job gets past its checks and fails in its thread."""
+    path = workspace.tokenizer_path("broken")
+    path.parent.mkdir(parents=True)
+    path.write_text("{not a tokenizer")
+    return "broken"
+
+
 def test_a_failing_job_is_reported_not_raised(workspace):
     manager = JobManager(workspace)
-    manager.start_training(micro_config(english_corpus="absent"))
+    with pytest.raises(UserError, match="english corpus 'absent' not found"):  # what can be seen first is
+        manager.start_training(micro_config(english_corpus="absent"))          # refused before a job
+    manager.start_training(micro_config(tokenizer=broken_tokenizer(workspace)))
     status = manager.wait(timeout=30)
-    assert status.state == "failed" and "english corpus 'absent' not found" in status.error
+    assert status.state == "failed" and "tokenizer" in status.error and "is corrupt" in status.error
     manager.start_training(micro_config(run_name="after-failure", num_steps=5))  # not blocked
     assert manager.wait(timeout=30).state == "finished"
 
@@ -73,7 +83,7 @@ def test_a_taken_run_name_is_refused_at_once_and_its_progress_is_not_a_new_jobs(
     with pytest.raises(UserError, match="already exists"):
         manager.start_training(micro_config(num_steps=10))
     assert manager.status().state == "finished"  # no job was started
-    manager.start_training(micro_config(num_steps=10, tokenizer="absent"), overwrite=True)
+    manager.start_training(micro_config(num_steps=10, tokenizer=broken_tokenizer(workspace)), overwrite=True)
     status = manager.wait(timeout=30)
     assert status.state == "failed" and status.step == 0 and status.eta_s is None, status
 
