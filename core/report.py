@@ -82,7 +82,22 @@ def check_report_inputs(workspace: Workspace, paths: Sequence[Path], english_cor
     check_range("samples", samples, 1, MAX_SAMPLES)
     for path in paths:
         read_info(Path(path))
+    resolved = [Path(path).resolve() for path in paths]
+    twice = sorted({str(path) for path in resolved if resolved.count(path) > 1})
+    if twice:
+        raise UserError(f"the same checkpoint is given twice ({', '.join(twice)}); give each once")
     return report_corpora(workspace, english_corpus, code_corpus)
+
+
+def answerer_names(paths: Sequence[Path]) -> list[str]:
+    """What the report calls each checkpoint's answers: its run's name, or as much more of its path
+    as tells two apart (the shipped bilingual/best beside a workspace's bilingual/best, a run's best/
+    beside its last/). Two answerers of one name would share a row's results and a sign test."""
+    resolved = [Path(path).resolve() for path in paths]
+    for spelled in ([path.parent.name for path in resolved], [f"{path.parent.name}/{path.name}" for path in resolved]):
+        if len(set(spelled)) == len(spelled):
+            return spelled
+    return [str(path) for path in resolved]
 
 
 def report_files(out: Path) -> tuple[Path, Path, Path]:
@@ -235,13 +250,13 @@ def bilingual_report(paths: Sequence[Path], workspace: Workspace, english_corpus
             RETRIEVAL_BASELINE, lambda requests: [index.answer(request) for request in requests], pair_sets,
             outputs_dir)
         pair_rows.append(baseline_row)
-    for path in paths:
+    for path, name in zip(paths, answerer_names(paths), strict=True):
         checkpoint = with_precision(load_checkpoint(Path(path)), precision)
         row = checkpoint_report(checkpoint, workspace, corpora, samples)
         tried = strategies[:1] if checkpoint.info.get("stage") == "language" else strategies
         for strategy in tried if pair_sets else ():
             chosen = dataclasses.replace(settings, strategy=strategy)
-            answerer = f"{Path(path).parent.name} · {strategy}"
+            answerer = f"{name} · {strategy}"
             answer_row, matches[answerer] = _score_sets(answerer, functools.partial(
                 answer_lines, checkpoint, settings=chosen, index=index, commands=commands), pair_sets, outputs_dir)
             pair_rows.append(answer_row)

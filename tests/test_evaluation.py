@@ -225,6 +225,27 @@ def test_report_with_three_columns_and_forgetting(workspace, tmp_path):
         shipped["val_bpb_english"] - other["val_bpb_english"], abs=1e-3)
 
 
+def test_two_checkpoints_of_one_run_name_keep_their_own_rows_and_sign_tests(tmp_path):
+    """The shipped bilingual/best beside a workspace's bilingual/best, or a run's best/ beside its
+    last/: named by their run alone, their answers had shared one name, row and sign test."""
+    from core.report import answerer_names
+
+    shipped, mine = tmp_path / "project" / "checkpoints" / "bilingual" / "best", tmp_path / "ws" / "checkpoints"
+    assert answerer_names([mine / "language" / "best", mine / "bilingual" / "best"]) == ["language", "bilingual"]
+    assert answerer_names([shipped, mine / "bilingual" / "last"]) == ["bilingual/best", "bilingual/last"]
+    assert answerer_names([shipped, mine / "bilingual" / "best"]) == [str(shipped), str(mine / "bilingual" / "best")]
+
+
+def test_a_report_of_one_run_twice_is_named_apart(workspace, tmp_path):
+    train(micro_config("code", run_name="code-only", from_scratch=True, num_steps=4), workspace, show_progress=False)
+    run = workspace.run_dir("code-only")
+    pairs = [Pair("list all text files", "ls -- *.txt"), Pair("show disk usage", "df -h")]
+    report = bilingual_report([run / "best", run / "last"], workspace, samples=1, pair_sets={"mine": pairs})
+    assert [row["answerer"] for row in report["pairs"]] == ["code-only/best · greedy", "code-only/last · greedy"]
+    with pytest.raises(UserError, match="the same checkpoint is given twice"):
+        bilingual_report([run / "best", run / "best"], workspace, samples=1, pair_sets={"mine": pairs})
+
+
 def test_report_inputs_are_checked_before_evaluating(workspace, tmp_path):
     from core.report import check_report_inputs, check_report_target, report_corpora
     from core.workspace import Workspace
