@@ -88,6 +88,11 @@ def shellcheck_warnings(script: str, timeout: float = 10.0) -> int | None:
 
 
 _SKIPPED_PREFIXES = ("sudo", "env", "time", "nohup", "exec", "command")
+# A wrapper's options that take the next word as their value: `sudo -u postgres psql` runs psql.
+_OPTION_VALUES = {"sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "--user", "--group", "--chdir",
+                           "--host", "--prompt", "--role", "--type", "--other-user", "--close-from"},
+                  "env": {"-u", "-C", "-S", "--unset", "--chdir", "--split-string"},
+                  "time": {"-f", "-o", "--format", "--output"}}
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
@@ -96,7 +101,9 @@ def first_command_word(script: str) -> str | None:
     assignments (a line of them only, too) and wrappers like `sudo` are looked through, so
     `sudo tar -xf a` gives `tar` and `dir=x` / `ls "$dir"` gives `ls`. Words are split as the
     shell splits them, so an assignment with spaces in its quotes (`dest="$HOME/b-$(date +%F)"`)
-    is one word, not the utility `+%F)"`; a line with unbalanced quotes is split at spaces."""
+    is one word, not the utility `+%F)"`; a line with unbalanced quotes is split at spaces. A
+    wrapper with nothing after it (`env`, `sudo -v`) is itself what runs; a group's brackets
+    (`{ ls; }`, `( cd x && make )`) are looked through to the command inside."""
     for line in script.splitlines():
         line = line.strip()
         if not line or line.startswith("#") or line.startswith("set -"):
@@ -107,10 +114,18 @@ def first_command_word(script: str) -> str | None:
                 words = shlex.split(line)
             except ValueError:  # unbalanced quotes: a model's broken line still names its utility
                 pass
+        wrapper, value_follows = None, False
         for word in words:
-            if word in _SKIPPED_PREFIXES or _ASSIGNMENT.match(word) or word.startswith("-"):
-                continue
-            return word.strip("();{}")
+            if value_follows:  # the value of a wrapper's option
+                value_follows = False
+            elif word in _SKIPPED_PREFIXES:
+                wrapper = word
+            elif word.startswith("-"):
+                value_follows = word in _OPTION_VALUES.get(wrapper or "", ())
+            elif not _ASSIGNMENT.match(word) and (utility := word.strip("();{}")):
+                return utility
+        if wrapper:
+            return wrapper
     return None  # nothing but comments, options and assignments
 
 

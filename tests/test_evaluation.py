@@ -81,6 +81,15 @@ def test_command_words_and_overlap():
     assert first_command_word('dest="$HOME/b-$(date +%F).tgz"\ntar -czf "$dest" src') == "tar"
     assert first_command_word('job="0 2 * * * ~/backup.sh"\ncrontab -l') == "crontab"
     assert first_command_word('find . -name "*.py -mtime +5') == "find"
+    # a wrapper's option values are not the utility; a wrapper alone is one; groups are looked into
+    assert first_command_word("sudo -u postgres psql -c 'select 1'") == "psql"
+    assert first_command_word("sudo --user=www-data -H php artisan") == "php"
+    assert first_command_word("env -u HOME bash") == "bash"
+    assert first_command_word("env") == "env" and first_command_word("sudo -v") == "sudo"
+    assert first_command_word("{ ls; }") == "ls" and first_command_word("( cd src && make )") == "cd"
+    assert first_command_word("(") is None
+    assert score_answers([Pair("print the environment", "env")], ["env"])[0]["utility_accuracy"] == 1.0
+    assert score_answers([Pair("group it", "( ls )")], ["{ rm -rf /; }"])[0]["utility_accuracy"] == 0.0
     assert token_overlap("ls -la", "ls -la") == 1.0
     # "ls -la" is three tokens (ls, -, la); "ls" matches one: precision 1, recall 1/3, F1 1/2.
     assert token_overlap("ls", "ls -la") == pytest.approx(0.5)
