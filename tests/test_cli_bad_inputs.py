@@ -49,6 +49,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("download-max-files-zero", [*D, "--max-files", "0"], "max_files must be at least 1"),
     ("download-val-fraction-zero", [*D, "--val-fraction", "0"], "val_fraction must be in (0, 0.5]"),
     ("download-val-fraction-big", [*D, "--val-fraction", "0.9"], "val_fraction must be in (0, 0.5]"),
+    ("download-val-fraction-below-the-reports", ["download_code_data", "--source", "curated", "--val-fraction",
+                                                 "0.02"], "val_fraction 0.02 would train on pairs of curated"),
     ("download-val-fraction-nan", [*D, "--val-fraction", "nan"], "val_fraction must be in (0, 0.5]"),
     ("download-examples-negative", [*D, "--examples", "-1"], "examples must be between 0 and 10"),
     ("download-examples-big", [*D, "--examples", "11"], "examples must be between 0 and 10"),

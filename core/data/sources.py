@@ -298,6 +298,11 @@ def check_download(workspace: Workspace, domain: str, source: str, *, name: str 
                    if "path" in SOURCE_KINDS[spec.kind].options]
         raise UserError(f"--path is read by no source given ({', '.join(names)}); "
                         f"the {domain} sources that read one: local, {', '.join(readers)}")
+    paired = [part for part, spec in zip(names, specs, strict=True) if SOURCE_KINDS[spec.kind].has_pairs(spec)]
+    if paired and val_fraction < DEFAULT_VAL_FRACTION:
+        raise UserError(f"val_fraction {val_fraction:g} would train on pairs of {', '.join(paired)} that the "
+                        f"report holds out (it splits pair sources at {DEFAULT_VAL_FRACTION:g}); give "
+                        f"{DEFAULT_VAL_FRACTION:g} or more")
     out_dir = workspace.corpus_dir(domain, name or "+".join(names))
     check_replaceable(out_dir, replace=replace, protected=(workspace.root,))
     return names, specs, out_dir
