@@ -140,10 +140,10 @@ class GPT(nn.Module):
 
     def forward(self, tokens: torch.Tensor, targets: torch.Tensor | None = None,
                 cache: KVCache | None = None, last_only: bool = False,
-                target_weights: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+                per_target: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Logits for every position (or, for generation, the last one only) and, given targets,
-        the cross-entropy loss: the mean over targets, or their `target_weights`-weighted mean
-        (fine-tuning weights the answer to a request above the request itself)."""
+        the cross-entropy loss: the mean over targets, or with `per_target` each target's own (for
+        the trainer, which weighs a request's answer above the request itself)."""
         start = cache.length if cache is not None else 0
         length = tokens.shape[1]
         if start + length > self.config.context_length:
@@ -160,11 +160,10 @@ class GPT(nn.Module):
         logits = self.lm_head(self.ln_final(x))
         if targets is None:
             return logits, None
-        if target_weights is None:
+        if not per_target:
             return logits, F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten())
         losses = F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten(), reduction="none")
-        weights = target_weights.flatten().to(losses.dtype)
-        return logits, (losses * weights).sum() / weights.sum().clamp_min(1e-8)
+        return logits, losses.view_as(targets)
 
     def optimizer_groups(self, weight_decay: float) -> list[dict]:
         """Decay matrices only: pulling biases and LayerNorm gains towards zero buys nothing."""

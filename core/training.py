@@ -57,6 +57,18 @@ from core.workspace import Workspace
 _STREAM_MAIN, _STREAM_REPLAY = 0, 1
 
 
+def micro_objective(losses: torch.Tensor, weights: torch.Tensor | None, weight_total: torch.Tensor | None,
+                    micro_batches: int, processes: int) -> torch.Tensor:
+    """What one micro-batch backpropagates, given its targets' `losses`. Unweighted: its mean over
+    the step's micro-batches (each holds as many targets). Weighted: its share of the step's
+    weighted sum over `weight_total`, the weights of every micro-batch of every process — each
+    micro-batch's own weighted mean, averaged, over-counts the one whose weights sum to less.
+    Scaled by the process count because DDP averages the processes' gradients."""
+    if weights is None:
+        return losses.mean() / micro_batches
+    return (losses * weights).sum() * processes / weight_total.clamp_min(1e-8)
+
+
 def answer_weights(answer: torch.Tensor, request_weight: float, command_weight: float) -> torch.Tensor:
     """Each target's loss weight: a request's tokens `request_weight`, an answer's first token
     (where a request gives way to its answer: the utility asked for) `command_weight`, the rest 1.
@@ -283,15 +295,20 @@ class Trainer:
                     status = "stopped"
                     break
                 lr = self.scheduler.get_last_lr()[0]
-                for micro in range(config.grad_accum_steps):
-                    x, y, weights = self._batch(self.step, micro)
+                batches = [self._batch(self.step, micro) for micro in range(config.grad_accum_steps)]
+                # The weighted mean is the step's global batch's, as one process would take it.
+                weight_total = (None if batches[0][2] is None else self.dist.sum(
+                    torch.stack([weights.sum() for _, _, weights in batches]).sum()))
+                for micro, (x, y, weights) in enumerate(batches):
                     # Gradients are averaged across processes on the last micro-batch only.
                     last_micro = micro == config.grad_accum_steps - 1
                     with (contextlib.nullcontext() if last_micro or not self.dist.enabled
                           else self.forward_model.no_sync()), autocast(self.device, cpu_bf16=True):
-                        _, loss = self.forward_model(x, y, target_weights=weights)
-                    (loss / config.grad_accum_steps).backward()
-                    self._window_loss += loss.detach() / config.grad_accum_steps
+                        _, losses = self.forward_model(x, y, per_target=True)
+                    micro_objective(losses, weights, weight_total, config.grad_accum_steps,
+                                    self.dist.world_size).backward()
+                    # The loss as validation measures it, unweighted, so the two curves compare.
+                    self._window_loss += losses.detach().mean() / config.grad_accum_steps
                 fault_point("train-step")
                 if config.grad_clip:
                     torch.nn.utils.clip_grad_norm_(self.model.parameters(), config.grad_clip)

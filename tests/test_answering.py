@@ -37,7 +37,7 @@ from core.generation import GenerationSettings, generate
 from core.model import GPT
 from core.retrieval import RetrievalIndex, cached_index, load_index, save_pairs
 from core.tokenizer import end_of_text_id, load_tokenizer
-from core.training import train
+from core.training import micro_objective, train
 
 
 @pytest.fixture(scope="module")
@@ -300,19 +300,34 @@ def test_answer_marks_cover_the_body_of_described_documents(workspace):
     assert english.answer.all()
 
 
-def test_weighted_loss_is_the_weighted_mean(checkpoint):
-    tokens = torch.randint(0, 512, (2, 12))
-    targets = torch.randint(0, 512, (2, 12))
-    model = checkpoint.model
-    _, plain = model(tokens, targets)
-    _, ones = model(tokens, targets, target_weights=torch.ones(2, 12))
-    assert ones.item() == pytest.approx(plain.item(), rel=1e-6)
-    weights = torch.zeros(2, 12)
-    weights[:, -1] = 1.0
-    _, last_only = model(tokens, targets, target_weights=weights)
-    logits, _ = model(tokens)
-    expected = torch.nn.functional.cross_entropy(logits[:, -1], targets[:, -1])
-    assert last_only.item() == pytest.approx(expected.item(), rel=1e-5)
+def test_per_target_losses_are_the_loss_before_its_mean(checkpoint):
+    tokens, targets = torch.randint(0, 512, (2, 12)), torch.randint(0, 512, (2, 12))
+    _, plain = checkpoint.model(tokens, targets)
+    _, each = checkpoint.model(tokens, targets, per_target=True)
+    assert each.shape == (2, 12) and each.mean().item() == pytest.approx(plain.item(), rel=1e-6)
+    logits, _ = checkpoint.model(tokens)
+    assert each[1, -1].item() == pytest.approx(
+        torch.nn.functional.cross_entropy(logits[1, -1], targets[1, -1]).item(), rel=1e-5)
+
+
+def test_a_weighted_step_is_the_weighted_mean_of_its_whole_batch():
+    """Split over micro-batches or processes, a step must take the same weighted mean as one
+    process over the whole batch; each part's own weighted mean, averaged, did not (the part whose
+    weights sum to less counted as much as the other: gradients 48% apart in a review's run)."""
+    losses = torch.rand(4, 6, requires_grad=True)
+    weights = torch.full((4, 6), 0.1)
+    weights[0, 2] = weights[1, 4] = 5.0  # two answers' first tokens, both in the first half
+    whole = (losses * weights).sum() / weights.sum()
+    total = weights.sum()
+    halves = [micro_objective(losses[rows], weights[rows], total, 2, 1) for rows in (slice(0, 2), slice(2, 4))]
+    assert sum(halves).item() == pytest.approx(whole.item(), rel=1e-6)
+    # two processes, one half each: DDP averages what each backpropagates
+    ranks = [micro_objective(losses[rows], weights[rows], total, 1, 2) for rows in (slice(0, 2), slice(2, 4))]
+    assert (sum(ranks) / 2).item() == pytest.approx(whole.item(), rel=1e-6)
+    naive = sum((losses[r] * weights[r]).sum() / weights[r].sum() for r in (slice(0, 2), slice(2, 4))) / 2
+    assert naive.item() != pytest.approx(whole.item(), rel=1e-3)  # what each part's own mean gave
+    unweighted = sum(micro_objective(losses[r], None, None, 2, 1) for r in (slice(0, 2), slice(2, 4)))
+    assert unweighted.item() == pytest.approx(losses.mean().item(), rel=1e-6)
 
 
 def test_a_batch_holds_as_many_rows_as_the_cache_budget_allows():
