@@ -108,8 +108,11 @@ class Answer:
 
 def in_lower_case(request: str) -> str:
     """The request with its capitalised first word in lower case ("Delete log files" → "delete log
-    files"); one in lower case already, or starting with an acronym ("SSH into…"), as it is."""
-    return request[:1].lower() + request[1:] if request[1:2].islower() else request
+    files", "A file archiver" → "a file archiver"); one in lower case already, or starting with an
+    acronym ("SSH into…"), as it is."""
+    word, rest = request.split(" ", 1) if " " in request else (request, None)
+    capitalised = word[:1].isupper() and word[1:] == word[1:].lower() and (len(word) > 1 or rest is not None)
+    return request[:1].lower() + request[1:] if capitalised else request
 
 
 def answer_line(completion: str, ended: bool = False) -> str | None:

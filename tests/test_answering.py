@@ -92,6 +92,8 @@ def test_requests_answered_together_get_the_answers_they_get_alone(checkpoint, s
 def test_only_a_capitalised_first_word_is_put_in_lower_case():
     assert [in_lower_case(text) for text in ("Delete old logs", "delete old logs", "SSH into a host", "A")] == [
         "delete old logs", "delete old logs", "SSH into a host", "A"]
+    assert in_lower_case("A file archiver") == "a file archiver"  # the article, not an acronym
+    assert in_lower_case("X11 forwarding over ssh") == "x11 forwarding over ssh"
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
