@@ -25,7 +25,7 @@ from core.answering import AnswerSettings, answer_request
 from core.checkpoint import Checkpoint, load_checkpoint
 from core.data.bashdoc import pair_document
 from core.data.shards import TokenShard
-from core.data.sources import held_out_and_training
+from core.data.sources import held_out_and_training, sample_pairs
 from core.data.streaming import END_OF_TEXT
 from core.evaluation import evaluate_shard
 from core.pairs import score_answers
@@ -61,7 +61,7 @@ def main() -> None:
     models = {"fp32": fp32, "int8": with_precision(fp32, "int8")}
     with tempfile.TemporaryDirectory() as folder:
         held_out = held_out_and_training(Workspace.resolve(folder), ["tldr"], paths={"tldr": str(TLDR)})[0]["tldr"]
-    pairs = held_out[:args.max_pairs]
+    pairs = sample_pairs(held_out, args.max_pairs)
     stories = [s.strip() for s in STORIES.read_text(encoding="utf-8").split(END_OF_TEXT) if s.strip()]
     corpora = {"English (TinyStories valid)": text_shard(fp32, stories),
                f"bash ({len(held_out):,} held-out tldr pairs)": text_shard(fp32, [pair_document(p) for p in held_out])}

@@ -27,7 +27,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from core.answering import AnswerSettings, answer_lines, known_commands  # noqa: E402
 from core.checkpoint import load_checkpoint  # noqa: E402
 from core.commands import runnable_pairs  # noqa: E402
-from core.data.sources import held_out_and_training  # noqa: E402
+from core.data.sources import held_out_and_training, sample_pairs  # noqa: E402
 from core.pairs import read_pairs, score_pairs  # noqa: E402
 from core.retrieval import RetrievalIndex  # noqa: E402
 from core.workspace import Workspace  # noqa: E402
@@ -74,9 +74,9 @@ def main() -> None:
     train_variants(args, variants)
 
     held_out, train = held_out_and_training(workspace, args.pair_sources)
-    sets = {name: pairs[:args.max_pairs] for name, pairs in held_out.items()}
+    sets = {name: sample_pairs(pairs, args.max_pairs) for name, pairs in held_out.items()}
     if "tldr" in held_out:  # the utilities a runnable-only corpus trains on
-        sets["tldr (runnable here)"] = runnable_pairs(held_out["tldr"])[:args.max_pairs]
+        sets["tldr (runnable here)"] = sample_pairs(runnable_pairs(held_out["tldr"]), args.max_pairs)
     sets["dev"] = read_pairs(DEV)
     index = RetrievalIndex(train)
     commands = known_commands(index)

@@ -259,7 +259,7 @@ def _compare(args: argparse.Namespace, workspace: Workspace) -> None:
 
 def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.answering import AnswerSettings
-    from core.data.sources import held_out_and_training
+    from core.data.sources import held_out_and_training, sample_pairs
     from core.pairs import read_pairs
     from core.report import (
         bilingual_report,
@@ -282,7 +282,7 @@ def _evaluate(args: argparse.Namespace, workspace: Workspace) -> None:
     paths = {"tldr": args.tldr} if args.tldr else {}
     pair_sets, training = held_out_and_training(workspace, sources, paths=paths, max_pairs=args.max_pairs)
     for path in args.pairs or []:
-        pair_sets[Path(path).stem] = read_pairs(path)[:args.max_pairs]
+        pair_sets[Path(path).stem] = sample_pairs(read_pairs(path), args.max_pairs)
     if args.retrieval_sources or not sources:  # an index over other sources than the scored ones
         _, training = held_out_and_training(workspace, args.retrieval_sources or ["curated"], paths=paths)
     index = RetrievalIndex(training) if pair_sets else None

@@ -313,14 +313,15 @@ def evaluation_sets(recipe: Recipe, held_out: dict[str, list]) -> dict[str, list
     """The pair sets the recipe's report scores, at most `max_pairs` each: every source's held-out
     pairs, tldr's runnable part where stage 2 trained on runnable pairs only, and the request sets
     in other styles (benchmarks/compare_checkpoints.py scores other checkpoints on the same)."""
+    from core.data.sources import sample_pairs
     from core.pairs import read_pairs
 
-    pair_sets = {name: pairs[:recipe.max_pairs] for name, pairs in held_out.items()}
+    pair_sets = {name: sample_pairs(pairs, recipe.max_pairs) for name, pairs in held_out.items()}
     if recipe.runnable_only and "tldr" in held_out:  # where stage 2 put its passes
         from core.commands import runnable_pairs
-        pair_sets["tldr (runnable here)"] = runnable_pairs(held_out["tldr"])[:recipe.max_pairs]
+        pair_sets["tldr (runnable here)"] = sample_pairs(runnable_pairs(held_out["tldr"]), recipe.max_pairs)
     for name, path in recipe.request_sets.items():
-        pair_sets[name] = read_pairs(PROJECT_ROOT / path)[:recipe.max_pairs]
+        pair_sets[name] = sample_pairs(read_pairs(PROJECT_ROOT / path), recipe.max_pairs)
     return pair_sets
 
 

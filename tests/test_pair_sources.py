@@ -14,7 +14,7 @@ from core.data.bashdoc import (
     request_prompt_length,
 )
 from core.data.curated import curated_one_liners, curated_records, curated_scripts
-from core.data.sources import SOURCE_KINDS, pair_source_names, source_pairs, source_records
+from core.data.sources import SOURCE_KINDS, pair_source_names, sample_pairs, source_pairs, source_records
 from core.data.streaming import tiny_codes_document
 from core.errors import UserError
 
@@ -61,7 +61,7 @@ def test_pair_sources_split_like_the_corpus(workspace):
     train, val = source_pairs(workspace, "curated", "train"), source_pairs(workspace, "curated", "val")
     assert train and val and not {p.request for p in train} & {p.request for p in val}
     assert len(train) + len(val) == len(curated_scripts()) + len(curated_one_liners())
-    assert source_pairs(workspace, "curated", "val", max_pairs=1) == val[:1]
+    assert source_pairs(workspace, "curated", "val", max_pairs=1) == sample_pairs(val, 1)
     with pytest.raises(UserError, match="holds no"):
         source_pairs(workspace, "installed", "val")
     with pytest.raises(UserError, match="split must be"):
@@ -177,3 +177,13 @@ def test_runnable_only_keeps_everyday_utilities_a_machine_lacks(monkeypatch, tmp
     assert not worth_training("kubectl get pods") and not worth_training("tool2 --then")
     # a curated script is kept whatever it runs first: a loop, a function, a tool PATH lacks
     assert worth_training('for f in *.log; do\n  gzip "$f"\ndone') and worth_training("log() {\n  kubectl logs\n}\nlog")
+
+
+def test_a_limited_pair_set_is_spread_over_the_whole_set():
+    """tldr's held-out pairs come sorted by page: its first 200 were utilities from `%` to `jo`."""
+    pairs = [Pair(f"use tool {letter}{i}", f"{letter}tool --flag {i}") for letter in "abcdefghij" for i in range(30)]
+    sampled = sample_pairs(pairs, 50)
+    assert len(sampled) == 50 == len(set(sampled)) and set(sampled) <= set(pairs)
+    assert {pair.command[0] for pair in sampled} == set("abcdefghij")  # every page, not the first two
+    assert sample_pairs(list(reversed(pairs)), 50) == sampled  # the same 50 whatever the set's order
+    assert sample_pairs(pairs[:40], 50) == pairs[:40] and sample_pairs(pairs, None) == pairs  # all fit: as is

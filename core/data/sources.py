@@ -10,6 +10,7 @@ source can be scored (`evaluate --pairs-source NAME`) on pairs no run trained on
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -205,13 +206,23 @@ def _pairs_by_split(workspace: Workspace, source: str, path: str | None, val_fra
     return splits
 
 
+def sample_pairs(pairs: Sequence[Pair], limit: int | None) -> list[Pair]:
+    """At most `limit` pairs, spread over the whole set: the first in the order of a hash of each
+    pair, so a set sorted by page is not scored on its first letters (tldr's first 200 held-out
+    pairs are 124 utilities from `%` to `jo`); a set that fits is kept whole, in its own order."""
+    if limit is None or len(pairs) <= limit:
+        return list(pairs)
+    return sorted(pairs, key=lambda pair: hashlib.sha256(f"{pair.request}\n{pair.command}".encode()).digest())[:limit]
+
+
 def source_pairs(workspace: Workspace, source: str, split: str = "val", *, path: str | None = None,
                  val_fraction: float = DEFAULT_VAL_FRACTION, max_files: int | None = None,
                  max_pairs: int | None = None) -> list[Pair]:
-    """The pairs of a source on one side of the corpus split (`val`: never trained on), in order."""
+    """The pairs of a source on one side of the corpus split (`val`: never trained on), in order;
+    at most `max_pairs` of them, spread over the source (`core.pairs.sample_pairs`)."""
     if split not in ("train", "val"):
         raise UserError(f"split must be train or val, got {shown(split)}")
-    return _pairs_by_split(workspace, source, path, val_fraction, max_files)[split][:max_pairs]
+    return sample_pairs(_pairs_by_split(workspace, source, path, val_fraction, max_files)[split], max_pairs)
 
 
 def held_out_and_training(workspace: Workspace, sources: Sequence[str], *, paths: dict[str, str] | None = None,
@@ -224,7 +235,7 @@ def held_out_and_training(workspace: Workspace, sources: Sequence[str], *, paths
     training: list[Pair] = []
     for name in sources:
         splits = _pairs_by_split(workspace, name, (paths or {}).get(name), DEFAULT_VAL_FRACTION, None)
-        held_out[name] = splits["val"][:max_pairs]
+        held_out[name] = sample_pairs(splits["val"], max_pairs)
         training += splits["train"]
     return held_out, training
 
