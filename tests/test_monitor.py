@@ -11,3 +11,26 @@ def test_a_job_that_has_ended_shows_no_time_left():
     assert "step 20/100" in progress_html(running, None) and "ETA 40s" in progress_html(running, None)
     for state in ("stopped", "failed", "finished"):
         assert "ETA –" in progress_html(dataclasses.replace(running, state=state), None)
+
+
+def test_a_job_that_trains_nothing_shows_the_latest_runs_curves(workspace):
+    """Building a corpus has no curves of its own: the chart keeps the latest run's, named as such,
+    rather than going blank for the length of the download."""
+    import threading
+
+    from conftest import micro_config
+
+    from core.jobs import job_manager
+    from core.training import train
+    from webapp.monitor import monitor_view
+
+    train(micro_config(num_steps=10, log_interval=5), workspace, show_progress=False)
+    manager, release = job_manager(workspace), threading.Event()
+    manager.start_task("download", "code corpus big from curated", lambda log: release.wait(30) and "done")
+    try:
+        progress, figure, _ = monitor_view(workspace, False)
+        assert "download · code corpus big from curated · running" in progress
+        assert figure.layout.title.text == "latest run: language" and len(figure.data) >= 2
+    finally:
+        release.set()
+        manager.wait(timeout=30)

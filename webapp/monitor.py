@@ -94,9 +94,10 @@ def monitor_view(workspace: Workspace, log_scale: bool) -> tuple[str, go.Figure,
     if outside is not None and outside.get("pid") != os.getpid():
         status = elsewhere_status(workspace, outside)
     run_name = status.run_name
-    if run_name is None and status.state == "idle":
+    if run_name is None:  # idle, or a job that trains nothing (a corpus, a tokenizer): the latest run
         runs = run_summaries(workspace)
         run_name = runs[0]["run"] if runs else None
     records = run_metrics(workspace, run_name) if run_name else []
-    figure = training_figure(records, log_scale, title=run_name or "")
+    title = run_name if run_name == status.run_name else f"latest run: {run_name}"
+    figure = training_figure(records, log_scale, title=title or "")
     return progress_html(status, run_name), figure, "\n".join(status.log[-60:])
