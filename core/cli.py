@@ -356,7 +356,16 @@ def _register_tokenizer(workspace: Workspace, checkpoint: Path) -> str:
 
 
 def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
-    from core.recipe import check_shippable, export_and_report, load_recipe, prepare_data, run_recipe, ship, train_runs
+    from core.recipe import (
+        check_ship_targets,
+        check_shippable,
+        export_and_report,
+        load_recipe,
+        prepare_data,
+        run_recipe,
+        ship,
+        train_runs,
+    )
 
     if args.workspace is None:  # never the project folder itself: the shipped runs live there
         workspace = Workspace.resolve(PROJECT_ROOT / "runs" / "recipe")
@@ -367,9 +376,15 @@ def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
     if args.resume and args.only not in (None, "train"):
         raise UserError("--resume goes on with an interrupted recipe: alone, or with --train-only")
     if args.ship:
+        if args.only in ("data", "train"):
+            raise UserError(f"--ship takes the exported copies and the report, which --{args.only}-only does not "
+                            "make; ship after `--evaluate-only --ship`, or run the whole recipe with --ship")
         check_shippable(recipe)  # the weights alone, before the data: the rest once it is built
-    if not args.ship_only:
-        with job_slot(workspace, "recipe", "the demo checkpoints' recipe"):  # its own workspace's slot
+        check_ship_targets(replace=args.replace)  # before the hour of training, not after it
+    # Its own workspace's slot, shipping included: a ship beside a recipe still training would copy
+    # a half-written run.
+    with job_slot(workspace, "recipe", "the demo checkpoints' recipe"):
+        if not args.ship_only:
             if args.only in ("data", "evaluate"):
                 steps = {"data": prepare_data, "evaluate": export_and_report}[args.only](workspace, recipe)
             else:
@@ -377,9 +392,9 @@ def _recipe(args: argparse.Namespace, workspace: Workspace) -> None:
                                                                   ship=args.ship)
             for line in steps:
                 print(line, flush=True)
-    if args.ship or args.ship_only:
-        for path in ship(workspace, replace=args.replace):
-            print(f"shipped {path}")
+        if args.ship or args.ship_only:
+            for path in ship(workspace, replace=args.replace):
+                print(f"shipped {path}")
     print(f"figures: {workspace.root / 'recipe.json'}; report: {workspace.root / 'reports' / 'recipe.md'}")
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.atomic import rebuilt, write_text
 from core.config import (
     CONFIG_DIR,
     TrainConfig,
@@ -162,7 +163,7 @@ class _Log:
         self.record["steps"][name] = {"seconds": seconds, **figures}
         # The sum of the latest run of each step: a report run again replaces the old one's time.
         self.record["total_seconds"] = round(sum(step["seconds"] for step in self.record["steps"].values()), 1)
-        self.path.write_text(json.dumps(self.record, indent=2, default=str), encoding="utf-8")
+        write_text(self.path, json.dumps(self.record, indent=2, default=str))  # whole or absent, killed or not
         shown = ", ".join(f"{k} {v}" for k, v in figures.items() if not isinstance(v, (dict, list)))
         return f"{name}: {seconds:.0f} s" + (f" ({shown})" if shown else "")
 
@@ -180,6 +181,7 @@ def _earlier_run(workspace: Workspace, config: TrainConfig) -> dict[str, Any] | 
     be trained anew."""
     from core.checkpoint import WEIGHTS, read_info
     from core.runstore import RUN_FILE, read_run
+    from core.tokenizer import fingerprint, load_tokenizer
 
     folder = workspace.run_dir(config.run_name)
     if not (folder / RUN_FILE).exists():
@@ -187,11 +189,16 @@ def _earlier_run(workspace: Workspace, config: TrainConfig) -> dict[str, Any] | 
     record = read_run(folder)
     if record.get("config") != json.loads(json.dumps(dataclasses.asdict(config))):  # as run.json spells it
         return None  # another size, budget or seed: what it holds is not this recipe's run
-    if record.get("status") == "finished" and (folder / "best" / WEIGHTS).exists():
-        return record
-    if not (folder / "last" / WEIGHTS).exists():
+    checkpoint = folder / ("best" if record.get("status") == "finished" else "last")
+    if not (checkpoint / WEIGHTS).exists():
         return None
-    return {**record, "step": read_info(folder / "last").get("step", 0)}
+    tokenizer = workspace.tokenizer_path(TOKENIZER)
+    if not tokenizer.exists() or read_info(checkpoint).get("tokenizer_fingerprint") != fingerprint(
+            load_tokenizer(tokenizer)):
+        return None  # trained on corpora an earlier --data-only built: the names match, the data not
+    if record.get("status") == "finished":
+        return record
+    return {**record, "step": read_info(checkpoint).get("step", 0)}
 
 
 def _ship_dir(workspace: Workspace) -> Path:
@@ -244,6 +251,22 @@ def prepare_data(workspace: Workspace, recipe: Recipe, log: _Log | None = None) 
     yield log.step(TOKENIZER_STEP, began, vocabulary=tokenizer.get_vocab_size())
 
 
+def run_configs(recipe: Recipe) -> dict[str, TrainConfig]:
+    """The three runs at equal budget, in the order they train (bilingual reads language's best)."""
+    common = {"model": recipe.model, "english_corpus": ENGLISH_CORPUS, "code_corpus": CODE_CORPUS,
+              "tokenizer": TOKENIZER, **{name: getattr(recipe, name) for name in ("batch_size", "seed")
+                                         if getattr(recipe, name) is not None}}
+    stage2 = {**common, "num_steps": recipe.code_steps, "learning_rate": recipe.code_learning_rate,
+              "request_loss_weight": recipe.request_loss_weight,
+              "command_loss_weight": recipe.command_loss_weight, "eval_interval": 200}
+    runs = {"language": ("language", {**common, "run_name": RUNS["language"], "num_steps": recipe.language_steps}),
+            "bilingual": ("code", {**stage2, "run_name": RUNS["bilingual"], "replay_fraction": recipe.replay_fraction,
+                                   "init_from": f"checkpoints/{RUNS['language']}/best"}),
+            "code_only": ("code", {**stage2, "run_name": RUNS["code_only"], "from_scratch": True,
+                                   "replay_fraction": 0.0})}  # the baseline sees no English at all
+    return {key: load_train_config(CONFIG_DIR / f"{stage}.yaml", overrides) for key, (stage, overrides) in runs.items()}
+
+
 def train_runs(workspace: Workspace, recipe: Recipe, log: _Log | None = None, resume: bool = False,
                ship: bool = False) -> Iterator[str]:
     """The three runs at equal budget (alone: `--train-only`, on the corpora and tokenizer an
@@ -257,21 +280,10 @@ def train_runs(workspace: Workspace, recipe: Recipe, log: _Log | None = None, re
             raise UserError(f"{workspace.root} has no recipe tokenizer; run `recipe --data-only` there first")
     if ship:
         check_shippable(recipe, workspace)
-    common = {"model": recipe.model, "english_corpus": ENGLISH_CORPUS, "code_corpus": CODE_CORPUS,
-              "tokenizer": TOKENIZER, **{name: getattr(recipe, name) for name in ("batch_size", "seed")
-                                         if getattr(recipe, name) is not None}}
-    stage2 = {**common, "num_steps": recipe.code_steps, "learning_rate": recipe.code_learning_rate,
-              "request_loss_weight": recipe.request_loss_weight,
-              "command_loss_weight": recipe.command_loss_weight, "eval_interval": 200}
-    runs = [("language", "language", {**common, "run_name": RUNS["language"], "num_steps": recipe.language_steps}),
-            ("bilingual", "code", {**stage2, "run_name": RUNS["bilingual"], "replay_fraction": recipe.replay_fraction,
-                                   "init_from": f"checkpoints/{RUNS['language']}/best"}),
-            ("code_only", "code", {**stage2, "run_name": RUNS["code_only"], "from_scratch": True,
-                                   "replay_fraction": 0.0})]  # the baseline sees no English at all
     kept: list[str] = []
     trained_anew = False  # once a run is trained here, the runs after it are too (bilingual reads language's best)
-    for key, stage, overrides in runs:
-        name, config = f"train {RUNS[key]}", load_train_config(CONFIG_DIR / f"{stage}.yaml", overrides)
+    for key, config in run_configs(recipe).items():
+        name = f"train {RUNS[key]}"
         earlier = _earlier_run(workspace, config) if resume and not trained_anew else None
         if earlier and earlier["status"] == "finished":
             if name not in log.record["steps"]:  # recorded by another recipe: noted from its run record
@@ -295,6 +307,11 @@ def export_and_report(workspace: Workspace, recipe: Recipe, log: _Log | None = N
     from core.retrieval import save_pairs
 
     log = log or _Log(workspace, recipe, resume=True)
+    for key, config in run_configs(recipe).items():  # a crashed, stale or foreign run is not reported
+        earlier = _earlier_run(workspace, config)
+        if earlier is None or earlier.get("status") != "finished":
+            raise UserError(f"run {RUNS[key]} in {workspace.root} is not a finished run of this recipe on its data; "
+                            "train it first (`recipe --train-only`, or `--resume` to go on)")
     began = time.perf_counter()
     held_out, training = held_out_and_training(workspace, recipe.code_sources)
     for name in SHIPPED_RUNS:
@@ -405,47 +422,64 @@ def _shipped_parts(recipe: Recipe, workspace: Workspace | None) -> dict[str, int
     return parts
 
 
+def check_ship_targets(destination: Path = PROJECT_ROOT, replace: bool = False) -> None:
+    """The shipped runs are replaced only when asked: checked before an hour of training too."""
+    taken = [target for target in (destination / "checkpoints" / name for name in SHIPPED_RUNS) if target.exists()]
+    if taken and not replace:
+        raise UserError(f"{', '.join(map(str, taken))} exist; replace them explicitly (--replace)")
+
+
 def ship(workspace: Workspace, destination: Path = PROJECT_ROOT, replace: bool = False) -> list[Path]:
     """Copy the exported checkpoints, their run records and the report into `destination`'s
     `checkpoints/`; parents and the report's checkpoints are rewritten as project-relative paths so
     the copies point at each other wherever the project lives. Existing runs of those names are
-    replaced only when asked."""
+    replaced only when asked. Everything is checked before anything is replaced — each file there,
+    each exported copy the one of its run's best checkpoint (an export of an earlier training
+    beside this one's records would describe other weights) — and each folder is swapped in whole."""
+    from core.checkpoint import read_info
+    from core.runstore import read_run
+
     sources = [_ship_dir(workspace) / name / "best" for name in SHIPPED_RUNS]
     for source in sources:
         if not (source / "model.safetensors").exists():
             raise UserError(f"nothing to ship at {source}: run the recipe first")
+    for name, source in zip(SHIPPED_RUNS, sources, strict=True):
+        record = read_run(workspace.run_dir(name))
+        if record.get("status") != "finished" or read_info(source) != read_info(workspace.run_dir(name) / "best"):
+            raise UserError(f"{source} is not the export of run {name}'s finished best checkpoint; "
+                            "run `recipe --evaluate-only` first")
+    report_json, report_markdown, _ = _report_files(workspace)
+    records = [workspace.run_dir(name) / record for name in SHIPPED_RUNS for record in ("run.json", "metrics.jsonl")]
+    records += [report_json, report_markdown, _record_path(workspace)]
+    missing = [file for file in records if not file.is_file()]
+    if missing:
+        raise UserError(f"nothing was shipped: {', '.join(map(str, missing))} missing; run the recipe first")
     # Everything `checkpoints/` will hold, as tests/test_shipped.py counts it: the weights, the run
     # records, the report and the model card that stays.
-    files = [file for source in sources for file in source.iterdir()]
-    files += [workspace.run_dir(name) / record for name in SHIPPED_RUNS for record in ("run.json", "metrics.jsonl")]
-    report_json, report_markdown, _ = _report_files(workspace)
-    files += [report_json, report_markdown, _record_path(workspace), destination / "checkpoints" / "README.md"]
+    files = [*(file for source in sources for file in source.iterdir()), *records,
+             destination / "checkpoints" / "README.md"]
     size = sum(file.stat().st_size for file in files if file.is_file())
     if size > SHIP_BUDGET:
         raise UserError(f"the checkpoints to ship take {size / 1e6:.1f} MB with their records and report, past the "
                         f"{SHIP_BUDGET / 1e6:.0f} MB the shipped pair may take (every version stays in the git "
                         "history); ship a smaller size")
-    targets = [destination / "checkpoints" / name for name in SHIPPED_RUNS]
-    taken = [target for target in targets if target.exists()]
-    if taken and not replace:
-        raise UserError(f"{', '.join(map(str, taken))} exist; replace them explicitly (--replace)")
+    check_ship_targets(destination, replace)
     shipped = []
-    for name, source, target in zip(SHIPPED_RUNS, sources, targets):
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(source, target / "best")
-        run = json.loads((workspace.run_dir(name) / "run.json").read_text(encoding="utf-8"))
-        info = json.loads((target / "best" / "config.json").read_text(encoding="utf-8"))
-        for record in (run, info):
-            if record.get("parent"):
-                record["parent"] = f"checkpoints/{next(iter(SHIPPED_RUNS))}/best"
-        (target / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
-        (target / "best" / "config.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
-        shutil.copy2(workspace.run_dir(name) / "metrics.jsonl", target / "metrics.jsonl")
+    for name, source in zip(SHIPPED_RUNS, sources, strict=True):
+        target = destination / "checkpoints" / name
+        with rebuilt(target) as folder:  # swapped in whole: a failure leaves the old run as it was
+            shutil.copytree(source, folder / "best")
+            run = json.loads((workspace.run_dir(name) / "run.json").read_text(encoding="utf-8"))
+            info = json.loads((folder / "best" / "config.json").read_text(encoding="utf-8"))
+            for record in (run, info):
+                if record.get("parent"):
+                    record["parent"] = f"checkpoints/{next(iter(SHIPPED_RUNS))}/best"
+            (folder / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
+            (folder / "best" / "config.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
+            shutil.copy2(workspace.run_dir(name) / "metrics.jsonl", folder / "metrics.jsonl")
         shipped.append(target)
     for source, suffix in ((report_json, ".json"), (report_markdown, ".md")):
-        (destination / "checkpoints" / f"report{suffix}").write_text(
-            _portable_report(source.read_text(encoding="utf-8"), workspace, in_json=suffix == ".json"),
-            encoding="utf-8")
-    shutil.copy2(_record_path(workspace), destination / "checkpoints" / "recipe.json")
+        write_text(destination / "checkpoints" / f"report{suffix}",
+                   _portable_report(source.read_text(encoding="utf-8"), workspace, in_json=suffix == ".json"))
+    write_text(destination / "checkpoints" / "recipe.json", _record_path(workspace).read_text(encoding="utf-8"))
     return shipped

@@ -227,6 +227,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("recipe-ship-nothing", ["recipe", "--ship-only"], "nothing to ship"),
     ("recipe-batch-zero", ["recipe", "--batch-size", "0"], "batch_size must be between 1 and 4,096"),
     ("recipe-train-without-data", ["recipe", "--train-only"], "run the whole recipe or its --data-only step first"),
+    ("recipe-train-only-ship", ["recipe", "--train-only", "--ship"], "--ship takes the exported copies and the report"),
+    ("recipe-ship-over-the-shipped", ["recipe", "--ship"], "exist; replace them explicitly (--replace)"),
     ("recipe-two-phases", ["recipe", "--data-only", "--train-only"], "not allowed with argument"),
     # the command line itself
     ("unknown-command", ["fly"], "argument COMMAND: invalid choice: 'fly'"),

@@ -146,6 +146,32 @@ def test_recipe_runs_every_step_and_ships_half_precision_copies(tmp_path, monkey
         "checkpoints/language/best", "WORKSPACE/checkpoints/code-only/best", "checkpoints/bilingual/best"]
     assert str(workspace.root) not in (project / "checkpoints" / "report.md").read_text()
 
+    # Nothing ships that does not belong together, and nothing is replaced before all is checked.
+    elsewhere = tmp_path / "elsewhere"
+    report_markdown = workspace.root / "reports" / "recipe.md"
+    kept = report_markdown.read_bytes()
+    report_markdown.unlink()
+    with pytest.raises(UserError, match=r"nothing was shipped: .*recipe\.md missing"):
+        ship(workspace, elsewhere)
+    report_markdown.write_bytes(kept)
+    best = workspace.run_dir("bilingual") / "best" / "config.json"  # as a later training's best would be
+    best.write_text(json.dumps({**json.loads(best.read_text()), "step": 99}))
+    with pytest.raises(UserError, match="is not the export of run bilingual's finished best checkpoint"):
+        ship(workspace, elsewhere)
+    assert not elsewhere.exists()
+    run = workspace.run_dir("code-only") / "run.json"
+    run.write_text(json.dumps({**json.loads(run.read_text()), "status": "crashed"}))
+    with pytest.raises(UserError, match="run code-only in .* is not a finished run of this recipe"):
+        list(export_and_report(workspace, recipe))
+    run.write_text(json.dumps({**json.loads(run.read_text()), "status": "finished"}))
+    # A --data-only since built another tokenizer (the corpora's names stay): the runs are not its.
+    from core.tokenizer import train_tokenizer
+
+    train_tokenizer([workspace.corpus_dir("english", "recipe-english")], workspace.tokenizer_path(TOKENIZER),
+                    vocab_size=300, replace=True, show_progress=False)
+    with pytest.raises(UserError, match="run language in .* is not a finished run of this recipe on its data"):
+        list(export_and_report(workspace, recipe))
+
 
 def test_the_data_can_be_built_here_and_trained_on_elsewhere_at_another_size_and_budget(tmp_path):
     """`--data-only` where the sources are, `--train-only` on a GPU machine with other steps (the
