@@ -63,6 +63,7 @@ def check_inputs(config: TrainConfig, workspace: Workspace) -> None:
     corpora = {"english": config.english_corpus, "code": config.code_corpus}
     needed = [domain] + (["english"] if config.replay_fraction and domain != "english" else [])
     for name in needed:
+        recover_dir(workspace.corpus_dir(name, corpora[name]))  # a build killed mid-swap left it beside its place
         _check_corpus(workspace, name, corpora[name])
     if config.stage == "code" and not config.from_scratch:
         if not config.init_from:
@@ -154,6 +155,9 @@ class StageSetup:
     def _shard(self, tokenizer: Tokenizer, context: int, domain: str, corpus: str, split: str,
                required: bool) -> TokenShard | None:
         corpus_dir = self.workspace.corpus_dir(domain, corpus)
+        if self.dist.is_main:  # one process puts back what a build killed mid-swap left; then all look
+            recover_dir(corpus_dir)
+        self.dist.barrier()
         if not (corpus_dir / "manifest.json").exists():
             if required:
                 _check_corpus(self.workspace, domain, corpus)

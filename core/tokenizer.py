@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
-from core.atomic import check_replaceable, replace_dir, temporary_sibling
+from core.atomic import check_replaceable, recover_dir, replace_dir, temporary_sibling
 from core.config import check_range
 from core.data.corpus import read_documents
 from core.data.streaming import END_OF_TEXT
@@ -62,6 +62,7 @@ def train_tokenizer(corpus_dirs: Sequence[Path], out_path: Path, vocab_size: int
     Each corpus contributes at most `max_bytes_per_corpus`, so a huge English download cannot
     crowd the bash-specific merges out of an 8000-token vocabulary. An existing tokenizer folder
     is replaced only with `replace`: runs trained with it cannot be read with another."""
+    recover_dir(Path(out_path).parent)  # what a killed build left: restored, or its leftovers swept
     check_tokenizer(corpus_dirs, out_path, vocab_size, replace)
     tokenizer = _new_bpe()
     trainer = trainers.BpeTrainer(
@@ -78,6 +79,8 @@ def train_tokenizer(corpus_dirs: Sequence[Path], out_path: Path, vocab_size: int
 
 def load_tokenizer(path: str | Path) -> Tokenizer:
     path = Path(path)
+    if not path.exists():
+        recover_dir(path.parent)  # a build killed between its two renames left it beside its place
     if not path.exists():
         raise UserError(f"tokenizer not found: {path}; train one first (`python -m core tokenizer`)")
     try:

@@ -140,3 +140,21 @@ def test_ctrl_c_saves_the_run_and_exits_130(workspace):
     assert err.rstrip().endswith("interrupted")
     assert read_run(run)["status"] == "stopped"
     assert 0 < load_checkpoint(run / "last").info["step"] < 100000
+
+
+def test_a_tokenizer_or_corpus_left_mid_swap_is_put_back(workspace):
+    """A build killed between its two renames leaves the finished folder beside its place, under
+    the dead writer's pid: the next reader puts it back, and the next build sweeps the leftovers."""
+    from core.data.corpus import build_corpus
+    from core.tokenizer import load_tokenizer
+
+    dead = 2**22 + 12345  # above any pid this machine hands out
+    tokenizer = workspace.tokenizer_path("default").parent
+    tokenizer.rename(tokenizer.with_name(f".default.ready-{dead}"))
+    assert load_tokenizer(workspace.tokenizer_path("default")).get_vocab_size() == 512
+    assert sorted(p.name for p in tokenizer.parent.iterdir()) == ["default"]
+    corpus = workspace.corpus_dir("english", "installed")
+    shutil.copytree(corpus, corpus.with_name(f".installed.old-{dead}"))
+    build_corpus(["Once upon a time there was a kite.", "A cat sat on a mat."], corpus, domain="english",
+                 source="local", license="test", replace=True, show_progress=False)
+    assert sorted(p.name for p in corpus.parent.iterdir()) == ["installed"]

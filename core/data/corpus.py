@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core.atomic import check_replaceable, replace_dir, temporary_sibling
+from core.atomic import check_replaceable, recover_dir, replace_dir, temporary_sibling
 from core.config import check_range
 from core.data.streaming import END_OF_TEXT
 from core.errors import UserError
@@ -126,6 +126,7 @@ def build_corpus(documents: Iterable[str | tuple[str, str] | Rejected], out_dir:
     `UserError` and leaves any earlier corpus untouched."""
     check_corpus_limits(max_docs, max_bytes, max_doc_bytes, val_fraction)
     out_dir = Path(out_dir)
+    recover_dir(out_dir)  # what a killed build left: restored, or its leftovers (a whole corpus each) swept
     check_replaceable(out_dir, replace=replace, protected=protected)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir = temporary_sibling(out_dir)
