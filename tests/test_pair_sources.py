@@ -187,3 +187,22 @@ def test_a_limited_pair_set_is_spread_over_the_whole_set():
     assert {pair.command[0] for pair in sampled} == set("abcdefghij")  # every page, not the first two
     assert sample_pairs(list(reversed(pairs)), 50) == sampled  # the same 50 whatever the set's order
     assert sample_pairs(pairs[:40], 50) == pairs[:40] and sample_pairs(pairs, None) == pairs  # all fit: as is
+
+
+def test_a_held_out_request_that_training_also_has_is_not_scored(tmp_path, workspace):
+    from core.data.sources import held_out_and_training, request_key
+
+    folder = tmp_path / "tldr"
+    pages = folder / "pages" / "common"
+    pages.mkdir(parents=True)
+    for i in range(60):  # every page also answers two requests of the same words: tldr's "Display help"
+        (pages / f"tool{i}.md").write_text(
+            f"# tool{i}\n\n> Tool number {i}.\n\n- Display help:\n\n`tool{i} --help`\n\n"
+            f"- display  HELP.\n\n`tool{i} -h`\n\n- Frobnicate widget {i}:\n\n`tool{i} frob`\n\n")
+    every_held_out = source_pairs(workspace, "tldr", "val", path=str(folder))
+    trained = {request_key(pair.request) for pair in source_pairs(workspace, "tldr", "train", path=str(folder))}
+    assert "display help" in trained and any(request_key(p.request) == "display help" for p in every_held_out)
+    held_out, training = held_out_and_training(workspace, ["tldr"], paths={"tldr": str(folder)})
+    assert held_out["tldr"] and all(request_key(pair.request) not in trained for pair in held_out["tldr"])
+    assert {pair for pair in every_held_out if request_key(pair.request) not in trained} == set(held_out["tldr"])
+    assert training == source_pairs(workspace, "tldr", "train", path=str(folder))  # training keeps its twins
