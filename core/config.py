@@ -154,6 +154,9 @@ class TrainConfig:
             raise UserError(f"{where}: command_loss_weight must be in [1, 100], got {self.command_loss_weight}")
         if self.replay_fraction and self.stage != "code":
             raise UserError(f"{where}: replay_fraction mixes English into stage 'code' only")
+        if self.stage != "code" and (self.init_from or self.from_scratch):  # stage 1 always starts from random weights
+            raise UserError(f"{where}: init_from and from_scratch choose stage 'code''s starting point; "
+                            f"stage {shown(self.stage)} always starts from random weights")
         for name in ("beta1", "beta2"):  # AdamW's moving averages: 1 or more never forgets, below 0 diverges
             if not 0.0 <= getattr(self, name) < 1.0:
                 raise UserError(f"{where}: {name} must be in [0, 1), got {getattr(self, name)}")

@@ -70,7 +70,7 @@ def test_non_utf8_local_file_is_a_clear_error(tmp_path):
 
 def test_offline_hub_request_suggests_the_offline_sources(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(UserError, match=r"cannot reach the Hugging Face hub.*--source installed"):
+    with pytest.raises(UserError, match=r"cannot reach the Hugging Face hub.*`python -m core sources`"):
         download(Workspace.resolve(tmp_path), "english", "tinystories", max_docs=5, show_progress=False)
     assert not (tmp_path / "data" / "english" / "tinystories").exists()
 

@@ -169,6 +169,9 @@ def resolve_source(domain: str, source: str, path: str | None = None) -> SourceS
         spec = dataclasses.replace(spec, path=path)
     if spec.kind == "tldr" and spec.path and not Path(spec.path).expanduser().is_absolute():
         spec = dataclasses.replace(spec, path=str(PROJECT_ROOT / spec.path))
+    if spec.kind == "tldr" and path and not Path(spec.path or "").expanduser().is_dir():
+        # the configured folder may be absent (the archive is fetched then); a folder the user named may not
+        raise UserError(f"tldr folder not found: {shown(path)}; give a tldr-pages checkout or its pages/ folder")
     return spec
 
 
@@ -189,9 +192,14 @@ def _pairs_by_split(workspace: Workspace, source: str, path: str | None, val_fra
 
     The split is decided on the document exactly as `build_corpus` decides it, so a corpus built
     from this source with the same `val_fraction` trained on none of the `val` pairs."""
+    if path is None and source not in pair_source_names():  # checked by name first: `local` would ask for a path
+        known = source == "local" or source in data_sources().get("code", {})
+        what = f"source {shown(source)} holds no (request, command) pairs" if known else \
+            f"unknown pair source {shown(source)}"
+        raise UserError(f"{what}; pair sources: {', '.join(pair_source_names())}")
     spec = resolve_source("code", source, str(workspace.source_path(path)) if path else None)
     if not SOURCE_KINDS[spec.kind].has_pairs(spec):
-        raise UserError(f"source {source!r} holds no (request, command) pairs; pair sources: "
+        raise UserError(f"source {shown(source)} holds no (request, command) pairs; pair sources: "
                         f"{', '.join(pair_source_names())}")
     splits: dict[str, list[Pair]] = {"train": [], "val": []}
     seen = set()

@@ -16,8 +16,8 @@ from core.data.bashdoc import bash_document
 from core.errors import UserError
 
 END_OF_TEXT = "<|endoftext|>"
-_OFFLINE_HINT = ("Without network, use the offline default (--source installed) or your own files "
-                 "(--source local --path FOLDER).")
+_OFFLINE_HINT = ("Without network, use a source this machine has (any but the hub kind in "
+                 "`python -m core sources`; `installed` is the default) or your own files (the local source).")
 # Builders of `datasets` for the local file types we accept.
 _LOCAL_BUILDERS = {".txt": "text", ".jsonl": "json", ".json": "json", ".parquet": "parquet"}
 _FENCED_CODE = re.compile(r"```(?:bash|sh|shell|zsh)?[ \t]*\n(.*?)```", re.DOTALL | re.IGNORECASE)
