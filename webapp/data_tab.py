@@ -96,12 +96,12 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
                        "max_docs": inputs.whole_number(docs or 0, "max documents") or None,
                        "max_mb": limits.download_mb(size_mb) if limits else size_mb,
                        "max_files": inputs.whole_number(files or 0, "max files") or None,
-                       "replace": replace_corpus is True}
+                       "replace": replace_corpus is True, "runnable_only": runnable_only is True}
             *_, out_dir = check_download(workspace, domain, source_text, **options)
 
             def work(log: Callable[[str], None]) -> str:
-                manifest = download(workspace, domain, source_text, **options, runnable_only=runnable_only is True,
-                                    on_progress=every_few_seconds(log), show_progress=False)
+                manifest = download(workspace, domain, source_text, **options, on_progress=every_few_seconds(log),
+                                    show_progress=False)
                 return (f"{domain}/{manifest.name}: {manifest.documents:,} documents, {manifest.bytes / 1e6:.2f} MB "
                         f"(train {manifest.train.documents:,} / val {manifest.val.documents:,})")
 

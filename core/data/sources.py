@@ -315,7 +315,7 @@ def _check_download_limits(max_mb: float | None, max_files: int | None, examples
 def check_download(workspace: Workspace, domain: str, source: str, *, name: str | None = None,
                    path: str | None = None, max_docs: int | None = None, max_mb: float | None = None,
                    max_files: int | None = None, val_fraction: float = DEFAULT_VAL_FRACTION, examples: int = 0,
-                   replace: bool = False) -> tuple[list[str], list[SourceSpec], Path]:
+                   runnable_only: bool = False, replace: bool = False) -> tuple[list[str], list[SourceSpec], Path]:
     """Everything about a download that can be refused in a moment — limits, names, the source,
     a server folder, an existing corpus — so the app refuses before it starts a job; `download`
     runs the same checks. Returns the source names, their specs and the corpus folder."""
@@ -332,6 +332,11 @@ def check_download(workspace: Workspace, domain: str, source: str, *, name: str 
         raise UserError(f"--path is read by no source given ({', '.join(names)}); "
                         f"the {domain} sources that read one: local, {', '.join(readers)}")
     paired = [part for part, spec in zip(names, specs, strict=True) if SOURCE_KINDS[spec.kind].has_pairs(spec)]
+    pair_options = [flag for flag, given in (("--runnable-only", runnable_only), ("--examples", examples)) if given]
+    if pair_options and not paired:
+        raise UserError(f"{' and '.join(pair_options)} {'act' if len(pair_options) > 1 else 'acts'} on "
+                        f"(request, command) pairs, and no source given "
+                        f"({', '.join(names)}) has any; pair sources: {', '.join(pair_source_names())}")
     if paired and val_fraction < DEFAULT_VAL_FRACTION:
         raise UserError(f"val_fraction {val_fraction:g} would train on pairs of {', '.join(paired)} that the "
                         f"report holds out (it splits pair sources at {DEFAULT_VAL_FRACTION:g}); give "
@@ -355,7 +360,7 @@ def download(workspace: Workspace, domain: str, source: str, *, name: str | None
     with `replace`, and never by one read from its own folder."""
     names, specs, out_dir = check_download(workspace, domain, source, name=name, path=path, max_docs=max_docs,
                                            max_mb=max_mb, max_files=max_files, val_fraction=val_fraction,
-                                           examples=examples, replace=replace)
+                                           examples=examples, runnable_only=runnable_only, replace=replace)
     records = (record for spec in specs for record in source_records(spec, workspace, max_files))
     if runnable_only:
         records = runnable_records(records)
