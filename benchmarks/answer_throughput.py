@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import print_table
+from common import print_table, summary
 
 from core.answering import STRATEGIES, AnswerSettings, answer_request, answer_requests, known_commands
 from core.checkpoint import load_checkpoint
@@ -22,7 +22,7 @@ REQUEST_SETS = ("benchmarks/dev_requests.jsonl", "benchmarks/test_requests.jsonl
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--checkpoint", default=str(PROJECT_ROOT / "checkpoints" / "bilingual" / "best"))
     parser.add_argument("--max-requests", type=int, default=300, help="from the dev and fresh request sets")
     parser.add_argument("--strategies", nargs="+", choices=STRATEGIES, default=list(STRATEGIES))

@@ -117,6 +117,12 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def summary(doc: str | None) -> str:
+    """A script's docstring's first paragraph on one line, for `--help`: its first line alone may
+    end mid-sentence."""
+    return " ".join((doc or "").strip().split("\n\n")[0].split())
+
+
 def print_table(headers: list[str], rows: list[list[object]]) -> None:
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
     print(" | ".join(str(h).rjust(w) for h, w in zip(headers, widths)))

@@ -21,7 +21,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from common import print_table
+from common import print_table, summary
 from request_case import CASES
 
 from core.answering import STRATEGIES, AnswerSettings, answer_requests
@@ -59,7 +59,7 @@ def with_capitalised(pair_sets: dict[str, list[Pair]], request_sets: list[str]) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("checkpoints", nargs="+", type=labelled,
                         help="LABEL=PATH[@STRATEGY]; the first is the baseline")
     parser.add_argument("--strategies", nargs="+", choices=STRATEGIES, default=["greedy", "judge"])

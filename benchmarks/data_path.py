@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import torch
-from common import SHARED, ours, print_table, shape
+from common import SHARED, ours, print_table, shape, summary
 
 from core.data.corpus import build_corpus
 from core.data.shards import batch_rng, tokenize_split
@@ -38,7 +38,7 @@ def corpus_texts(megabytes: float) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--mb", type=float, default=20.0, help="corpus size to tokenize")
     parser.add_argument("--model", default="cpu")
     parser.add_argument("--batch-size", type=int, default=16)

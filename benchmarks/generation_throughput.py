@@ -11,7 +11,7 @@ import argparse
 import time
 
 import torch
-from common import interleaved, median, ours, peer, print_table, shape
+from common import interleaved, median, ours, peer, print_table, shape, summary
 
 from core.engine import Sampling, generate_ids
 from core.quantize import quantize_int8
@@ -37,7 +37,7 @@ def peer_timer(model, prompt: torch.Tensor, new_tokens: int):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--sizes", nargs="+", default=["cpu", "tiny"])
     parser.add_argument("--batch-sizes", nargs="+", type=int, default=[1, 8])
     parser.add_argument("--prompt-tokens", type=int, default=16)

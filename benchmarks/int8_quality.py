@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import SHARED, print_table
+from common import SHARED, print_table, summary
 
 from core.answering import AnswerSettings, answer_request
 from core.checkpoint import Checkpoint, load_checkpoint
@@ -49,7 +49,7 @@ def text_shard(checkpoint: Checkpoint, documents: list[str]) -> TokenShard:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--checkpoint", default=str(CHECKPOINT))
     parser.add_argument("--max-pairs", type=int, default=2000)
     parser.add_argument("--eval-batches", type=int, default=40, help="batches of 16 windows per corpus")

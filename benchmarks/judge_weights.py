@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from common import print_table
+from common import print_table, summary
 
 from core.answering import AnswerSettings, answer_requests
 from core.checkpoint import load_checkpoint
@@ -25,7 +25,7 @@ REQUEST_SETS = {"dev": "benchmarks/dev_requests.jsonl", "fresh": "benchmarks/tes
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--checkpoint", default=str(PROJECT_ROOT / "checkpoints" / "bilingual" / "best"))
     parser.add_argument("--candidates", nargs="+", type=int, default=[5, 10, 20])
     parser.add_argument("--weights", nargs="+", type=float, default=[0.5, 1.0, 2.0])

@@ -15,7 +15,7 @@ import sys
 import time
 
 import torch
-from common import ours, print_table, shape
+from common import ours, print_table, shape, summary
 
 
 def measure(size: str, context: int, batch_size: int, steps: int) -> dict[str, float]:
@@ -37,7 +37,7 @@ def measure(size: str, context: int, batch_size: int, steps: int) -> dict[str, f
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--sizes", nargs="+", default=["cpu", "tiny"])
     parser.add_argument("--contexts", nargs="+", type=int, default=[256, 512, 1024])
     parser.add_argument("--batch-size", type=int, default=8)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 
-from common import print_table
+from common import print_table, summary
 
 from core.answering import AnswerSettings, answer_requests
 from core.checkpoint import load_checkpoint
@@ -32,7 +32,7 @@ CASES = {"as written": lambda text: text, "capitalised": lambda text: text[:1].u
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--checkpoint", default=str(PROJECT_ROOT / "checkpoints" / "bilingual" / "best"))
     parser.add_argument("--strategies", nargs="+", default=["greedy", "judge"])
     parser.add_argument("--max-requests", type=int, default=200, help="per request set")

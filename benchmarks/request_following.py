@@ -24,6 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from common import summary  # noqa: E402
+
 from core.answering import AnswerSettings, answer_lines, known_commands  # noqa: E402
 from core.checkpoint import load_checkpoint  # noqa: E402
 from core.commands import runnable_pairs  # noqa: E402
@@ -56,7 +58,7 @@ def _ratio(value: float, baseline: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--workspace", required=True)
     parser.add_argument("--parent", default="checkpoints/language/best")
     parser.add_argument("--english-corpus", default="tinystories")

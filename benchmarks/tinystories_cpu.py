@@ -22,6 +22,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from common import summary  # noqa: E402
+
 from core.config import CONFIG_DIR, load_train_config  # noqa: E402
 from core.data.shards import tokenize_split  # noqa: E402
 from core.data.sources import download  # noqa: E402
@@ -46,7 +48,7 @@ def unigram_bpb(workspace: Workspace, tokenizer) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--model", default="cpu")
     parser.add_argument("--batch-size", type=int, default=16)

@@ -23,6 +23,7 @@ from common import (
     peer,
     print_table,
     shape,
+    summary,
     token_stream,
     training_flops_per_token,
 )
@@ -70,7 +71,7 @@ def make_timer(model, loss_fn, data, steps: int, device: torch.device, autocast)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=summary(__doc__))
     parser.add_argument("--sizes", nargs="+", default=["cpu", "tiny"])
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--context", type=int, help="override each size's context length")

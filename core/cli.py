@@ -23,7 +23,7 @@ from pathlib import Path
 from core.config import CONFIG_DIR, TrainConfig, check_device, data_sources, model_presets
 from core.errors import UserError
 from core.jobslot import job_slot
-from core.names import DOMAINS, PRECISIONS
+from core.names import DOMAINS, PRECISIONS, QUICKSTART_RUNS
 from core.workspace import PROJECT_ROOT, Workspace
 
 if typing.TYPE_CHECKING:  # imported where used: most commands never need torch
@@ -97,7 +97,7 @@ def _tokenizer(args: argparse.Namespace, workspace: Workspace) -> None:
 # ----- training --------------------------------------------------------------------------------
 def _train(args: argparse.Namespace, workspace: Workspace) -> None:
     from core.runconfig import resolve_run_config
-    from core.training import train
+    from core.training import metrics_line, train
 
     if args.resume and args.overwrite:
         raise UserError("--resume goes on with a run and --overwrite replaces it; choose one")
@@ -115,8 +115,7 @@ def _train(args: argparse.Namespace, workspace: Workspace) -> None:
         result = train(config, workspace, resume=args.resume, overwrite=args.overwrite, stop=stop)
     finally:
         signal.signal(signal.SIGINT, previous)
-    figures = ", ".join(f"{k} {v:.4f}" for k, v in result.metrics.items())
-    print(f"{config.run_name}: {result.status} at step {result.step}; {figures}")
+    print(f"{config.run_name}: {result.status} at step {result.step}; {metrics_line(result.metrics)}")
     print(f"checkpoints: {result.run_dir / 'best'} and {result.run_dir / 'last'}")
     if stop.is_set():  # saved, but not what was asked: a `train && next` chain must not go on
         raise KeyboardInterrupt
@@ -588,10 +587,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true", help="with --ship: replace shipped checkpoints")
     p = command("quickstart", _quickstart,
                 "offline path end to end: installed data → tokenizer → stage 1 → stage 2", job="quickstart")
-    p.add_argument("--model", default="cpu")
-    p.add_argument("--language-steps", type=int, default=600)
-    p.add_argument("--code-steps", type=int, default=400)
-    p.add_argument("--overwrite", action="store_true", help="replace existing language/bilingual runs")
+    p.add_argument("--model", default="cpu", help="size preset (see `sizes`; default: %(default)s)")
+    p.add_argument("--language-steps", type=int, default=600, help="stage-1 steps (default: %(default)s)")
+    p.add_argument("--code-steps", type=int, default=400, help="stage-2 steps (default: %(default)s)")
+    p.add_argument("--overwrite", action="store_true",
+                   help=f"replace the runs it trains ({' and '.join(QUICKSTART_RUNS)}) and the data it built")
     return parser
 
 

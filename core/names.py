@@ -13,6 +13,8 @@ STAGES = ("language", "code")  # what a run trains: English from scratch, or bas
 DOMAIN_OF_STAGE = {"language": "english", "code": "code"}
 # The demo checkpoints in the project's checkpoints/, parent first, with the stage each was trained in.
 SHIPPED_RUNS = {"language": "language", "bilingual": "code"}
+# The quick start's runs, named apart so that it never touches the demo checkpoints.
+QUICKSTART_RUNS = ("quickstart-language", "quickstart-bilingual")
 PRECISIONS = ("auto", "fp32", "int8")  # inference weights (core/quantize.py): auto is int8 on CPU
 
 

@@ -18,13 +18,14 @@ from core.config import CONFIG_DIR, TrainConfig, load_train_config, model_preset
 from core.data.corpus import Manifest
 from core.data.sources import download
 from core.errors import UserError
+from core.names import QUICKSTART_RUNS
 from core.runstore import RunObserver
 from core.tokenizer import load_tokenizer, train_tokenizer
-from core.training import train
+from core.training import metrics_line, train
 from core.workspace import Workspace
 
 ENGLISH_CORPUS, CODE_CORPUS, TOKENIZER = "installed", "installed", "default"
-LANGUAGE_RUN, BILINGUAL_RUN = "quickstart-language", "quickstart-bilingual"
+LANGUAGE_RUN, BILINGUAL_RUN = QUICKSTART_RUNS
 OPTIONAL_CODE_SOURCES = ("tldr", "man-examples", "man-names")  # used where this machine has them
 CODE_SOURCES = "curated,installed"
 
@@ -117,9 +118,9 @@ def run_quickstart(workspace: Workspace, model: str = "cpu", language_steps: int
     yield f"tokenizer: {_tokenizer(workspace, overwrite, show_progress)}"
     result = train(language, workspace, overwrite=True, stop=stop, observer=observer,
                    show_progress=show_progress)
-    yield f"stage 1 {result.status} at step {result.step}: {result.metrics}"
+    yield f"stage 1 {result.status} at step {result.step}: {metrics_line(result.metrics)}"
     if result.status != "finished":
         return
     result = train(bilingual, workspace, overwrite=True, stop=stop, observer=observer,
                    show_progress=show_progress)
-    yield f"stage 2 {result.status} at step {result.step}: {result.metrics}"
+    yield f"stage 2 {result.status} at step {result.step}: {metrics_line(result.metrics)}"

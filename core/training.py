@@ -82,6 +82,11 @@ def answer_weights(answer: torch.Tensor, request_weight: float, command_weight: 
     return torch.where(starts, command_weight, weights)
 
 
+def metrics_line(metrics: dict[str, float]) -> str:
+    """An evaluation's figures as the console, the CLI and the quick start print them."""
+    return ", ".join(f"{name} {value:.4f}" for name, value in metrics.items())
+
+
 def lr_multiplier(step: int, warmup_steps: int, total_steps: int, min_ratio: float) -> float:
     """Linear warmup to 1, then cosine decay to `min_ratio` at `total_steps`."""
     if step < warmup_steps:
@@ -254,7 +259,7 @@ class Trainer:
             self.best_val = self.last_eval["val_loss"]
             self._save("best")
         self._save("last")
-        self._message(f"step {self.step}: " + ", ".join(f"{k} {v:.4f}" for k, v in self.last_eval.items()))
+        self._message(f"step {self.step}: {metrics_line(self.last_eval)}")
 
     def _should_stop(self, stop: threading.Event) -> bool:
         """Every step alone; with several processes, agreed at log steps so all stop together."""
