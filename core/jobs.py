@@ -48,6 +48,7 @@ class JobStatus:
     eta_s: float | None = None
     error: str | None = None
     started: float | None = None
+    ended_at: int | None = None  # the step the run's trainer ended at (a stop may come between records)
     log: list[str] = field(default_factory=list)
 
     @property
@@ -73,8 +74,10 @@ class JobManager:
         with self._lock:
             status = dataclasses.replace(self._status, log=list(self._log))
         if status.run_name:
-            status = dataclasses.replace(status, **read_progress(self.workspace.run_dir(status.run_name),
-                                                                 status.total_steps, since=status.started))
+            progress = read_progress(self.workspace.run_dir(status.run_name), status.total_steps, since=status.started)
+            if status.ended_at is not None:  # stopped at step 7, say, when the last record is step 0's
+                progress["step"] = max(progress["step"], status.ended_at)
+            status = dataclasses.replace(status, **progress)
         return status
 
     def start_training(self, config: TrainConfig, resume: bool = False, overwrite: bool = False) -> JobStatus:
@@ -200,6 +203,7 @@ class JobManager:
     def on_start(self, run_name: str, stage: str, total_steps: int) -> None:
         with self._lock:
             self._status.run_name, self._status.stage, self._status.total_steps = run_name, stage, total_steps
+            self._status.ended_at = None
 
     def on_message(self, line: str) -> None:
         self._append(line)
@@ -208,7 +212,10 @@ class JobManager:
         """Nothing to keep: progress is read from the run's metrics file (`status`)."""
 
     def on_done(self, status: str, step: int) -> None:
-        """The job's own end (`_run`) sets the final state, after every stage has ended."""
+        """The job's own end (`_run`) sets the final state, after every stage has ended; the step the
+        run ended at is kept, as the metrics file holds only the records of log and eval steps."""
+        with self._lock:
+            self._status.ended_at = step
 
 
 _MANAGERS: dict[Workspace, JobManager] = {}

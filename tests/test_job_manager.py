@@ -1,4 +1,5 @@
 """The app's background job, without the app: one at a time, stoppable, failures reported."""
+import re
 import threading
 import time
 
@@ -33,6 +34,17 @@ def test_one_job_at_a_time_and_stop_saves(workspace):
     assert any("stopped at step" in line for line in status.log)
     with pytest.raises(UserError, match="no job is running"):
         manager.stop()
+
+
+def test_a_run_stopped_between_records_shows_the_step_it_stopped_at(workspace):
+    manager = JobManager(workspace)
+    manager.start_training(micro_config(num_steps=100_000, log_interval=50_000, eval_interval=50_000))
+    wait_until(manager, lambda s: any(" step 0: " in line for line in s.log))
+    time.sleep(1.0)  # steps, but no record: the metrics file still ends at step 0
+    manager.stop()
+    status = manager.wait(timeout=30)
+    (stopped_at,) = {int(found[1]) for line in status.log if (found := re.search(r"stopped at step (\d+)", line))}
+    assert stopped_at > 0 and status.step == stopped_at
 
 
 def test_a_refused_job_names_the_one_that_runs(workspace):
