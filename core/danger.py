@@ -55,8 +55,18 @@ def _has(words: list[str], wanted: str) -> bool:
     return any(word == wanted or (wanted.startswith("--") and word.startswith(wanted + "-")) for word in words)
 
 
+def _tee_form(arguments: list[str]) -> tuple[str, str] | None:
+    """`tee FILE` empties FILE before writing to it, as `> FILE` does; `-a` (`--append`) appends."""
+    options = [word for word in arguments if word.startswith("-")]
+    files = [word for word in arguments if not word.startswith("-") and word not in HARMLESS_TARGETS]
+    appends = any(option == "--append" or (not option.startswith("--") and "a" in option[1:]) for option in options)
+    return ("tee", "overwrites the files it writes (without -a)") if files and not appends else None
+
+
 def _form(program: str, arguments: list[str]) -> tuple[str, str] | None:
     """The destructive form of `program` that its `arguments` take, as (its name, what it does)."""
+    if program == "tee":
+        return _tee_form(arguments)
     for words, effect in DESTRUCTIVE_FORMS.get(program, ()):
         if all(_has(arguments, word) for word in words):
             return " ".join((program, *words)), effect
@@ -65,8 +75,8 @@ def _form(program: str, arguments: list[str]) -> tuple[str, str] | None:
 
 def destructive_parts(script: str) -> list[tuple[str, str]]:
     """(command, what it does) for each destructive command of `script`, in order, each once: a
-    destructive program, a destructive form of another (`git clean`), `find -delete`, and a
-    redirection that overwrites a file (`> notes.txt`)."""
+    destructive program, a destructive form of another (`git clean`, `tee` without `-a`),
+    `find -delete`, and a redirection that overwrites a file (`> notes.txt`)."""
     found: dict[str, str] = {}
     for line in script.splitlines():
         words, position = _words(line), 0

@@ -38,6 +38,13 @@ from webapp.playground_tab import verdict
     ("make >/dev/null 2>&1", []),
     ("echo done >> build.log", []),
     ("echo $((3>2))", []),
+    ("echo hi | tee out.txt", ["tee"]),
+    ('printf "x" | sudo tee /etc/nginx/nginx.conf >/dev/null', ["tee"]),
+    ("echo hi | tee -a out.txt", []),
+    ("echo hi | tee --append out.txt log.txt", []),
+    ("make 2>&1 | tee -ia build.log", []),
+    ("make | tee /dev/stderr", []),
+    ("make | tee", []),
 ])
 def test_destructive_parts(script, expected):
     assert [name for name, _ in destructive_parts(script)] == expected
