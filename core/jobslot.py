@@ -46,15 +46,22 @@ def slot_taken(workspace: Workspace) -> bool:
     return is_held(_folder(workspace) / ".lock")
 
 
+def held_where(holder: dict) -> str:
+    """Which process holds the slot, where that is not the one asking: a visitor of the app is not
+    told the server's process ids and host name for a job of the app itself."""
+    if holder.get("pid") == os.getpid() and holder.get("host") == holder_record().get("host"):
+        return ""
+    return f", process {holder.get('pid', '?')} on {holder.get('host', '?')}"
+
+
 def take_slot(workspace: Workspace, kind: str, description: str, run_name: str | None = None) -> FileLock:
     """Take the workspace's job slot or refuse in one line naming the task that has it; the
     caller gives it back with the lock's `release()`."""
     lock = try_hold(_folder(workspace) / ".lock")
     if lock is None:
         holder = current_job(workspace) or {}
-        where = f"process {holder.get('pid', '?')} on {holder.get('host', '?')}"
-        raise UserError(f"a {holder.get('kind', 'other')} job ({holder.get('description', '?')}, {where}) is "
-                        "running in this workspace; wait for it or stop it before starting another")
+        raise UserError(f"a {holder.get('kind', 'other')} job ({holder.get('description', '?')}{held_where(holder)}) "
+                        "is running in this workspace; wait for it or stop it before starting another")
     write_text(_folder(workspace) / JOB_FILE, json.dumps(
         {"kind": kind, "description": description, "run_name": run_name, **holder_record(), "started": time.time()}))
     return lock

@@ -23,8 +23,9 @@ PROJECT = Path(__file__).resolve().parents[1]
 def test_a_held_slot_refuses_any_other_task_until_released(workspace):
     with job_slot(workspace, "download", "english corpus from installed"):
         assert current_job(workspace)["kind"] == "download"
-        with pytest.raises(UserError, match=r"a download job \(english corpus from installed, process"):
+        with pytest.raises(UserError, match=r"a download job \(english corpus from installed\) is running") as refused:
             take_slot(workspace, "training", "x")
+        assert "process" not in str(refused.value)  # a task of this app: no server pid or host name for a visitor
         with pytest.raises(UserError, match="a download job"):
             JobManager(workspace).start_training(micro_config(num_steps=5))
     assert current_job(workspace) is None
@@ -69,3 +70,12 @@ def test_the_console_shows_a_run_the_cli_started(workspace, cli_training):
     progress, figure, _ = monitor_view(workspace, log_scale=False)
     assert "started outside this app" in progress and f"process {cli_training.pid}" in progress
     assert "step" in progress and figure.data  # its curves, read from its metrics.jsonl
+
+
+def test_the_console_shows_a_task_of_this_app_that_is_not_its_job(workspace):
+    from webapp.monitor import monitor_view
+
+    assert "No job running" in monitor_view(workspace, log_scale=False)[0]
+    with job_slot(workspace, "evaluation", "report on 2 checkpoints"):
+        progress = monitor_view(workspace, log_scale=False)[0]
+    assert "evaluation · report on 2 checkpoints · running" in progress and "process" not in progress

@@ -6,7 +6,6 @@ from disk, so closing the page never touches the job and reopening it shows the 
 from __future__ import annotations
 
 import html
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,7 @@ import gradio as gr
 import plotly.graph_objects as go
 
 from core.jobs import JobStatus, job_manager
-from core.jobslot import current_job
+from core.jobslot import current_job, held_where
 from core.runs import run_metrics, run_summaries
 from core.runstore import read_progress, read_run
 from core.workspace import Workspace
@@ -82,8 +81,8 @@ def elsewhere_status(workspace: Workspace, job: dict[str, Any]) -> JobStatus:
         config = read_run(workspace.run_dir(run_name)).get("config")
         total = config.get("num_steps", 0) if isinstance(config, dict) else 0
     progress = read_progress(workspace.run_dir(run_name), total) if run_name else {}
-    where = f"{job.get('description', '')}, started outside this app by process {job.get('pid', '?')} on " \
-            f"{job.get('host', '?')}"
+    held = held_where(job)  # empty for a task of this app that is not its job (a report being evaluated)
+    where = f"{job.get('description', '')}{f', started outside this app by{held[1:]}' if held else ''}"
     return JobStatus(kind=str(job.get("kind", "")), description=where, state="running", run_name=run_name,
                      total_steps=total if isinstance(total, int) else 0, **progress)
 
@@ -91,7 +90,7 @@ def elsewhere_status(workspace: Workspace, job: dict[str, Any]) -> JobStatus:
 def monitor_view(workspace: Workspace, log_scale: bool) -> tuple[str, go.Figure, str]:
     status = job_manager(workspace).status()
     outside = current_job(workspace) if not status.active else None
-    if outside is not None and outside.get("pid") != os.getpid():
+    if outside is not None:
         status = elsewhere_status(workspace, outside)
     run_name = status.run_name
     if run_name is None:  # idle, or a job that trains nothing (a corpus, a tokenizer): the latest run
