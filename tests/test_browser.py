@@ -1,4 +1,5 @@
 """The app in real headless Chromium: every tab opens, a micro job starts, the chart draws points."""
+import re
 import shutil
 from pathlib import Path
 
@@ -54,6 +55,18 @@ def test_tabs_job_and_live_chart(template_workspace, tmp_path):
         later.get_by_role("tab", name="Runs").click()
         later.locator(".js-plotly-plot").filter(visible=True).first.wait_for(timeout=20_000)
         later.close()
+
+        # Data tab: a corpus built here joins the tokenizer's lists when its job ends, unasked.
+        page.get_by_role("tab", name="Data").click()
+        page.get_by_label("corpus name").filter(visible=True).first.fill("fresh")
+        page.get_by_label("max documents (0 = all)").filter(visible=True).first.fill("5")
+        page.get_by_role("button", name="Download / build english corpus").click()
+        page.get_by_text("Building english/fresh").filter(visible=True).first.wait_for(timeout=15_000)
+        page.get_by_text(re.compile(r"download · english corpus fresh .* · finished")).filter(
+            visible=True).first.wait_for(timeout=120_000)
+        page.wait_for_timeout(4_000)  # two ticks of the console's timer
+        page.get_by_label("English corpora").click()
+        page.get_by_role("option", name="fresh").wait_for(timeout=10_000)
         screenshot = tmp_path / "training-tab.png"
         page.screenshot(path=str(screenshot), full_page=True)
         assert screenshot.stat().st_size > 10_000

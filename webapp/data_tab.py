@@ -108,7 +108,7 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
             manager.start_task("download", f"{domain} corpus {out_dir.name} from {source_text}", work)
         except UserError as exc:
             warn(exc)
-            return reason_line("Failed", exc)
+            return reason_line("Not started", exc)
         return (f"**Building {domain}/{out_dir.name}** as this workspace's job: follow it in the console below; "
                 "it joins the list of corpora when it is done.")
 
@@ -171,7 +171,7 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> Ta
             manager.start_task("tokenizer", f"tokenizer {out.parent.name}", work)
         except UserError as exc:
             warn(exc)
-            return reason_line("Failed", exc)
+            return reason_line("Not started", exc)
         return f"**Training tokenizer {out.parent.name}** as this workspace's job: follow it in the console below."
 
     tokenizer_button.click(tokenizer, [english, code, vocab, tokenizer_name, replace_tokenizer], tokenizer_result,
@@ -188,6 +188,20 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> Ta
                             multiselect=True))
 
     corpus_list.focus(refresh, [corpus_list, english, code], [corpus_list, english, code], api_visibility="private")
+
+    known = gr.State(_corpus_choices(workspace))
+
+    def when_built(listed: list[str], shown: str | None, english_names: list[str], code_names: list[str]):
+        """The lists read again once a corpus appears or goes (a build ended), and left alone
+        otherwise, so a list being chosen from is not redrawn under the pointer every tick."""
+        corpora = _corpus_choices(workspace)
+        if corpora == listed:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return corpora, *refresh(shown, english_names, code_names)
+
     gr.Markdown("### Console\nCorpora and tokenizers are built as the workspace's one job, like training.")
-    build_monitor(workspace, gr.Timer(TICK_SECONDS))
+    timer = gr.Timer(TICK_SECONDS)
+    build_monitor(workspace, timer)
+    timer.tick(when_built, [known, corpus_list, english, code], [known, corpus_list, english, code],
+               show_progress="hidden", api_visibility="private")
     return TabRefresh(refresh, [corpus_list, english, code], [corpus_list, english, code])
