@@ -254,7 +254,7 @@ def test_markup_a_visitor_types_comes_back_as_text(target):
     the characters, not an image, markup or a live link."""
     client = target["client"]
     failed = client.predict("curated", "", MARKUP, 0, 0, 0, False, api_name="/download_code")
-    assert failed.startswith("**Failed:**") and "<img" not in failed and "<b>" not in failed
+    assert failed.startswith("**Not started:**") and "<img" not in failed and "<b>" not in failed
     assert "&lt;img src=x" in failed and "\\[link\\](http://evil.example/)" in failed
     started = client.predict(*_training(run_name=MARKUP), False, api_name="/start_training")
     assert started.startswith("**Not started:**") and "<img" not in started and "&lt;img" in started

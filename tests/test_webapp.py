@@ -170,7 +170,7 @@ def test_corpora_and_tokenizers_are_built_as_the_workspaces_job(client):
     manifest, samples = client.predict("code/web-curated", api_name="/describe_corpus")
     assert manifest["documents"] > 0 and "```bash" in samples
     again = client.predict("curated", "", "web-curated", 0, 0, 0, False, api_name="/download_code")
-    assert again.startswith("**Failed:**") and "already exists" in again  # refused at once, no job
+    assert again.startswith("**Not started:**") and "already exists" in again  # refused at once, no job
     client.predict("curated", "", "web-runnable", 0, 0, 0, False, True, api_name="/download_code")
     status = wait_for(client, lambda s: s["kind"] == "download" and s["state"] in ("finished", "failed")
                       and "web-runnable" in s["log"][-1])
