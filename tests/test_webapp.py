@@ -135,12 +135,17 @@ def test_training_tab_says_what_is_missing_first(tmp_path, workspace):
 
 
 def test_a_run_that_has_trained_all_its_steps_is_not_offered_for_resuming(client, app, pair):
-    from webapp.training_tab import resumable
+    from core.runconfig import resolve_run_config
+    from webapp.training_tab import resumable, resume_changes
 
     workspace = app[1]
     can, why = resumable(workspace, "web-language")
-    assert not can and "has already trained 30 steps" in why
+    assert not can and "has already trained 30 steps" in why and "**steps** field" in why
     assert resumable(workspace, "no-such-run") == (False, "")
+    # More steps in the form than the run's own: Resume trains on to them, as --resume --num-steps does.
+    assert resumable(workspace, "web-language", 40) == (True, "")
+    assert resolve_run_config(workspace, resume_changes(workspace, "web-language", 40), resume=True).num_steps == 40
+    assert resume_changes(workspace, "web-language", 20) == {"run_name": "web-language"}  # fewer: its own
     message = client.predict(*micro_fields("web-language", 30), api_name="/resume_training")
     assert message.startswith("**Not resumed:**") and "would train nothing" in message
 

@@ -21,6 +21,7 @@ from core.markdown import literal
 from core.names import STAGES
 from core.runconfig import resolve_run_config, stage_file
 from core.runs import list_checkpoints
+from core.runstore import read_run
 from core.workspace import Workspace, is_shipped_run
 from webapp import inputs
 from webapp.monitor import TICK_SECONDS, build_monitor
@@ -61,16 +62,28 @@ def missing_inputs(workspace: Workspace, stage: str, tokenizer: str, english: st
     return ""
 
 
-def resumable(workspace: Workspace, run_name: str) -> tuple[bool, str]:
-    """Whether Resume applies to the run named, and if it has a last checkpoint but cannot go on
-    (it has trained all its steps), why: the button is disabled with that reason rather than
-    refusing after a click."""
+def resume_changes(workspace: Workspace, run_name: str, steps: Any) -> dict[str, Any]:
+    """What Resume asks of a run: its saved config, trained on to the form's steps where they reach
+    past the run's own — the one setting a resume may change, so a finished run is extended from
+    the page as `--resume --num-steps` extends it from the CLI."""
+    saved = read_run(workspace.run_dir(run_name)).get("config")
+    own = saved.get("num_steps") if isinstance(saved, dict) else None
+    wanted: dict[str, Any] = {"run_name": run_name}
+    if isinstance(own, int) and isinstance(steps, (int, float)) and steps > own:
+        wanted["num_steps"] = int(steps)
+    return wanted
+
+
+def resumable(workspace: Workspace, run_name: str, steps: Any = None) -> tuple[bool, str]:
+    """Whether Resume applies to the run named (going on to `steps` where they are more than its
+    own), and if it has a last checkpoint but cannot go on (it has trained all its steps), why: the
+    button is disabled with that reason rather than refusing after a click."""
     if not run_name or not (workspace.run_dir(run_name) / "last").exists():
         return False, ""
     try:
-        resolve_run_config(workspace, {"run_name": run_name}, resume=True)
+        resolve_run_config(workspace, resume_changes(workspace, run_name, steps), resume=True)
     except UserError as exc:
-        return False, f"Resume: {literal(exc)}"
+        return False, f"Resume: {literal(exc)} (the **steps** field)"
     return True, ""
 
 
@@ -154,7 +167,7 @@ def build_training_tab(workspace: Workspace) -> None:
         overwrite = gr.Checkbox(label="overwrite an existing run of this name", value=False)
         start = gr.Button("Start", variant="primary")
         stop = gr.Button("Stop (saves a checkpoint)", variant="stop", interactive=False)
-        resume = gr.Button("Resume from last checkpoint (with its saved config)")
+        resume = gr.Button("Resume from last checkpoint (its saved config; more steps extend it)")
     hint = gr.Markdown()
     with gr.Accordion("Save or load this run's config as YAML", open=False):
         with gr.Row():
@@ -202,12 +215,14 @@ def build_training_tab(workspace: Workspace) -> None:
     def resume_job(*values: Any) -> str:
         try:
             run_name = inputs.text(values[FIELD_ORDER.index("run_name")] if values else "", "run name", 200)
-            config = resolve_run_config(workspace, {"run_name": run_name}, resume=True)
+            steps = values[FIELD_ORDER.index("num_steps")] if values else None
+            config = resolve_run_config(workspace, resume_changes(workspace, run_name, steps), resume=True)
             manager.start_training(config, resume=True)
         except UserError as exc:
             warn(exc)
             return reason_line("Not resumed", exc)
-        return f"Resuming **{config.run_name}** from its last checkpoint with its saved config."
+        return (f"Resuming **{config.run_name}** from its last checkpoint with its saved config, "
+                f"to step {config.num_steps:,}.")
 
     def stop_job() -> str:
         try:
@@ -242,13 +257,13 @@ def build_training_tab(workspace: Workspace) -> None:
     save.click(save_config, form, saved_file, api_visibility="private")
     load.upload(load_config, load, form, api_visibility="private")
 
-    def buttons(stage_value: str, name: str, tokenizer_name: str, english: str, code: str):
+    def buttons(stage_value: str, name: str, tokenizer_name: str, english: str, code: str, steps: Any):
         """Enable only what can apply now, and say why the rest cannot."""
         status = manager.status()
         active = status.active
         try:
             missing = missing_inputs(workspace, stage_value, tokenizer_name, english, code)
-            can_resume, not_resumable = resumable(workspace, name)
+            can_resume, not_resumable = resumable(workspace, name, steps)
         except UserError as exc:  # a name being typed that is not a plain name yet
             missing, can_resume, not_resumable = literal(exc), False, ""
         reason = (f"A {status.kind} job is running; stop it or wait before starting another." if active
@@ -257,6 +272,7 @@ def build_training_tab(workspace: Workspace) -> None:
                 gr.Button(interactive=not active and can_resume), reason)
 
     buttons_hint = gr.Markdown()
-    watched = [fields[name] for name in ("stage", "run_name", "tokenizer", "english_corpus", "code_corpus")]
+    watched = [fields[name] for name in ("stage", "run_name", "tokenizer", "english_corpus", "code_corpus",
+                                         "num_steps")]
     timer.tick(buttons, watched, [start, stop, resume, buttons_hint], show_progress="hidden",
                api_visibility="private")
