@@ -244,3 +244,13 @@ def test_the_playground_keeps_its_columns_when_opened_again(tmp_path):
     assert (first.value, second.value, third.value) == (mine, None, None)
     *_, first, second, third = playground.function(None, None, None)
     assert (first.value, second.value, third.value) == (*default_pair(workspace), None)
+
+
+def test_a_number_field_left_empty_is_named_not_typed():
+    from core.errors import UserError
+    from webapp import inputs
+
+    with pytest.raises(UserError, match="^stage 1 steps is empty: give a number$"):
+        inputs.whole_number(None, "stage 1 steps")
+    with pytest.raises(UserError, match="^stage 1 steps must be a number, got list$"):
+        inputs.whole_number([3], "stage 1 steps")

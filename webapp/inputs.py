@@ -19,6 +19,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def real_number(value: Any, label: str) -> float:
+    if value is None:  # a number field the visitor cleared
+        raise UserError(f"{label} is empty: give a number")
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise UserError(f"{label} must be a number, got {type(value).__name__}")
     try:
