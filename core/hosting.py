@@ -34,10 +34,12 @@ class DemoLimits:
         if config.model not in self.models:
             raise UserError(f"this public demo trains only the {' and '.join(self.models)} sizes, "
                             f"not {config.model!r}")
-        for name, bound in (("num_steps", self.max_steps), ("batch_size", self.max_batch_size),
-                            ("grad_accum_steps", self.max_grad_accum_steps)):
+        # named as the Training tab labels them: a public demo's visitor reads these, not the CLI's user
+        for name, label, bound in (("num_steps", "steps", self.max_steps),
+                                   ("batch_size", "batch size", self.max_batch_size),
+                                   ("grad_accum_steps", "gradient accumulation", self.max_grad_accum_steps)):
             if getattr(config, name) > bound:
-                raise UserError(f"this public demo allows {name} up to {bound:,}, got {getattr(config, name):,}")
+                raise UserError(f"this public demo allows {label} up to {bound:,}, got {getattr(config, name):,}")
 
     def check_quickstart(self, model: str, language_steps: int, code_steps: int) -> None:
         if model not in self.models:

@@ -16,8 +16,9 @@ from core.hosting import DemoLimits, demo_requested, parse_auth
 def test_demo_limits_refuse_big_jobs_and_allow_presets():
     limits = DemoLimits()
     limits.check_training(micro_config(num_steps=200))
-    for changes, bound in (({"model": "small"}, "micro and cpu"), ({"num_steps": 2001}, "2,000"),
-                           ({"batch_size": 64}, "32"), ({"grad_accum_steps": 8}, "4")):
+    for changes, bound in (({"model": "small"}, "micro and cpu"), ({"num_steps": 2001}, "allows steps up to 2,000"),
+                           ({"batch_size": 64}, "allows batch size up to 32"),
+                           ({"grad_accum_steps": 8}, "allows gradient accumulation up to 4")):
         with pytest.raises(UserError, match=bound):
             limits.check_training(micro_config(**changes))
     limits.check_quickstart("cpu", 1000, 1000)

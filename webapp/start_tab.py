@@ -58,7 +58,7 @@ def build_start_tab(workspace: Workspace) -> None:
         except UserError as exc:
             warn(exc)
             return reason_line("Not started", exc)
-        return "Quick start is running: data → tokenizer → stage 1 → stage 2. Progress below."
+        return "Started the quick start: data → tokenizer → stage 1 → stage 2. Follow it below."
 
     start.click(quickstart, [model, language_steps, code_steps, replace], result, api_name="quickstart")
     timer.tick(lambda: gr.Button(interactive=not job_manager(workspace).status().active), None, start,
