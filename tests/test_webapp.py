@@ -104,6 +104,12 @@ def test_playground_compares_two_checkpoints(client, pair):
     assert all("utilities the model judged" in note and "(proposed, " in note for note in judged[3:5])
     rows = client.predict(api_name="/list_runs")
     assert {"web-language", "web-code"} <= {row[0] for row in rows[0]["data"]}
+    # A request refused before any checkpoint reads it is refused in every column, as an empty one is,
+    # so none keeps the previous request's answer.
+    for request in ("x" * 5000, ""):
+        refused = client.predict(request, "bash script", "answer (greedy)", 32, 0.8, 50, 0.95,
+                                 0, True, language, bilingual, None, api_name="/compare")
+        assert all(text.startswith("error: ") for text in refused[:2]) and not any(refused[3:]), refused
 
 
 def test_report_tab_evaluates_checkpoints(client, pair):

@@ -27,7 +27,7 @@ from core.retrieval import first_carried_index
 from core.runs import list_checkpoints, shipped_checkpoints
 from core.workspace import Workspace
 from webapp import inputs
-from webapp.notices import refusal
+from webapp.notices import warn
 from webapp.refresh import TabRefresh
 
 EXAMPLES = [[DEMO_STORY, "raw text"], *([request, "bash script"] for request in DEMO_REQUESTS)]
@@ -229,7 +229,11 @@ def build_playground_tab(workspace: Workspace) -> TabRefresh:
             if len(pickers) != COLUMNS:
                 raise UserError(f"give {COLUMNS} checkpoint choices (empty for none)")
         except UserError as exc:
-            raise refusal(exc) from None
+            # In every column too, as a column's own refusal is (an empty or too long request), so no
+            # column keeps showing the previous request's answer under this one.
+            warn(exc)
+            yield (*[f"error: {exc}"] * COLUMNS, *[""] * COLUMNS)
+            return
         paths, failures = resolve_pickers(workspace, pickers)
         if not samples_freely(template_label, decoding_label):
             texts, notes = answer_columns(paths, request, strategy, seed_number, both_readings is True)
