@@ -187,6 +187,8 @@ def build_playground_tab(workspace: Workspace) -> TabRefresh:
                                                     "(the answer the model finds likelier is kept)")
     gr.Examples(EXAMPLES, [prompt, template])
     free = samples_freely("bash script", decoding.value)
+    gr.Markdown("The sampling settings below act on **free text** (and on raw text) only: an answer is one "
+                "command line, decoded by the strategy chosen above.")
     with gr.Row():
         max_new = gr.Slider(16, 512, value=160, step=16, label="max new tokens", interactive=free)
         temperature = gr.Slider(0.0, 1.5, value=0.8, step=0.05, label="temperature (0 = greedy)", interactive=free)

@@ -52,10 +52,12 @@ def missing_inputs(workspace: Workspace, stage: str, tokenizer: str, english: st
     """What a stage needs first and where to get it, or "" when everything is there."""
     corpus = ("english", english) if stage == "language" else ("code", code)
     if not (workspace.corpus_dir(*corpus) / "manifest.json").exists():
-        return (f"No {corpus[0]} corpus **{literal(corpus[1])}** yet: build it in the **Data** tab "
-                "(or run **Quick start** in the Start tab).")
+        kind = "English" if corpus[0] == "english" else "bash"
+        return (f"Start needs the {kind} corpus named **{literal(corpus[1])}**, and there is none yet: build it "
+                "in the **Data** tab (or run **Quick start** in the Start tab).")
     if stage == "language" and not workspace.tokenizer_path(tokenizer or "default").exists():
-        return f"No tokenizer **{literal(tokenizer)}** yet: train it at the bottom of the **Data** tab."
+        return (f"Start needs the tokenizer named **{literal(tokenizer)}**, and there is none yet: train it at "
+                "the bottom of the **Data** tab.")
     if stage == "code" and not _language_checkpoints(workspace):
         return ("Stage code needs a language checkpoint: train stage 1 first (stage **language** here, "
                 "or **Quick start** in the Start tab).")
@@ -168,6 +170,7 @@ def build_training_tab(workspace: Workspace) -> None:
         start = gr.Button("Start", variant="primary")
         stop = gr.Button("Stop (saves a checkpoint)", variant="stop", interactive=False)
         resume = gr.Button("Resume from last checkpoint (its saved config; more steps extend it)")
+    buttons_hint = gr.Markdown()  # why a button is disabled, beside the buttons
     hint = gr.Markdown()
     with gr.Accordion("Save or load this run's config as YAML", open=False):
         with gr.Row():
@@ -271,7 +274,6 @@ def build_training_tab(workspace: Workspace) -> None:
         return (gr.Button(interactive=not active and not missing), gr.Button(interactive=active),
                 gr.Button(interactive=not active and can_resume), reason)
 
-    buttons_hint = gr.Markdown()
     watched = [fields[name] for name in ("stage", "run_name", "tokenizer", "english_corpus", "code_corpus",
                                          "num_steps")]
     timer.tick(buttons, watched, [start, stop, resume, buttons_hint], show_progress="hidden",
