@@ -136,7 +136,8 @@ def test_training_tab_says_what_is_missing_first(tmp_path, workspace):
     empty = Workspace.resolve(tmp_path / "empty")
     assert "Data" in missing_inputs(empty, "language", "default", "installed", "installed")
     assert missing_inputs(workspace, "language", "default", "installed", "installed") == ""
-    assert "the tokenizer named **other**, and there is none yet" in missing_inputs(workspace, "language", "other", "installed", "installed")
+    assert "the tokenizer named **other**, and there is none yet" in missing_inputs(
+        workspace, "language", "other", "installed", "installed")
     assert "needs a language checkpoint" in missing_inputs(workspace, "code", "default", "installed", "installed")
 
 
