@@ -114,8 +114,13 @@ def test_playground_compares_two_checkpoints(client, pair):
 
 def test_report_tab_evaluates_checkpoints(client, pair):
     paths = list(pair)
-    table, pairs, comparisons, _ = client.predict(paths, "installed", "installed", 1, ["curated"], ["greedy"], 3,
-                                                  True, api_name="/evaluate")
+    table, pairs, comparisons, _, measured = client.predict(paths, "installed", "installed", 1, ["curated"],
+                                                            ["greedy"], 3, True, api_name="/evaluate")
+    assert "English loss and bits-per-byte: on the validation split of `installed`" in measured
+    from webapp.report_tab import measured_on
+
+    unmeasured = measured_on({"english_corpus": None, "code_corpus": "installed"})
+    assert "**no English corpus** to measure them on" in unmeasured and "of `installed`" in unmeasured
     assert [row[:3] for row in pairs["data"]] == [["retrieval baseline (TF-IDF)", "curated", 3],
                                                   ["web-language · greedy", "curated", 3],
                                                   ["web-code · greedy", "curated", 3]]

@@ -9,6 +9,7 @@ from core.answering import AnswerSettings
 from core.data.sources import pair_source_names
 from core.errors import UserError
 from core.jobslot import job_slot
+from core.markdown import inline_code
 from core.names import METRICS
 from core.report import COLUMNS, bilingual_report
 from core.runs import list_checkpoints, shipped_checkpoints
@@ -48,6 +49,18 @@ def report_choices(workspace: Workspace) -> list[tuple[str, str]]:
     return list({str(entry.path): (entry.label, str(entry.path)) for entry in entries}.values())
 
 
+def measured_on(report: dict) -> str:
+    """Which corpora the loss columns were measured on, and why a column is empty where none was:
+    blank cells and an empty chart alone do not say that no corpus was found."""
+    lines = []
+    for key, label in (("english_corpus", "English"), ("code_corpus", "bash")):
+        corpus = report.get(key)
+        lines.append(f"{label} loss and bits-per-byte: on the validation split of {inline_code(corpus)}." if corpus
+                     else f"{label} loss and bits-per-byte: **no {label} corpus** to measure them on, so their "
+                          "columns and chart are empty (build one in the **Data** tab, or name one above).")
+    return "\n\n".join(lines)
+
+
 def build_report_tab(workspace: Workspace) -> TabRefresh:
     gr.Markdown("Evaluate checkpoints side by side: language-only, code-only (stage code `from_scratch`) "
                 "and bilingual. English and bash bits-per-byte, forgetting, the share of sampled scripts "
@@ -74,6 +87,7 @@ def build_report_tab(workspace: Workspace) -> TabRefresh:
         headers=["answerer", "against", "pair set", "only the first right", "only the second right",
                  "p (exact sign test)"], interactive=False,
         label="paired comparisons (utility; other strategies than the first: pooled only)")
+    measured = gr.Markdown()
     chart = gr.Plot(label="per checkpoint")
 
     def evaluate(paths: list[str], english_corpus: str, code_corpus: str, per_prompt: float,
@@ -103,10 +117,10 @@ def build_report_tab(workspace: Workspace) -> TabRefresh:
                       row[name]["token_overlap"]] for row in report["pairs"] for name in report["pair_sets"]]
         comparison_rows = [[c["first"], c["second"], c["pair_set"], c["first_only"], c["second_only"], c["p_value"]]
                            for c in report["comparisons"]]
-        return table_rows, pair_rows, comparison_rows, report_figure(rows)
+        return table_rows, pair_rows, comparison_rows, report_figure(rows), measured_on(report)
 
     run.click(evaluate, [chosen, english, code, samples, sources, strategies, max_pairs, either_case],
-              [table, pairs_table, comparisons_table, chart], api_name="evaluate")
+              [table, pairs_table, comparisons_table, chart, measured], api_name="evaluate")
 
     def refresh(selected: list[str]):
         choices = report_choices(workspace)
