@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -40,6 +41,9 @@ def main() -> int:
         demo = demo_requested(args.demo)
         if demo and args.allow_local:
             raise UserError("--allow-local cannot be combined with the public demo mode")
+        for folder in args.allow_local:  # a typo would fence every local read out, silently
+            if not Path(folder).expanduser().is_dir():
+                raise UserError(f"--allow-local {folder}: no such folder")
         workspace = Workspace.resolve(args.workspace).confine(local_roots=tuple(args.allow_local))
         auth = parse_auth(args.auth)
     except UserError as exc:

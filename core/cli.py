@@ -483,8 +483,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler: Handler, help_text: str, job: str | None = None) -> argparse.ArgumentParser:
-        """A subcommand; one with a `job` kind holds the workspace's job slot while it runs."""
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        """A subcommand; one with a `job` kind holds the workspace's job slot while it runs. A name
+        with a hyphen also answers to its underscored spelling, as the other commands are spelt."""
+        aliases = [name.replace("-", "_")] if "-" in name else []
+        p = sub.add_parser(name, help=help_text, description=help_text, aliases=aliases)
         p.set_defaults(handler=handler, job=job)
         return p
 

@@ -93,6 +93,7 @@ def test_export_and_import_hf_refuse_bad_inputs_in_one_line(tmp_path, capsys):
         (["export", "--checkpoint", "x", "--out", "y", "--format", "hf"], "checkpoint not found"),
         (["import-hf", str(tmp_path / "absent"), "--out", "y"], "is not a folder"),
         (["import-hf", str(tmp_path), "--out", "y"], "has no config.json"),
+        (["import_hf", str(tmp_path), "--out", "y"], "has no config.json"),  # spelt as the other commands are
         (["import-hf", str(not_gpt2), "--out", "y"], "it is a 'bert' model"),
         (["import-hf", str(not_gpt2)], "the following arguments are required: --out"),
     ]

@@ -98,6 +98,7 @@ def test_auth_comes_from_the_flag_or_the_environment(monkeypatch):
 @pytest.mark.parametrize("argv, message", [
     (["--demo", "--allow-local", "/srv"], "--allow-local cannot be combined"),
     (["--auth", "nocolon"], "user:password"),
+    (["--allow-local", "/no/such/folder"], "--allow-local /no/such/folder: no such folder"),
 ])
 def test_app_refuses_bad_start_flags_in_one_line(monkeypatch, capsys, tmp_path, argv, message):
     monkeypatch.setattr(sys, "argv", ["app.py", "--workspace", str(tmp_path), *argv])
