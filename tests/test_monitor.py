@@ -34,3 +34,14 @@ def test_a_job_that_trains_nothing_shows_the_latest_runs_curves(workspace):
     finally:
         release.set()
         manager.wait(timeout=30)
+
+
+def test_a_metric_keeps_its_colour_whichever_others_a_run_has():
+    from webapp.charts import training_figure
+
+    full = training_figure([{"step": 0, "val_loss_english": 3.0, "val_loss_code": 4.0, "lr": 0.1},
+                            {"step": 10, "train_loss": 2.5, "val_loss_english": 2.0, "lr": 0.2}])
+    early = training_figure([{"step": 0, "val_loss_english": 3.0, "lr": 0.1}])  # no train loss yet, no code
+    colours = {trace.name: trace.line.color for trace in full.data}
+    assert len(set(colours.values())) == len(colours) == 4
+    assert all(colours[trace.name] == trace.line.color for trace in early.data)

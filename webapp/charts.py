@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -18,15 +19,18 @@ def _series(records: Records, key: str) -> tuple[list[int], list[float]]:
 
 def training_figure(records: Records, log_scale: bool = False, title: str = "") -> go.Figure:
     """The loss panel's metrics (train, val English, val code) beside the learning rate panel's,
-    step on the x axis; train loss, logged every few steps, as a line, evaluations as points."""
+    step on the x axis; train loss, logged every few steps, as a line, evaluations as points.
+    Each metric keeps its colour whichever others a run has (the palette's turn would shift it)."""
     figure = make_subplots(rows=1, cols=2, column_widths=[0.68, 0.32],
                            subplot_titles=("loss", "learning rate"))
+    palette = plotly.colors.qualitative.Plotly
     for column, name in ((1, "loss"), (2, "lr")):
         for metric in panel(name):
             steps, values = _series(records, metric.key)
             if steps:
                 mode = "lines+markers" if metric.key.startswith("val_") else "lines"
-                figure.add_trace(go.Scatter(x=steps, y=values, name=metric.label, mode=mode,
+                colour = palette[list(METRICS).index(metric.key) % len(palette)]
+                figure.add_trace(go.Scatter(x=steps, y=values, name=metric.label, mode=mode, line_color=colour,
                                             showlegend=column == 1), 1, column)
     figure.update_yaxes(type="log" if log_scale else "linear", row=1, col=1)
     figure.update_xaxes(title_text="step")
