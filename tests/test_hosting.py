@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import urllib.request
 
 import pytest
 from conftest import micro_config
@@ -131,5 +132,7 @@ def test_the_demo_app_refuses_what_a_demo_must_not_do(template_workspace, tmp_pa
             client.predict("local", str(tmp_path), "mine", 0, 0, 0, False, api_name="/download_english")
         assert "at most 50 MB" in client.predict("curated", "", "big", 0, 500, 0, False, api_name="/download_code")
         assert client.predict(api_name="/job_status")["state"] == "idle"
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=30).read().decode()
+        assert "Public demo" in page and str(tmp_path) not in page  # where its files live is not shown
     finally:
         served.close()

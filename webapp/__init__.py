@@ -25,9 +25,10 @@ def build_app(workspace: Workspace, limits: DemoLimits | None = None) -> gr.Bloc
     workspace = workspace.confine(readable=tuple(entry.path for entry in shipped_checkpoints()),
                                   local_roots=() if limits else workspace.local_roots)
     job_manager(workspace, limits)
-    mode = " · public demo: bounded presets, no server folders" if limits else ""
+    # A public demo's visitor is not shown where on the server its files live; the owner is.
+    where = "Public demo: bounded presets, no server folders" if limits else f"Workspace: `{workspace.root}`"
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
-        gr.Markdown(f"# {TITLE}\nWorkspace: `{workspace.root}`{mode}")
+        gr.Markdown(f"# {TITLE}\n{where}")
         with gr.Tabs():
             with gr.Tab("Start", id="start"):
                 build_start_tab(workspace)
