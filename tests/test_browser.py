@@ -35,6 +35,11 @@ def test_tabs_job_and_live_chart(template_workspace, tmp_path):
         page.get_by_label("eval every").fill("10")
         page.get_by_role("button", name="Start", exact=True).click()
         page.get_by_text("Started").filter(visible=True).first.wait_for(timeout=15_000)
+        # One job at a time: while it runs, the Data tab's builds are not offered.
+        page.get_by_role("tab", name="Data").click()
+        playwright_api.expect(page.get_by_role("button", name="Download / build english corpus")).to_be_disabled(
+            timeout=10_000)
+        page.get_by_role("tab", name="Training").click()
 
         page.locator(".training-plot .js-plotly-plot").filter(visible=True).first.wait_for(timeout=30_000)
 

@@ -129,7 +129,9 @@ def test_ctrl_c_saves_the_run_and_exits_130(workspace):
     run = workspace.run_dir("language")
     try:
         deadline = time.monotonic() + 120
-        while not read_metrics(run) and time.monotonic() < deadline:  # step 0's record: training has begun
+        # a record past step 0: steps have been taken (at step 0's record alone, a Ctrl-C could land
+        # before the first step, and the run would stop there with nothing trained)
+        while not any(record["step"] > 0 for record in read_metrics(run)) and time.monotonic() < deadline:
             time.sleep(0.2) if process.poll() is None else pytest.fail(process.stderr.read()[-2000:])
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=120)

@@ -61,7 +61,8 @@ def every_few_seconds(log: Callable[[str], None], seconds: float = 2.0) -> Progr
 
 
 def _source_section(workspace: Workspace, domain: str, default: str, corpus_list: gr.Dropdown,
-                    manifest_view: gr.JSON, samples_view: gr.Markdown, limits: DemoLimits | None) -> None:
+                    manifest_view: gr.JSON, samples_view: gr.Markdown, limits: DemoLimits | None) -> gr.Button:
+    """The source form of one domain; returns its build button (disabled while a job runs)."""
     names = [*data_sources()[domain], *(["local"] if workspace.local_roots or not workspace.confined else [])]
     if domain == "code":
         names[:0] = ["curated,installed", "tldr,man-examples,man-names,curated"]
@@ -114,6 +115,7 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
 
     button.click(build, [source, path, name, max_docs, max_mb, max_files, replace, runnable], outcome,
                  api_name=f"download_{domain}")
+    return button
 
 
 def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> TabRefresh:
@@ -126,9 +128,11 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> Ta
     manifest_view = gr.JSON(first_manifest, label="manifest", render=False)
     samples_view = gr.Markdown(first_samples, render=False)
     with gr.Accordion("English", open=True):
-        _source_section(workspace, "english", "installed", corpus_list, manifest_view, samples_view, limits)
+        builders = [_source_section(workspace, "english", "installed", corpus_list, manifest_view, samples_view,
+                                    limits)]
     with gr.Accordion("Bash", open=True):
-        _source_section(workspace, "code", "curated,installed", corpus_list, manifest_view, samples_view, limits)
+        builders.append(_source_section(workspace, "code", "curated,installed", corpus_list, manifest_view,
+                                        samples_view, limits))
     gr.Markdown("### Corpora")
     corpus_list.render()
     with gr.Row():
@@ -204,4 +208,7 @@ def build_data_tab(workspace: Workspace, limits: DemoLimits | None = None) -> Ta
     build_monitor(workspace, timer)
     timer.tick(when_built, [known, corpus_list, english, code], [known, corpus_list, english, code],
                show_progress="hidden", api_visibility="private")
+    # One job at a time: while one runs, a build or tokenizer button would only be refused.
+    timer.tick(lambda: [gr.Button(interactive=not manager.status().active)] * 3, None,
+               [*builders, tokenizer_button], show_progress="hidden", api_visibility="private")
     return TabRefresh(refresh, [corpus_list, english, code], [corpus_list, english, code])
