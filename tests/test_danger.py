@@ -55,3 +55,16 @@ def test_the_playground_warns_before_a_destructive_answer():
     assert warned.startswith("**syntax OK**") and "**⚠ destructive** — `rm` deletes files" in warned
     assert "destructive" not in verdict("#!/bin/bash\n# list all large files\nfind . -size +100M\n", "bash")
     assert verdict("rm -rf /", "raw") == ""
+    # an answer of comments alone parses, but there is nothing to run: it is not called valid
+    assert verdict("#!/bin/bash\n# list all large files\n", "bash").startswith("**no command**")
+    assert verdict("#!/bin/bash\n# list all large files\nset -e\n# done\n", "bash").startswith("**no command**")
+
+
+def test_a_reranked_answer_that_kept_no_line_says_so_rather_than_minus_infinity():
+    from core.answering import Candidate
+    from webapp.playground_tab import _candidates_note
+
+    note = _candidates_note([Candidate("-h, --help; Display the file.", "greedy")])
+    assert "the greedy line stands" in note and "inf" not in note
+    scored = _candidates_note([Candidate("ls -la", "greedy", -0.5), Candidate("ls", "sample", -0.25)])
+    assert scored.startswith("candidates the model weighed") and "mean log-prob -0.25" in scored

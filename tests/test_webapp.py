@@ -73,6 +73,11 @@ def test_stop_ends_a_running_job_with_a_checkpoint(client, app):
     workspace = app[1]
     assert (workspace.run_dir("web-stop") / "last" / "model.safetensors").exists()
     assert "Nothing to stop" in client.predict(api_name="/stop_job")
+    from webapp.training_tab import resume_changes
+
+    # Stopped short, it resumes to its own steps, whatever the form's steps field holds (after a reload:
+    # the stage's default); only a run that trained all its steps is extended by it.
+    assert resume_changes(workspace, "web-stop", 200_000) == {"run_name": "web-stop"}
 
 
 def test_stage_two_from_the_app_takes_its_parents_size(client, app, pair):

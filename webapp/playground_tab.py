@@ -7,6 +7,7 @@ the shipped demo checkpoints, so a first visit needs no training.
 """
 from __future__ import annotations
 
+import math
 import queue
 import threading
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ import gradio as gr
 from core.answering import READS_PAIRS, AnswerSettings, answer_request
 from core.checkpoint import EXAMPLES_FILE, cached_checkpoint
 from core.danger import destructive_parts
-from core.data.bashdoc import request_prompt
+from core.data.bashdoc import request_prompt, runs_something
 from core.errors import UserError
 from core.evaluation import bash_syntax_ok
 from core.generation import GenerationSettings, generate
@@ -70,6 +71,8 @@ def verdict(text: str, template: str) -> str:
     """The syntax check of a bash column, and a warning before a visitor runs what would destroy data."""
     if template != "bash":
         return ""
+    if not any(runs_something(line) for line in text.splitlines()):  # bash -n accepts comments alone
+        return "**no command** — the model wrote only comments or nothing: there is nothing to run"
     if bash_syntax_ok(text):
         line = "**syntax OK** — `bash -n` accepts this script (parsed, not run)"
     else:
@@ -167,6 +170,9 @@ def _candidates_note(candidates) -> str:
         lines = [f"- {inline_code(c.command[:80])} ({c.origin}, {c.score:.2f})" for c in candidates[:5]]
         return "utilities the model judged (its log-probability + the log of the lookup's vote share):\n" + \
             "\n".join(lines)
+    if all(math.isinf(c.score) for c in candidates):  # rerank kept no line: the greedy one stands, unscored
+        return (f"no sampled line was a command this machine or the training data knows that `bash -n` "
+                f"accepts, so the greedy line stands: {inline_code(candidates[0].command[:80])}")
     lines = [f"- {inline_code(c.command[:80])} ({c.origin}, mean log-prob {c.score:.2f})"
              for c in sorted(candidates, key=lambda c: -c.score)[:5]]
     return "candidates the model weighed:\n" + "\n".join(lines)

@@ -65,13 +65,17 @@ def missing_inputs(workspace: Workspace, stage: str, tokenizer: str, english: st
 
 
 def resume_changes(workspace: Workspace, run_name: str, steps: Any) -> dict[str, Any]:
-    """What Resume asks of a run: its saved config, trained on to the form's steps where they reach
-    past the run's own — the one setting a resume may change, so a finished run is extended from
-    the page as `--resume --num-steps` extends it from the CLI."""
-    saved = read_run(workspace.run_dir(run_name)).get("config")
+    """What Resume asks of a run: its saved config; a run that has trained all its steps is trained
+    on to the form's steps where they reach past its own (the one setting a resume may change), as
+    `--resume --num-steps` extends it from the CLI. A run stopped short goes on to its own steps
+    whatever the form holds: after a reload the field shows the stage's default, not the visitor's
+    wish, and would have stretched a 60-step run to 600."""
+    record = read_run(workspace.run_dir(run_name))
+    saved = record.get("config")
     own = saved.get("num_steps") if isinstance(saved, dict) else None
     wanted: dict[str, Any] = {"run_name": run_name}
-    if isinstance(own, int) and isinstance(steps, (int, float)) and steps > own:
+    if (record.get("status") == "finished" and isinstance(own, int) and isinstance(steps, (int, float))
+            and steps > own):
         wanted["num_steps"] = int(steps)
     return wanted
 
@@ -232,7 +236,8 @@ def build_training_tab(workspace: Workspace) -> None:
             manager.stop()
         except UserError as exc:
             return reason_line("Nothing to stop", exc)
-        return "Stopping: the job saves a checkpoint and ends after its current step."
+        return ("Stopping asked: the job saves a checkpoint and ends after its current step (the progress "
+                "line says when it has).")
 
     start.click(start_job, [*form, overwrite], hint, api_name="start_training")
     resume.click(resume_job, form, hint, api_name="resume_training")
