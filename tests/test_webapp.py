@@ -126,6 +126,11 @@ def test_report_tab_evaluates_checkpoints(client, pair):
 
     unmeasured = measured_on({"english_corpus": None, "code_corpus": "installed"})
     assert "**no English corpus** to measure them on" in unmeasured and "of `installed`" in unmeasured
+    several = measured_on({"english_corpus": "installed", "code_corpus": "installed", "pair_sets": {"curated": 3},
+                           "strategies": ["greedy", "judge"],
+                           "checkpoints": [{"checkpoint": "/w/checkpoints/web-language/best", "stage": "language"},
+                                           {"checkpoint": "/w/checkpoints/web-code/best", "stage": "code"}]})
+    assert "`web-language/best` (stage 1, never shown a request answered) is scored by the first strategy" in several
     assert [row[:3] for row in pairs["data"]] == [["retrieval baseline (TF-IDF)", "curated", 3],
                                                   ["web-language · greedy", "curated", 3],
                                                   ["web-code · greedy", "curated", 3]]

@@ -68,8 +68,10 @@ def _source_section(workspace: Workspace, domain: str, default: str, corpus_list
         names[:0] = ["curated,installed", "tldr,man-examples,man-names,curated"]
     with gr.Row():
         source = gr.Dropdown(names, value=default, label="source",
-                             info="see README: hub sources need network; installed/curated/local do not")
-        path = gr.Textbox(label="path (local files, or your tldr checkout)", placeholder="/path/to/folder")
+                             info="see README: hub sources need network; the others do not")
+        # A public demo reads no server folder, so it offers no field to name one.
+        path = gr.Textbox(label="path (local files, or your tldr checkout)", placeholder="/path/to/folder",
+                          visible=limits is None)
         name = gr.Textbox(label="corpus name", value="installed")
     with gr.Row():
         max_docs = gr.Number(label="max documents (0 = all)", value=0, precision=0, minimum=0)

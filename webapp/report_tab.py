@@ -58,6 +58,12 @@ def measured_on(report: dict) -> str:
         lines.append(f"{label} loss and bits-per-byte: on the validation split of {inline_code(corpus)}." if corpus
                      else f"{label} loss and bits-per-byte: **no {label} corpus** to measure them on, so their "
                           "columns and chart are empty (build one in the **Data** tab, or name one above).")
+    stage_one = [row["checkpoint"].split("/checkpoints/")[-1] for row in report.get("checkpoints", [])
+                 if row.get("stage") == "language"]
+    if stage_one and len(report.get("strategies", [])) > 1 and report.get("pair_sets"):
+        lines.append(f"Held-out requests: {', '.join(inline_code(name) for name in stage_one)} (stage 1, never "
+                     f"shown a request answered) is scored by the first strategy only, "
+                     f"{inline_code(report['strategies'][0])}: every strategy gave such a checkpoint 0.000.")
     return "\n\n".join(lines)
 
 
