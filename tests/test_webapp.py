@@ -99,7 +99,9 @@ def test_playground_compares_two_checkpoints(client, pair):
                               api_name="/compare")
     # the prompt and one answer line at most (a micro model's answer may be empty)
     assert answered[1].startswith("#!/bin/bash\n# list all large files") and answered[1].rstrip("\n").count("\n") <= 2
-    assert "candidates the model weighed" in answered[4] and answered[2].startswith("error: checkpoint not found")
+    # a micro model's samples may all be dropped (none a known command): then it says the greedy line stands
+    assert ("candidates the model weighed" in answered[4] or "so the greedy line stands" in answered[4]) \
+        and answered[2].startswith("error: checkpoint not found")
     # a run trained in the app carries its training pairs, so it is judged too, and the
     # language-only column (which carries none) is judged on the same proposals
     judged = client.predict("list all the text files", "bash script",
