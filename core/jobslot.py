@@ -46,12 +46,12 @@ def slot_taken(workspace: Workspace) -> bool:
     return is_held(_folder(workspace) / ".lock")
 
 
-def held_where(holder: dict) -> str:
-    """Which process holds the slot, where that is not the one asking: a visitor of the app is not
-    told the server's process ids and host name for a job of the app itself."""
+def held_where(holder: dict[str, Any]) -> str:
+    """Which process holds the slot ("process P on HOST"), or "" where it is the one asking: a
+    visitor of the app is not told the server's process ids and host name for a job of the app itself."""
     if holder.get("pid") == os.getpid() and holder.get("host") == holder_record().get("host"):
         return ""
-    return f", process {holder.get('pid', '?')} on {holder.get('host', '?')}"
+    return f"process {holder.get('pid', '?')} on {holder.get('host', '?')}"
 
 
 def take_slot(workspace: Workspace, kind: str, description: str, run_name: str | None = None) -> FileLock:
@@ -60,8 +60,9 @@ def take_slot(workspace: Workspace, kind: str, description: str, run_name: str |
     lock = try_hold(_folder(workspace) / ".lock")
     if lock is None:
         holder = current_job(workspace) or {}
-        raise UserError(f"a {holder.get('kind', 'other')} job ({holder.get('description', '?')}{held_where(holder)}) "
-                        "is running in this workspace; wait for it or stop it before starting another")
+        what = ", ".join(part for part in (holder.get("description", "?"), held_where(holder)) if part)
+        raise UserError(f"a {holder.get('kind', 'other')} job ({what}) is running in this workspace; wait for it "
+                        "or stop it before starting another")
     write_text(_folder(workspace) / JOB_FILE, json.dumps(
         {"kind": kind, "description": description, "run_name": run_name, **holder_record(), "started": time.time()}))
     return lock

@@ -82,7 +82,7 @@ def elsewhere_status(workspace: Workspace, job: dict[str, Any]) -> JobStatus:
         total = config.get("num_steps", 0) if isinstance(config, dict) else 0
     progress = read_progress(workspace.run_dir(run_name), total) if run_name else {}
     held = held_where(job)  # empty for a task of this app that is not its job (a report being evaluated)
-    where = f"{job.get('description', '')}{f', started outside this app by{held[1:]}' if held else ''}"
+    where = f"{job.get('description', '')}{f', started outside this app by {held}' if held else ''}"
     return JobStatus(kind=str(job.get("kind", "")), description=where, state="running", run_name=run_name,
                      total_steps=total if isinstance(total, int) else 0, **progress)
 

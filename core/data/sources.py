@@ -192,15 +192,17 @@ def _pairs_by_split(workspace: Workspace, source: str, path: str | None, val_fra
 
     The split is decided on the document exactly as `build_corpus` decides it, so a corpus built
     from this source with the same `val_fraction` trained on none of the `val` pairs."""
-    if path is None and source not in pair_source_names():  # checked by name first: `local` would ask for a path
+    def refusal() -> UserError:  # built only when refusing: it reads the sources' YAML again
         known = source == "local" or source in data_sources().get("code", {})
         what = f"source {shown(source)} holds no (request, command) pairs" if known else \
             f"unknown pair source {shown(source)}"
-        raise UserError(f"{what}; pair sources: {', '.join(pair_source_names())}")
+        return UserError(f"{what}; pair sources: {', '.join(pair_source_names())}")
+
+    if path is None and source not in pair_source_names():  # checked by name first: `local` would ask for a path
+        raise refusal()
     spec = resolve_source("code", source, str(workspace.source_path(path)) if path else None)
     if not SOURCE_KINDS[spec.kind].has_pairs(spec):
-        raise UserError(f"source {shown(source)} holds no (request, command) pairs; pair sources: "
-                        f"{', '.join(pair_source_names())}")
+        raise refusal()
     splits: dict[str, list[Pair]] = {"train": [], "val": []}
     seen = set()
     for document, pair in source_records(spec, workspace, max_files):
